@@ -1,0 +1,131 @@
+import { Hono, type Context } from 'hono';
+import { and, asc, eq, gt, ilike, inArray, or } from 'drizzle-orm';
+import type { z } from 'zod';
+import type { AppEnv } from '../context.ts';
+import { productBarcodes, products, sellers } from '../db/schema/index.ts';
+import { AppError } from '../errors.ts';
+import { requireUser } from '../auth/middleware.ts';
+import { ledgerFilterSchema, optionalText, stockFilterSchema } from '../inventory/filters.ts';
+import { escapeLike, listLedger, listStockAfter, listWarehouses, resolveSearch } from '../inventory/queries.ts';
+import { readScope, sellerCondition } from '../inventory/scope.ts';
+import { decodeCursor, encodeCursor, pageSchema } from './pagination.ts';
+
+/** Parses query parameters or answers 422 with every problem listed. */
+function query<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
+  const parsed = schema.safeParse(c.req.query());
+  if (parsed.success) return parsed.data;
+  throw new AppError('VALIDATION', {
+    key: 'error.badFilter',
+    fieldErrors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), key: 'error.invalidValue' as const, params: { detail: i.message } })),
+  });
+}
+
+function cursorOf(c: Context<AppEnv>, raw: string | undefined): number | null {
+  const pos = decodeCursor(raw);
+  if (raw && pos === null) throw new AppError('VALIDATION', { key: 'error.badCursor', fieldErrors: [{ path: 'cursor', key: 'error.badCursor' }] });
+  return pos;
+}
+
+const productQuery = pageSchema.extend({ seller: optionalText(40), q: optionalText(200) });
+const stockQuery = pageSchema.extend(stockFilterSchema.omit({ page: true, by: true }).shape);
+const ledgerQuery = pageSchema.extend(ledgerFilterSchema.omit({ before: true }).shape);
+
+/** The read side of the JSON API v1 (../shared/API.md): seller-scoped, problem+json errors. */
+export function apiRoutes() {
+  const app = new Hono<AppEnv>();
+  app.use('/api/v1/*', requireUser());
+
+  app.get('/api/v1/warehouses', async (c) => {
+    const rows = await listWarehouses(c.var.db, readScope(c.var.user!));
+    return c.json({ items: rows.map((w) => ({ code: w.code, name: w.name, country: w.country, timezone: w.timezone })), next_cursor: null });
+  });
+
+  app.get('/api/v1/products', async (c) => {
+    const q = query(c, productQuery);
+    const scope = readScope(c.var.user!);
+    const after = cursorOf(c, q.cursor) ?? 0;
+    const match = q.q ? await resolveSearch(c.var.db, scope, q.q) : null;
+    const rows = await c.var.db
+      .select({ id: products.id, seller: sellers.code, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry })
+      .from(products)
+      .innerJoin(sellers, eq(sellers.id, products.sellerId))
+      .where(
+        and(
+          sellerCondition(scope, products.sellerId),
+          q.seller ? eq(sellers.code, q.seller.toUpperCase()) : undefined,
+          match?.kind === 'barcode' ? inArray(products.id, match.productIds) : match ? or(ilike(products.sku, `${escapeLike(q.q!)}%`), ilike(products.name, `%${escapeLike(q.q!)}%`)) : undefined,
+          gt(products.id, after),
+        ),
+      )
+      .orderBy(asc(products.id))
+      .limit(q.limit + 1);
+    const more = rows.length > q.limit;
+    const page = rows.slice(0, q.limit);
+    const codes = page.length
+      ? await c.var.db.select({ productId: productBarcodes.productId, code: productBarcodes.code, units: productBarcodes.units }).from(productBarcodes).where(inArray(productBarcodes.productId, page.map((p) => p.id))).orderBy(asc(productBarcodes.id))
+      : [];
+    return c.json({
+      items: page.map((p) => {
+        const mine = codes.filter((b) => b.productId === p.id);
+        return {
+          seller: p.seller,
+          sku: p.sku,
+          name: p.name,
+          barcodes: mine.filter((b) => b.units === 1).map((b) => b.code),
+          case_barcodes: mine.filter((b) => b.units > 1).map((b) => ({ barcode: b.code, units: b.units })),
+          temperature_class: p.temperatureClass,
+          tracks_lot: p.tracksLot,
+          tracks_expiry: p.tracksExpiry,
+        };
+      }),
+      next_cursor: more ? encodeCursor(page[page.length - 1]!.id) : null,
+    });
+  });
+
+  app.get('/api/v1/stock', async (c) => {
+    const q = query(c, stockQuery);
+    const rows = await listStockAfter(c.var.db, readScope(c.var.user!), { ...q, by: 'location', page: 1 }, cursorOf(c, q.cursor) ?? 0, q.limit + 1);
+    const more = rows.length > q.limit;
+    const page = rows.slice(0, q.limit);
+    return c.json({
+      items: page.map((r) => ({
+        warehouse: r.warehouseCode,
+        location: r.locationCode,
+        seller: r.sellerCode,
+        sku: r.sku,
+        lot: r.lotCode || null,
+        expiry: r.expiresOn,
+        on_hand: r.onHand,
+        reserved: r.reserved,
+        available: r.available,
+      })),
+      next_cursor: more ? encodeCursor(page[page.length - 1]!.balanceId) : null,
+    });
+  });
+
+  app.get('/api/v1/ledger', async (c) => {
+    const q = query(c, ledgerQuery);
+    const before = cursorOf(c, q.cursor) ?? undefined;
+    const { rows, nextBefore } = await listLedger(c.var.db, readScope(c.var.user!), { ...q, before, limit: q.limit });
+    return c.json({
+      items: rows.map((r) => ({
+        id: String(r.id),
+        at: r.at.toISOString(),
+        warehouse: r.warehouseCode,
+        seller: r.sellerCode,
+        sku: r.sku,
+        lot: r.lotCode || null,
+        expiry: r.expiresOn,
+        quantity: r.quantity,
+        from_location: r.fromCode,
+        to_location: r.toCode,
+        reason: r.reason,
+        document: r.documentType ? { type: r.documentType, id: r.documentId } : null,
+      })),
+      next_cursor: nextBefore ? encodeCursor(nextBefore) : null,
+    });
+  });
+
+  return app;
+}
+

@@ -1,0 +1,102 @@
+import { Hono, type Context } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import { sql } from 'drizzle-orm';
+import type { AppSettings } from './config.ts';
+import type { AppEnv } from './context.ts';
+import type { Db } from './db/client.ts';
+import { AppError, isAppError } from './errors.ts';
+import { csrfMiddleware, sessionMiddleware } from './auth/middleware.ts';
+import { authRoutes } from './auth/routes.tsx';
+import { localeMiddleware } from './i18n/middleware.ts';
+import { translator } from './i18n/index.ts';
+import { requestLogger } from './http/logger.ts';
+import { wantsFragment } from './http/htmx.ts';
+import { problem } from './api/problem.ts';
+import { apiRoutes } from './api/routes.ts';
+import { inventoryRoutes } from './inventory/routes.tsx';
+import { assets } from '../views/assets.ts';
+import { ErrorFragment, ErrorPage } from '../views/error-page.tsx';
+import { viewContext } from '../views/view-context.ts';
+
+export type AppOptions = { db: Db; settings?: Partial<AppSettings>; log?: (line: string) => void };
+
+const isApi = (c: Context) => c.req.path.startsWith('/api/');
+
+function renderError(c: Context<AppEnv>, status: number, err: AppError) {
+  const t = c.var.t ?? translator('en');
+  const message = t(err.key, err.params);
+  if (isApi(c)) {
+    return problem(c, {
+      type: `https://caravan.example/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
+      title: err.code,
+      status,
+      detail: message,
+      code: err.code,
+      ...(err.fieldErrors.length ? { errors: err.fieldErrors.map((f) => ({ path: f.path, message: t(f.key, f.params) })) } : {}),
+    });
+  }
+  c.header('Vary', 'HX-Request');
+  const s = status as 400;
+  if (wantsFragment(c)) return c.html(<ErrorFragment message={message} />, s);
+  return c.html(<ErrorPage ctx={{ ...viewContext(c), t }} status={status} message={message} />, s);
+}
+
+/** Builds the whole app: middleware, then each capability's routes. */
+export function createApp(opts: AppOptions) {
+  const settings: AppSettings = { cookieSecure: false, trustProxy: false, logRequests: true, ...opts.settings };
+  const log = opts.log ?? ((line: string) => process.stdout.write(line + '\n'));
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    c.set('db', opts.db);
+    c.set('settings', settings);
+    await next();
+  });
+  app.use('*', requestLogger(log));
+
+  app.get('/static/:name', (c) => {
+    const asset = assets[c.req.param('name')];
+    if (!asset) return c.notFound();
+    const cache = c.req.query('v') === asset.version ? 'public, max-age=31536000, immutable' : 'no-cache';
+    return c.body(asset.body as Uint8Array<ArrayBuffer>, 200, { 'Content-Type': asset.type, 'Cache-Control': cache });
+  });
+
+  app.get('/healthz', async (c) => {
+    try {
+      await opts.db.execute(sql`SELECT 1`);
+      return c.json({ status: 'ok' });
+    } catch (err) {
+      log(JSON.stringify({ t: new Date().toISOString(), level: 'error', msg: 'health check failed', error: String(err) }));
+      return c.json({ status: 'unavailable' }, 503);
+    }
+  });
+
+  app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, referrerPolicy: 'same-origin' }));
+  app.use('*', sessionMiddleware());
+  app.use('*', localeMiddleware());
+  app.use('*', csrfMiddleware());
+
+  app.get('/', (c) => c.redirect(c.var.user ? '/inventory' : '/login', 303));
+  app.route('/', authRoutes());
+  app.route('/', inventoryRoutes());
+  app.route('/', apiRoutes());
+
+  app.notFound((c) => renderError(c as Context<AppEnv>, 404, new AppError('NOT_FOUND', { key: 'error.notFound' })));
+
+  app.onError((err, c) => {
+    const ctx = c as Context<AppEnv>;
+    if (isAppError(err)) return renderError(ctx, err.status, err);
+    if (err instanceof HTTPException && err.status < 500) {
+      return renderError(ctx, err.status, new AppError(err.status === 401 ? 'UNAUTHENTICATED' : 'MALFORMED', { key: 'error.malformed' }));
+    }
+    log(JSON.stringify({ t: new Date().toISOString(), level: 'error', req: ctx.var.requestId, path: c.req.path, msg: 'unhandled error', error: err instanceof Error ? (err.stack ?? err.message) : String(err) }));
+    if (isApi(c)) return problem(c, { type: 'about:blank', title: 'Internal Server Error', status: 500, detail: (ctx.var.t ?? translator('en'))('error.unexpected') });
+    const t = ctx.var.t ?? translator('en');
+    return c.html(<ErrorPage ctx={{ ...viewContext(ctx), t }} status={500} message={t('error.unexpected')} />, 500);
+  });
+
+  return app;
+}
+
+export type App = ReturnType<typeof createApp>;

@@ -1,0 +1,125 @@
+import { eq } from 'drizzle-orm';
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import type { AppEnv } from '../context.ts';
+import { userWarehouses, users } from '../db/schema/index.ts';
+import type { Executor } from '../db/client.ts';
+import { AppError } from '../errors.ts';
+import type { CurrentUser } from './policy.ts';
+import { INACTIVITY_TIMEOUT_MS, SESSION_COOKIE, generateSecureRandomString, validateSessionToken } from './session.ts';
+
+export const CSRF_COOKIE = 'caravan_csrf';
+export const CSRF_FIELD = '_csrf';
+export const CSRF_HEADER = 'X-CSRF-Token';
+
+export function isSecureRequest(c: Context<AppEnv>): boolean {
+  const s = c.var.settings;
+  if (s.cookieSecure) return true;
+  if (new URL(c.req.url).protocol === 'https:') return true;
+  return s.trustProxy && c.req.header('x-forwarded-proto') === 'https';
+}
+
+export function setSessionCookie(c: Context<AppEnv>, token: string): void {
+  setCookie(c, SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'Lax',
+    secure: isSecureRequest(c),
+    path: '/',
+    maxAge: INACTIVITY_TIMEOUT_MS / 1000,
+  });
+}
+
+export function clearSessionCookie(c: Context<AppEnv>): void {
+  deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecureRequest(c) });
+}
+
+export async function loadCurrentUser(db: Executor, userId: number): Promise<CurrentUser | null> {
+  const [u] = await db.select().from(users).where(eq(users.id, userId));
+  if (!u || !u.active) return null;
+  const whs = u.role === 'operator' ? await db.select({ id: userWarehouses.warehouseId }).from(userWarehouses).where(eq(userWarehouses.userId, u.id)) : [];
+  return { id: u.id, email: u.email, name: u.name, role: u.role, sellerId: u.sellerId, warehouseIds: whs.map((w) => w.id), locale: u.locale };
+}
+
+/** Reads the session cookie; sets `user`, `session` and the visitor's CSRF token. */
+export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    c.set('user', null);
+    c.set('session', null);
+    const token = getCookie(c, SESSION_COOKIE);
+    if (token) {
+      const session = await validateSessionToken(c.var.db, token);
+      const user = session ? await loadCurrentUser(c.var.db, session.userId) : null;
+      if (session && user) {
+        c.set('session', session);
+        c.set('user', user);
+        // Sliding expiry: the cookie lives as long as the session does.
+        setSessionCookie(c, token);
+      } else {
+        clearSessionCookie(c);
+      }
+    }
+    const session = c.var.session;
+    if (session) {
+      c.set('csrfToken', session.csrfToken);
+    } else {
+      // Before sign-in: a double-submit token kept in its own cookie.
+      let anon = getCookie(c, CSRF_COOKIE);
+      if (!anon || !/^[a-z2-9]{24}$/.test(anon)) {
+        anon = generateSecureRandomString();
+        setCookie(c, CSRF_COOKIE, anon, { httpOnly: true, sameSite: 'Lax', secure: isSecureRequest(c), path: '/' });
+      }
+      c.set('csrfToken', anon);
+    }
+    await next();
+  };
+}
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Every state-changing request from a browser must (1) come from our own origin and
+ * (2) carry the visitor's CSRF token in the `_csrf` field or the X-CSRF-Token header.
+ */
+export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (SAFE_METHODS.has(c.req.method)) return next();
+    const origin = c.req.header('origin');
+    const site = c.req.header('sec-fetch-site');
+    const ownOrigin = new URL(c.req.url).origin;
+    const forwardedOrigin = c.var.settings.trustProxy && c.req.header('x-forwarded-host') ? `${c.req.header('x-forwarded-proto') ?? 'http'}://${c.req.header('x-forwarded-host')}` : null;
+    if ((origin && origin !== 'null' && origin !== ownOrigin && origin !== forwardedOrigin) || site === 'cross-site') {
+      throw new AppError('CSRF_FAILED', { key: 'error.csrf' });
+    }
+    let sent = c.req.header(CSRF_HEADER);
+    if (!sent) {
+      const type = c.req.header('content-type') ?? '';
+      if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
+        const body = await c.req.parseBody();
+        const v = body[CSRF_FIELD];
+        sent = typeof v === 'string' ? v : undefined;
+      }
+    }
+    const expected = c.var.csrfToken;
+    const enc = new TextEncoder();
+    if (!sent || sent.length !== expected.length || !constantTimeEqual(enc.encode(sent), enc.encode(expected))) {
+      throw new AppError('CSRF_FAILED', { key: 'error.csrf' });
+    }
+    return next();
+  };
+}
+
+/** Pages: a visitor without a session goes to the sign-in page (htmx: a full redirect). */
+export function requireUser(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    if (c.var.user) return next();
+    if (c.req.path.startsWith('/api/')) throw new AppError('UNAUTHENTICATED', { key: 'error.unauthenticated' });
+    const url = new URL(c.req.url);
+    const target = `/login?next=${encodeURIComponent(url.pathname + url.search)}`;
+    if (c.req.header('HX-Request')) {
+      c.header('HX-Redirect', target);
+      return c.body(null, 401);
+    }
+    return c.redirect(target, 303);
+  };
+}

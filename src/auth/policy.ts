@@ -1,0 +1,47 @@
+import type { Role } from '../db/schema/index.ts';
+
+/** The signed-in user as every request sees it. */
+export type CurrentUser = {
+  id: number;
+  email: string;
+  name: string;
+  role: Role;
+  /** Set for sellers only: the one seller whose things they may see. */
+  sellerId: number | null;
+  /** Warehouses an operator works in (empty for other roles). */
+  warehouseIds: number[];
+  locale: string | null;
+};
+
+export type Action =
+  | 'stock.read' // inventory, product and location pages, stock API
+  | 'ledger.read'
+  | 'stock.move' // relocate stock between locations of one warehouse
+  | 'catalog.read';
+
+/**
+ * The one place that answers "may this user do this". `warehouseId` narrows the question
+ * to one warehouse; seller scoping of reads is done by `sellerScope` in every query.
+ */
+export function can(user: CurrentUser | null, action: Action, target: { warehouseId?: number } = {}): boolean {
+  if (!user) return false;
+  switch (user.role) {
+    case 'admin':
+    case 'manager':
+      return true;
+    case 'operator':
+      return target.warehouseId === undefined || user.warehouseIds.includes(target.warehouseId);
+    case 'seller':
+      return action !== 'stock.move';
+  }
+}
+
+/** The seller a user is limited to, or null when they may see every seller. */
+export function sellerScope(user: CurrentUser): number | null {
+  return user.role === 'seller' ? user.sellerId : null;
+}
+
+/** The warehouses a user is limited to, or null when they may see all. */
+export function warehouseScope(user: CurrentUser): number[] | null {
+  return user.role === 'operator' ? user.warehouseIds : null;
+}

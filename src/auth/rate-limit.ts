@@ -1,0 +1,31 @@
+import { and, count, eq, gt, lt, or } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
+import { loginFailures } from '../db/schema/index.ts';
+
+/** Failed sign-ins allowed within the window, per e-mail and per client address. */
+export const LOGIN_WINDOW_MS = 15 * 60 * 1000;
+export const MAX_FAILURES_PER_EMAIL = 5;
+export const MAX_FAILURES_PER_ADDRESS = 30;
+
+export async function isLoginBlocked(db: Executor, email: string, clientAddress: string, now = new Date()): Promise<boolean> {
+  const since = new Date(now.getTime() - LOGIN_WINDOW_MS);
+  const [byEmail] = await db.select({ n: count() }).from(loginFailures).where(and(eq(loginFailures.email, email), gt(loginFailures.at, since)));
+  if ((byEmail?.n ?? 0) >= MAX_FAILURES_PER_EMAIL) return true;
+  const [byAddr] = await db
+    .select({ n: count() })
+    .from(loginFailures)
+    .where(and(eq(loginFailures.clientAddress, clientAddress), gt(loginFailures.at, since)));
+  return (byAddr?.n ?? 0) >= MAX_FAILURES_PER_ADDRESS;
+}
+
+export async function recordLoginFailure(db: Executor, email: string, clientAddress: string, now = new Date()): Promise<void> {
+  await db.insert(loginFailures).values({ email, clientAddress, at: now });
+  // Keep the table small: forget failures older than the window.
+  await db.delete(loginFailures).where(
+    and(or(eq(loginFailures.email, email), eq(loginFailures.clientAddress, clientAddress)), lt(loginFailures.at, new Date(now.getTime() - LOGIN_WINDOW_MS))),
+  );
+}
+
+export async function clearLoginFailures(db: Executor, email: string): Promise<void> {
+  await db.delete(loginFailures).where(eq(loginFailures.email, email));
+}

@@ -1,0 +1,77 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { eq, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
+import { sessions } from '../db/schema/index.ts';
+
+/**
+ * Sessions after Lucia's design (lucia-auth.com): the token is `id.secret`; the database
+ * keeps only SHA-256(secret); the secret is compared in constant time; a session expires
+ * after a period of inactivity and each use within it slides the expiry.
+ */
+export const SESSION_COOKIE = 'caravan_session';
+export const INACTIVITY_TIMEOUT_MS = 7 * 24 * 60 * 60 * 1000;
+export const ACTIVITY_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
+export type Session = typeof sessions.$inferSelect;
+export type SessionWithToken = { session: Session; token: string };
+
+const ALPHABET = 'abcdefghijkmnpqrstuvwxyz23456789';
+
+/** 24 characters from a 32-letter alphabet: 120 bits of entropy. */
+export function generateSecureRandomString(): string {
+  const bytes = new Uint8Array(24);
+  crypto.getRandomValues(bytes);
+  let out = '';
+  for (const b of bytes) out += ALPHABET[b >> 3];
+  return out;
+}
+
+export function hashSecret(secret: string): Uint8Array {
+  return sha256(new TextEncoder().encode(secret));
+}
+
+export async function createSession(db: Executor, userId: number): Promise<SessionWithToken> {
+  const id = generateSecureRandomString();
+  const secret = generateSecureRandomString();
+  const [session] = await db
+    .insert(sessions)
+    .values({ id, secretHash: hashSecret(secret), userId, csrfToken: generateSecureRandomString() })
+    .returning();
+  if (!session) throw new Error('session insert returned nothing');
+  return { session, token: `${id}.${secret}` };
+}
+
+/** The session behind a token, or null when unknown, wrong or expired. Slides the expiry. */
+export async function validateSessionToken(db: Executor, token: string, now = new Date()): Promise<Session | null> {
+  const parts = token.split('.');
+  if (parts.length !== 2) return null;
+  const [id, secret] = parts as [string, string];
+  if (!/^[a-z2-9]{24}$/.test(id) || !/^[a-z2-9]{24}$/.test(secret)) return null;
+  const [session] = await db.select().from(sessions).where(eq(sessions.id, id));
+  if (!session) return null;
+  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(session.secretHash))) return null;
+  const idle = now.getTime() - session.lastVerifiedAt.getTime();
+  if (idle >= INACTIVITY_TIMEOUT_MS) {
+    await invalidateSession(db, id);
+    return null;
+  }
+  if (idle >= ACTIVITY_CHECK_INTERVAL_MS) {
+    await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, id));
+    session.lastVerifiedAt = now;
+  }
+  return session;
+}
+
+export async function invalidateSession(db: Executor, id: string): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.id, id));
+}
+
+export async function invalidateUserSessions(db: Executor, userId: number): Promise<void> {
+  await db.delete(sessions).where(eq(sessions.userId, userId));
+}
+
+/** Housekeeping: drop sessions idle past the timeout. */
+export async function deleteExpiredSessions(db: Executor, now = new Date()): Promise<void> {
+  await db.delete(sessions).where(sql`${sessions.lastVerifiedAt} < ${new Date(now.getTime() - INACTIVITY_TIMEOUT_MS)}`);
+}

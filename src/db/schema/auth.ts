@@ -1,0 +1,66 @@
+import { sql } from 'drizzle-orm';
+import { boolean, check, customType, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { role } from './enums.ts';
+import { sellers } from './catalog.ts';
+import { warehouses } from './warehouses.ts';
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({
+  dataType: () => 'bytea',
+  toDriver: (v) => Buffer.from(v),
+  fromDriver: (v) => new Uint8Array(v),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    passwordHash: text('password_hash').notNull(),
+    role: role('role').notNull(),
+    sellerId: integer('seller_id').references(() => sellers.id),
+    locale: text('locale'),
+    active: boolean('active').notNull().default(true),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check('users_seller_ck', sql`(${t.role} = 'seller') = (${t.sellerId} IS NOT NULL)`),
+    check('users_email_lower_ck', sql`${t.email} = lower(${t.email})`),
+  ],
+);
+
+/** Warehouses an operator works in. */
+export const userWarehouses = pgTable(
+  'user_warehouses',
+  {
+    userId: integer('user_id').notNull().references(() => users.id),
+    warehouseId: integer('warehouse_id').notNull().references(() => warehouses.id),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.warehouseId] })],
+);
+
+/** Sessions: the cookie holds `id.secret`; only SHA-256(secret) is stored. */
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: text('id').primaryKey(),
+    secretHash: bytea('secret_hash').notNull(),
+    userId: integer('user_id').notNull().references(() => users.id),
+    csrfToken: text('csrf_token').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastVerifiedAt: timestamp('last_verified_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/** Failed sign-ins, counted per e-mail and per client address to rate-limit guessing. */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: serial('id').primaryKey(),
+    email: text('email').notNull(),
+    clientAddress: text('client_address').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('login_failures_email_idx').on(t.email, t.at), index('login_failures_addr_idx').on(t.clientAddress, t.at)],
+);

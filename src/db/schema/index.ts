@@ -1,0 +1,5 @@
+export * from './enums.ts';
+export * from './warehouses.ts';
+export * from './catalog.ts';
+export * from './auth.ts';
+export * from './stock.ts';

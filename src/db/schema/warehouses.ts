@@ -1,0 +1,57 @@
+import { sql } from 'drizzle-orm';
+import { check, index, integer, numeric, pgTable, serial, text, timestamp, uniqueIndex, char, boolean } from 'drizzle-orm/pg-core';
+import { locationKind, temperatureClass } from './enums.ts';
+
+export const warehouses = pgTable('warehouses', {
+  id: serial('id').primaryKey(),
+  code: text('code').notNull().unique(),
+  name: text('name').notNull(),
+  country: char('country', { length: 2 }).notNull(),
+  timezone: text('timezone').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const zones = pgTable(
+  'zones',
+  {
+    id: serial('id').primaryKey(),
+    warehouseId: integer('warehouse_id').notNull().references(() => warehouses.id),
+    code: text('code').notNull(),
+    name: text('name').notNull(),
+    temperatureClass: temperatureClass('temperature_class').notNull(),
+    minCelsius: numeric('min_celsius', { precision: 5, scale: 1, mode: 'number' }),
+    maxCelsius: numeric('max_celsius', { precision: 5, scale: 1, mode: 'number' }),
+  },
+  (t) => [
+    uniqueIndex('zones_warehouse_code_uq').on(t.warehouseId, t.code),
+    check('zones_range_ck', sql`${t.minCelsius} IS NULL OR ${t.maxCelsius} IS NULL OR ${t.minCelsius} <= ${t.maxCelsius}`),
+  ],
+);
+
+export const locations = pgTable(
+  'locations',
+  {
+    id: serial('id').primaryKey(),
+    warehouseId: integer('warehouse_id').notNull().references(() => warehouses.id),
+    zoneId: integer('zone_id').references(() => zones.id),
+    code: text('code').notNull(),
+    kind: locationKind('kind').notNull(),
+    /** Position on the picker's walk through the warehouse. */
+    walkSequence: integer('walk_sequence').notNull().default(0),
+    /** Capacity in units; null = unlimited. */
+    capacity: integer('capacity'),
+    /** For a transit location: the warehouse at the other end of the road. */
+    peerWarehouseId: integer('peer_warehouse_id').references(() => warehouses.id),
+    active: boolean('active').notNull().default(true),
+  },
+  (t) => [
+    uniqueIndex('locations_warehouse_code_uq').on(t.warehouseId, t.code),
+    index('locations_zone_idx').on(t.zoneId),
+    check(
+      'locations_zone_ck',
+      sql`(${t.kind} IN ('supplier','customer','transit','adjustment')) = (${t.zoneId} IS NULL)`,
+    ),
+    check('locations_transit_ck', sql`(${t.kind} = 'transit') = (${t.peerWarehouseId} IS NOT NULL)`),
+    check('locations_capacity_ck', sql`${t.capacity} IS NULL OR ${t.capacity} > 0`),
+  ],
+);

@@ -1,0 +1,389 @@
+import { and, asc, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
+import {
+  ledgerEntries,
+  locations,
+  lots,
+  productBarcodes,
+  products,
+  sellers,
+  stockBalances,
+  warehouses,
+  zones,
+} from '../db/schema/index.ts';
+import { alias } from 'drizzle-orm/pg-core';
+import { barcodeCandidates, stripSymbology, type LedgerFilter, type StockFilter } from './filters.ts';
+import { sellerCondition, warehouseCondition, type ReadScope } from './scope.ts';
+
+export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => '\\' + m);
+
+export type Warehouse = typeof warehouses.$inferSelect;
+
+export async function listWarehouses(db: Executor, scope: ReadScope): Promise<Warehouse[]> {
+  return db.select().from(warehouses).where(warehouseCondition(scope, warehouses.id)).orderBy(asc(warehouses.code));
+}
+
+export async function listSellers(db: Executor, scope: ReadScope) {
+  return db
+    .select({ id: sellers.id, code: sellers.code, name: sellers.name })
+    .from(sellers)
+    .where(scope.sellerId === null ? undefined : eq(sellers.id, scope.sellerId))
+    .orderBy(asc(sellers.code));
+}
+
+/** What a search box entry turned out to be. */
+export type SearchMatch =
+  | { kind: 'barcode'; code: string; productIds: number[]; unitsPerScan: number }
+  | { kind: 'location'; code: string; locationIds: number[] }
+  | { kind: 'text'; text: string };
+
+/**
+ * A search box takes a scanned or typed barcode, a location label, a SKU or part of a name.
+ * Barcodes and location codes are matched exactly first, then SKU prefix or name.
+ */
+export async function resolveSearch(db: Executor, scope: ReadScope, raw: string): Promise<SearchMatch> {
+  const text = stripSymbology(raw.trim());
+  const codes = barcodeCandidates(text);
+  const byBarcode = await db
+    .select({ productId: productBarcodes.productId, units: productBarcodes.units })
+    .from(productBarcodes)
+    .where(and(inArray(productBarcodes.code, codes), sellerCondition(scope, productBarcodes.sellerId)));
+  if (byBarcode.length) {
+    return { kind: 'barcode', code: text, productIds: [...new Set(byBarcode.map((b) => b.productId))], unitsPerScan: byBarcode[0]?.units ?? 1 };
+  }
+  const upper = text.toUpperCase();
+  const byLocation = await db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(and(eq(locations.code, upper), warehouseCondition(scope, locations.warehouseId), sql`${locations.kind} NOT IN ('supplier','customer','transit','adjustment')`));
+  if (byLocation.length) return { kind: 'location', code: upper, locationIds: byLocation.map((l) => l.id) };
+  return { kind: 'text', text };
+}
+
+function searchCondition(match: SearchMatch): SQL | undefined {
+  switch (match.kind) {
+    case 'barcode':
+      return inArray(stockBalances.productId, match.productIds);
+    case 'location':
+      return inArray(stockBalances.locationId, match.locationIds);
+    case 'text': {
+      const like = escapeLike(match.text);
+      return or(ilike(products.sku, `${like}%`), ilike(products.name, `%${like}%`));
+    }
+  }
+}
+
+function stockConditions(scope: ReadScope, f: StockFilter, match: SearchMatch | null): SQL | undefined {
+  return and(
+    eq(stockBalances.isVirtual, false),
+    sql`(${stockBalances.onHand} <> 0 OR ${stockBalances.reserved} <> 0)`,
+    sellerCondition(scope, products.sellerId),
+    warehouseCondition(scope, stockBalances.warehouseId),
+    f.warehouse ? eq(warehouses.code, f.warehouse) : undefined,
+    f.seller ? eq(sellers.code, f.seller) : undefined,
+    f.class ? eq(zones.temperatureClass, f.class) : undefined,
+    f.sku ? eq(products.sku, f.sku) : undefined,
+    f.location ? eq(locations.code, f.location) : undefined,
+    match ? searchCondition(match) : undefined,
+  );
+}
+
+export type StockRow = {
+  balanceId: number;
+  warehouseCode: string;
+  timezone: string;
+  zoneCode: string | null;
+  temperatureClass: string | null;
+  locationId: number;
+  locationCode: string;
+  locationKind: string;
+  productId: number;
+  sku: string;
+  productName: string;
+  sellerCode: string;
+  lotId: number | null;
+  lotCode: string | null;
+  expiresOn: string | null;
+  onHand: number;
+  reserved: number;
+  available: number;
+};
+
+export type StockTotals = { rows: number; onHand: number; reserved: number; available: number };
+
+const stockBase = (db: Executor) =>
+  ({
+    from: <T extends Record<string, unknown>>(fields: T) =>
+      db
+        .select(fields as never)
+        .from(stockBalances)
+        .innerJoin(locations, eq(locations.id, stockBalances.locationId))
+        .innerJoin(warehouses, eq(warehouses.id, stockBalances.warehouseId))
+        .innerJoin(products, eq(products.id, stockBalances.productId))
+        .innerJoin(sellers, eq(sellers.id, products.sellerId))
+        .leftJoin(zones, eq(zones.id, locations.zoneId))
+        .leftJoin(lots, eq(lots.id, stockBalances.lotId)),
+  }) as const;
+
+const rowFields = {
+  balanceId: stockBalances.id,
+  warehouseCode: warehouses.code,
+  timezone: warehouses.timezone,
+  zoneCode: zones.code,
+  temperatureClass: zones.temperatureClass,
+  locationId: locations.id,
+  locationCode: locations.code,
+  locationKind: locations.kind,
+  productId: products.id,
+  sku: products.sku,
+  productName: products.name,
+  sellerCode: sellers.code,
+  lotId: stockBalances.lotId,
+  lotCode: lots.code,
+  expiresOn: lots.expiresOn,
+  onHand: stockBalances.onHand,
+  reserved: stockBalances.reserved,
+  available: sql<number>`(${stockBalances.onHand} - ${stockBalances.reserved})::int`,
+};
+
+export type StockPage = { rows: StockRow[]; totals: StockTotals; match: SearchMatch | null; page: number; pages: number; pageSize: number };
+
+/** Stock in real locations, one row per location × product × lot (or per warehouse × product). */
+export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, opts: { pageSize: number; all?: boolean }): Promise<StockPage> {
+  const match = f.q ? await resolveSearch(db, scope, f.q) : null;
+  const where = stockConditions(scope, f, match);
+  const base = stockBase(db);
+  const [totalsRow] = (await base
+    .from({
+      rows: f.by === 'product' ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int`,
+      onHand: sql<number>`coalesce(sum(${stockBalances.onHand}), 0)::bigint`,
+      reserved: sql<number>`coalesce(sum(${stockBalances.reserved}), 0)::bigint`,
+    })
+    .where(where)) as unknown as { rows: number; onHand: number | string; reserved: number | string }[];
+  const totals: StockTotals = {
+    rows: Number(totalsRow?.rows ?? 0),
+    onHand: Number(totalsRow?.onHand ?? 0),
+    reserved: Number(totalsRow?.reserved ?? 0),
+    available: Number(totalsRow?.onHand ?? 0) - Number(totalsRow?.reserved ?? 0),
+  };
+  const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
+  const page = Math.min(f.page, pages);
+  const limit = opts.all ? 1_000_000 : opts.pageSize;
+  const offset = opts.all ? 0 : (page - 1) * opts.pageSize;
+  let rows: StockRow[];
+  if (f.by === 'product') {
+    rows = (await base
+      .from({
+        balanceId: sql<number>`min(${stockBalances.id})::int`,
+        warehouseCode: warehouses.code,
+        timezone: warehouses.timezone,
+        zoneCode: sql<null>`NULL`,
+        temperatureClass: products.temperatureClass,
+        locationId: sql<number>`0`,
+        locationCode: sql<string>`''`,
+        locationKind: sql<string>`''`,
+        productId: products.id,
+        sku: products.sku,
+        productName: products.name,
+        sellerCode: sellers.code,
+        lotId: sql<null>`NULL`,
+        lotCode: sql<null>`NULL`,
+        expiresOn: sql<string | null>`min(${lots.expiresOn})::text`,
+        onHand: sql<number>`sum(${stockBalances.onHand})::int`,
+        reserved: sql<number>`sum(${stockBalances.reserved})::int`,
+        available: sql<number>`(sum(${stockBalances.onHand}) - sum(${stockBalances.reserved}))::int`,
+      })
+      .where(where)
+      .groupBy(warehouses.code, warehouses.timezone, products.id, products.sku, products.name, products.temperatureClass, sellers.code)
+      .orderBy(asc(warehouses.code), asc(products.sku))
+      .limit(limit)
+      .offset(offset)) as unknown as StockRow[];
+  } else {
+    rows = (await base
+      .from(rowFields)
+      .where(where)
+      .orderBy(asc(warehouses.code), asc(locations.walkSequence), asc(locations.code), asc(products.sku), sql`${lots.expiresOn} NULLS LAST`, asc(stockBalances.id))
+      .limit(limit)
+      .offset(offset)) as unknown as StockRow[];
+  }
+  return { rows, totals, match, page, pages, pageSize: opts.pageSize };
+}
+
+/** Stock rows for the API: keyset paging on the balance id. */
+export async function listStockAfter(db: Executor, scope: ReadScope, f: StockFilter, after: number, limit: number): Promise<StockRow[]> {
+  const match = f.q ? await resolveSearch(db, scope, f.q) : null;
+  return (await stockBase(db)
+    .from(rowFields)
+    .where(and(stockConditions(scope, f, match), sql`${stockBalances.id} > ${after}`))
+    .orderBy(asc(stockBalances.id))
+    .limit(limit)) as unknown as StockRow[];
+}
+
+export type ProductDetail = typeof products.$inferSelect & { sellerCode: string; sellerName: string; barcodes: { code: string; kind: string; units: number }[] };
+
+/** A product the user may see, or null (another seller's product is simply not found). */
+export async function getProduct(db: Executor, scope: ReadScope, productId: number): Promise<ProductDetail | null> {
+  const [p] = await db
+    .select({ product: products, sellerCode: sellers.code, sellerName: sellers.name })
+    .from(products)
+    .innerJoin(sellers, eq(sellers.id, products.sellerId))
+    .where(and(eq(products.id, productId), sellerCondition(scope, products.sellerId)));
+  if (!p) return null;
+  const barcodes = await db
+    .select({ code: productBarcodes.code, kind: productBarcodes.kind, units: productBarcodes.units })
+    .from(productBarcodes)
+    .where(eq(productBarcodes.productId, productId))
+    .orderBy(asc(productBarcodes.units), asc(productBarcodes.id));
+  return { ...p.product, sellerCode: p.sellerCode, sellerName: p.sellerName, barcodes };
+}
+
+/** Balances of one product in every real and transit location the user may see. */
+export async function productBalances(db: Executor, scope: ReadScope, productId: number): Promise<StockRow[]> {
+  return (await stockBase(db)
+    .from(rowFields)
+    .where(
+      and(
+        eq(stockBalances.productId, productId),
+        sql`(${stockBalances.onHand} <> 0 OR ${stockBalances.reserved} <> 0)`,
+        sql`(NOT ${stockBalances.isVirtual} OR ${locations.kind} = 'transit')`,
+        sellerCondition(scope, products.sellerId),
+        warehouseCondition(scope, stockBalances.warehouseId),
+      ),
+    )
+    .orderBy(asc(warehouses.code), asc(locations.walkSequence), asc(locations.code), sql`${lots.expiresOn} NULLS LAST`)) as unknown as StockRow[];
+}
+
+export type LocationDetail = typeof locations.$inferSelect & {
+  warehouseCode: string;
+  warehouseName: string;
+  timezone: string;
+  zoneCode: string | null;
+  zoneName: string | null;
+  temperatureClass: string | null;
+  minCelsius: number | null;
+  maxCelsius: number | null;
+};
+
+export async function getLocation(db: Executor, scope: ReadScope, locationId: number): Promise<LocationDetail | null> {
+  const [row] = await db
+    .select({
+      location: locations,
+      warehouseCode: warehouses.code,
+      warehouseName: warehouses.name,
+      timezone: warehouses.timezone,
+      zoneCode: zones.code,
+      zoneName: zones.name,
+      temperatureClass: zones.temperatureClass,
+      minCelsius: zones.minCelsius,
+      maxCelsius: zones.maxCelsius,
+    })
+    .from(locations)
+    .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
+    .leftJoin(zones, eq(zones.id, locations.zoneId))
+    .where(and(eq(locations.id, locationId), warehouseCondition(scope, locations.warehouseId)));
+  if (!row) return null;
+  return { ...row.location, ...row, location: undefined } as unknown as LocationDetail;
+}
+
+/** What a location holds; a seller sees only their own products in it. */
+export async function locationContents(db: Executor, scope: ReadScope, locationId: number): Promise<StockRow[]> {
+  return (await stockBase(db)
+    .from(rowFields)
+    .where(and(eq(stockBalances.locationId, locationId), sql`(${stockBalances.onHand} <> 0 OR ${stockBalances.reserved} <> 0)`, sellerCondition(scope, products.sellerId)))
+    .orderBy(asc(products.sku), sql`${lots.expiresOn} NULLS LAST`)) as unknown as StockRow[];
+}
+
+export type LedgerRow = {
+  id: number;
+  at: Date;
+  warehouseCode: string;
+  timezone: string;
+  productId: number;
+  sku: string;
+  productName: string;
+  sellerCode: string;
+  lotCode: string | null;
+  expiresOn: string | null;
+  quantity: number;
+  fromLocationId: number;
+  fromCode: string;
+  fromKind: string;
+  toLocationId: number;
+  toCode: string;
+  toKind: string;
+  reason: string;
+  documentType: string | null;
+  documentId: string | null;
+  actor: string | null;
+};
+
+const fromLoc = alias(locations, 'from_loc');
+const toLoc = alias(locations, 'to_loc');
+
+export type LedgerQuery = LedgerFilter & { productId?: number; locationId?: number; limit: number };
+
+/** Ledger entries, newest first, paged by `before` (an entry id). Dates are warehouse-local. */
+export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery): Promise<{ rows: LedgerRow[]; match: SearchMatch | null; nextBefore: number | null }> {
+  const match = f.q ? await resolveSearch(db, scope, f.q) : null;
+  const searchCond =
+    match?.kind === 'barcode'
+      ? inArray(ledgerEntries.productId, match.productIds)
+      : match?.kind === 'location'
+        ? or(inArray(ledgerEntries.fromLocationId, match.locationIds), inArray(ledgerEntries.toLocationId, match.locationIds))
+        : match?.kind === 'text'
+          ? or(ilike(products.sku, `${escapeLike(match.text)}%`), ilike(products.name, `%${escapeLike(match.text)}%`))
+          : undefined;
+  const rows = (await db
+    .select({
+      id: ledgerEntries.id,
+      at: ledgerEntries.at,
+      warehouseCode: warehouses.code,
+      timezone: warehouses.timezone,
+      productId: products.id,
+      sku: products.sku,
+      productName: products.name,
+      sellerCode: sellers.code,
+      lotCode: lots.code,
+      expiresOn: lots.expiresOn,
+      quantity: ledgerEntries.quantity,
+      fromLocationId: fromLoc.id,
+      fromCode: fromLoc.code,
+      fromKind: fromLoc.kind,
+      toLocationId: toLoc.id,
+      toCode: toLoc.code,
+      toKind: toLoc.kind,
+      reason: ledgerEntries.reason,
+      documentType: ledgerEntries.documentType,
+      documentId: ledgerEntries.documentId,
+      actor: sql<string | null>`coalesce((SELECT u.email FROM users u WHERE u.id = ${ledgerEntries.actorUserId}), ${ledgerEntries.actorLabel})`,
+    })
+    .from(ledgerEntries)
+    .innerJoin(warehouses, eq(warehouses.id, ledgerEntries.warehouseId))
+    .innerJoin(products, eq(products.id, ledgerEntries.productId))
+    .innerJoin(sellers, eq(sellers.id, products.sellerId))
+    .innerJoin(fromLoc, eq(fromLoc.id, ledgerEntries.fromLocationId))
+    .innerJoin(toLoc, eq(toLoc.id, ledgerEntries.toLocationId))
+    .leftJoin(lots, eq(lots.id, ledgerEntries.lotId))
+    .where(
+      and(
+        sellerCondition(scope, products.sellerId),
+        warehouseCondition(scope, ledgerEntries.warehouseId),
+        f.warehouse ? eq(warehouses.code, f.warehouse) : undefined,
+        f.seller ? eq(sellers.code, f.seller) : undefined,
+        f.sku ? eq(products.sku, f.sku) : undefined,
+        f.productId ? eq(ledgerEntries.productId, f.productId) : undefined,
+        f.locationId ? or(eq(ledgerEntries.fromLocationId, f.locationId), eq(ledgerEntries.toLocationId, f.locationId)) : undefined,
+        f.reason ? eq(ledgerEntries.reason, f.reason) : undefined,
+        // Dates are days in the warehouse's own time zone.
+        f.since ? sql`${ledgerEntries.at} >= (${f.since}::date)::timestamp AT TIME ZONE ${warehouses.timezone}` : undefined,
+        f.until ? sql`${ledgerEntries.at} < ((${f.until}::date + 1)::timestamp AT TIME ZONE ${warehouses.timezone})` : undefined,
+        f.before ? lt(ledgerEntries.id, f.before) : undefined,
+        searchCond,
+      ),
+    )
+    .orderBy(desc(ledgerEntries.id))
+    .limit(f.limit + 1)) as LedgerRow[];
+  const more = rows.length > f.limit;
+  if (more) rows.pop();
+  return { rows, match, nextBefore: more ? (rows[rows.length - 1]?.id ?? null) : null };
+}

@@ -1,0 +1,112 @@
+import { Hono, type Context } from 'hono';
+import type { AppEnv } from '../context.ts';
+import { requireUser } from '../auth/middleware.ts';
+import { can } from '../auth/policy.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
+import { viewContext } from '../../views/view-context.ts';
+import { InventoryPage, InventoryResults } from '../../views/inventory/inventory-page.tsx';
+import { ProductPage } from '../../views/inventory/product-page.tsx';
+import { LocationPage } from '../../views/inventory/location-page.tsx';
+import { LedgerPage, LedgerResults } from '../../views/inventory/ledger-page.tsx';
+import { MoveForm, MovePage, type MoveView } from '../../views/inventory/move-page.tsx';
+import { WarehousesPage } from '../../views/inventory/warehouses-page.tsx';
+import { translateFieldErrors } from '../../views/components/forms.tsx';
+import { ledgerFilterSchema, stockFilterSchema } from './filters.ts';
+import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, locationContents, productBalances } from './queries.ts';
+import { warehouseOverview } from './overview.ts';
+import { readScope } from './scope.ts';
+import { relocateStock } from './service.ts';
+import { stockCsv } from './csv.ts';
+import { generateSecureRandomString } from '../auth/session.ts';
+
+const PAGE_SIZE = 50;
+
+function parseQuery<T>(schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }, c: Context<AppEnv>): { filter: T; query: URLSearchParams } {
+  const raw = c.req.query();
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
+  const query = new URLSearchParams(Object.entries(raw).filter(([k, v]) => v !== '' && k !== 'page' && k !== 'before'));
+  return { filter: parsed.data, query };
+}
+
+const idParam = (c: Context<AppEnv>) => Number(c.req.param('id'));
+
+export function inventoryRoutes() {
+  const app = new Hono<AppEnv>();
+  for (const path of ['/inventory', '/inventory.csv', '/products/*', '/locations/*', '/ledger', '/warehouses', '/moves', '/moves/*']) app.use(path, requireUser());
+
+  app.get('/inventory', async (c) => {
+    const user = c.var.user!;
+    const { filter, query } = parseQuery(stockFilterSchema, c);
+    const scope = readScope(user);
+    const [result, warehouses, sellers] = await Promise.all([listStock(c.var.db, scope, filter, { pageSize: PAGE_SIZE }), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
+    const v = { ctx: viewContext(c), filter, query, result, warehouses, sellers };
+    return pageOrFragment(c, () => <InventoryPage {...v} />, () => <InventoryResults {...v} />);
+  });
+
+  app.get('/inventory.csv', async (c) => {
+    const { filter } = parseQuery(stockFilterSchema, c);
+    const result = await listStock(c.var.db, readScope(c.var.user!), filter, { pageSize: PAGE_SIZE, all: true });
+    c.header('Content-Disposition', `attachment; filename="inventory-${new Date().toISOString().slice(0, 10)}.csv"`);
+    return c.body(stockCsv(c.var.t, result.rows, filter.by === 'product'), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  });
+
+  app.get('/products/:id{[0-9]{1,9}}', async (c) => {
+    const scope = readScope(c.var.user!);
+    const product = await getProduct(c.var.db, scope, idParam(c));
+    if (!product) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
+    const [balances, ledger] = await Promise.all([productBalances(c.var.db, scope, product.id), listLedger(c.var.db, scope, { productId: product.id, limit: 50 })]);
+    return c.html(<ProductPage ctx={viewContext(c)} product={product} balances={balances} ledger={ledger.rows} nextBefore={ledger.nextBefore} />);
+  });
+
+  app.get('/locations/:id{[0-9]{1,9}}', async (c) => {
+    const scope = readScope(c.var.user!);
+    const location = await getLocation(c.var.db, scope, idParam(c));
+    if (!location) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
+    const [contents, ledger] = await Promise.all([locationContents(c.var.db, scope, location.id), listLedger(c.var.db, scope, { locationId: location.id, limit: 30 })]);
+    return c.html(<LocationPage ctx={viewContext(c)} location={location} contents={contents} ledger={ledger.rows} />);
+  });
+
+  app.get('/ledger', async (c) => {
+    const { filter, query } = parseQuery(ledgerFilterSchema, c);
+    const scope = readScope(c.var.user!);
+    const [result, warehouses] = await Promise.all([listLedger(c.var.db, scope, { ...filter, limit: PAGE_SIZE }), listWarehouses(c.var.db, scope)]);
+    const v = { ctx: viewContext(c), filter, query, ...result, warehouses };
+    return pageOrFragment(c, () => <LedgerPage {...v} />, () => <LedgerResults {...v} />);
+  });
+
+  app.get('/warehouses', async (c) => {
+    const warehouses = await warehouseOverview(c.var.db, readScope(c.var.user!));
+    return c.html(<WarehousesPage ctx={viewContext(c)} warehouses={warehouses} />);
+  });
+
+  app.get('/moves/new', async (c) => {
+    const user = c.var.user!;
+    if (!can(user, 'stock.move')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
+    const warehouses = await listWarehouses(c.var.db, readScope(user));
+    const v: MoveView = { ctx: viewContext(c), warehouses, values: { warehouse: c.req.query('warehouse') }, errors: {}, idempotencyKey: generateSecureRandomString() };
+    return c.html(<MovePage {...v} />);
+  });
+
+  app.post('/moves', async (c) => {
+    const user = c.var.user!;
+    if (!can(user, 'stock.move')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
+    const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+    const warehouses = await listWarehouses(c.var.db, readScope(user));
+    const base = { ctx: viewContext(c), warehouses, idempotencyKey: generateSecureRandomString() };
+    try {
+      const done = await relocateStock({ db: c.var.db, user, input: form });
+      const v: MoveView = { ...base, values: { warehouse: form.warehouse, from: form.from }, errors: {}, done };
+      return c.html(wantsFragment(c) ? <MoveForm {...v} /> : <MovePage {...v} />, 201);
+    } catch (err) {
+      if (!isAppError(err) || (err.status !== 422 && err.status !== 409 && err.status !== 404)) throw err;
+      const errors = translateFieldErrors(c.var.t, err.fieldErrors);
+      const v: MoveView = { ...base, values: form, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: form.idempotency_key || base.idempotencyKey };
+      const status = err.status === 409 ? 409 : 422;
+      return c.html(wantsFragment(c) ? <MoveForm {...v} /> : <MovePage {...v} />, status);
+    }
+  });
+
+  return app;
+}

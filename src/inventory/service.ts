@@ -1,0 +1,120 @@
+import { and, eq, gt, inArray, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Tx } from '../db/client.ts';
+import { locations, lots, productBarcodes, products, stockBalances, warehouses } from '../db/schema/index.ts';
+import { can, type CurrentUser } from '../auth/policy.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { withTransaction } from '../db/tx.ts';
+import { move } from '../stock/index.ts';
+import { barcodeCandidates, stripSymbology } from './filters.ts';
+
+/** The relocation form and its JSON twin: codes as a scanner types them. */
+export const relocationSchema = z.object({
+  warehouse: z.string().trim().toUpperCase().min(1).max(20),
+  product: z.string().trim().min(1).max(200),
+  lot: z.string().trim().max(80).optional().default(''),
+  from: z.string().trim().toUpperCase().min(1).max(40),
+  to: z.string().trim().toUpperCase().min(1).max(40),
+  quantity: z.coerce.number().int().positive().max(1_000_000),
+  idempotency_key: z.string().trim().min(8).max(100),
+});
+export type RelocationInput = z.input<typeof relocationSchema>;
+export type RelocationResult = { sku: string; quantity: number; from: string; to: string; replayed: boolean; entryId: number };
+
+const fieldMessages: Record<string, FieldError['key']> = {
+  warehouse: 'error.required',
+  product: 'error.required',
+  from: 'error.required',
+  to: 'error.required',
+  quantity: 'error.quantityPositiveInteger',
+  idempotency_key: 'error.required',
+};
+
+export function parseRelocation(raw: unknown): z.output<typeof relocationSchema> {
+  const parsed = relocationSchema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const fieldErrors = parsed.error.issues.map((i) => {
+    const path = String(i.path[0] ?? '');
+    return { path, key: fieldMessages[path] ?? 'error.invalidValue' } satisfies FieldError;
+  });
+  throw new AppError('VALIDATION', { key: 'error.checkFields', fieldErrors });
+}
+
+const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) =>
+  new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
+
+/**
+ * Moves stock from one real location to another inside one warehouse (a relocation or a
+ * putaway by hand). The product may be given by barcode or SKU; the lot may be left out when
+ * the from-location holds only one lot of the product.
+ */
+export async function relocateStock(opts: { db: Db; user: CurrentUser; input: unknown }): Promise<RelocationResult> {
+  const input = parseRelocation(opts.input);
+  return withTransaction(opts.db, async (tx) => {
+    const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
+    if (!wh || !can(opts.user, 'stock.move', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
+    const product = await findProduct(tx, input.product);
+    const [from, to] = await Promise.all([findLocation(tx, wh.id, input.from, 'from'), findLocation(tx, wh.id, input.to, 'to')]);
+    const lotId = await findLot(tx, product, from.id, input.lot);
+    try {
+      const { entry, replayed } = await move(tx, {
+        productId: product.id,
+        lotId,
+        quantity: input.quantity,
+        fromLocationId: from.id,
+        toLocationId: to.id,
+        reason: 'relocation',
+        actor: { userId: opts.user.id },
+        idempotencyKey: `relocation:${opts.user.id}:${input.idempotency_key}`,
+      });
+      return { sku: product.sku, quantity: entry.quantity, from: from.code, to: to.code, replayed, entryId: entry.id };
+    } catch (err) {
+      // Point the user at the field to fix.
+      if (err instanceof AppError && err.fieldErrors.length === 0) {
+        const path = err.code === 'INSUFFICIENT_STOCK' || err.key === 'error.quantityPositiveInteger' ? 'quantity' : err.code === 'WRONG_TEMPERATURE_CLASS' ? 'to' : err.key === 'error.sameLocation' ? 'to' : null;
+        if (path) throw new AppError(err.code, { key: err.key, params: err.params, fieldErrors: [{ path, key: err.key, params: err.params }] });
+      }
+      throw err;
+    }
+  });
+}
+
+type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean };
+
+async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
+  const fields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
+  const byBarcode = await tx
+    .selectDistinct(fields)
+    .from(productBarcodes)
+    .innerJoin(products, eq(products.id, productBarcodes.productId))
+    .where(inArray(productBarcodes.code, barcodeCandidates(raw)));
+  const found = byBarcode.length ? byBarcode : await tx.select(fields).from(products).where(eq(products.sku, stripSymbology(raw)));
+  if (found.length === 0) throw fieldError('product', 'error.unknownProductCode', { code: raw });
+  if (found.length > 1) throw fieldError('product', 'error.ambiguousProduct', { code: raw });
+  return found[0]!;
+}
+
+async function findLocation(tx: Tx, warehouseId: number, code: string, field: 'from' | 'to') {
+  const [loc] = await tx
+    .select({ id: locations.id, code: locations.code, kind: locations.kind })
+    .from(locations)
+    .where(and(eq(locations.warehouseId, warehouseId), eq(locations.code, stripSymbology(code))));
+  if (!loc || ['supplier', 'customer', 'transit', 'adjustment'].includes(loc.kind)) throw fieldError(field, 'error.unknownLocationCode', { code });
+  return loc;
+}
+
+/** The lot to move: the one named, or the only one the from-location holds. */
+async function findLot(tx: Tx, product: FoundProduct, fromId: number, code: string): Promise<number | null> {
+  if (!product.tracksLot && !product.tracksExpiry) {
+    if (code) throw fieldError('lot', 'error.productHasNoLots', { sku: product.sku });
+    return null;
+  }
+  const held = await tx
+    .select({ id: lots.id, code: lots.code })
+    .from(stockBalances)
+    .innerJoin(lots, eq(lots.id, stockBalances.lotId))
+    .where(and(eq(stockBalances.locationId, fromId), eq(stockBalances.productId, product.id), gt(stockBalances.onHand, 0), code ? eq(lots.code, code) : sql`true`));
+  if (held.length === 1) return held[0]!.id;
+  if (held.length === 0) throw fieldError(code ? 'lot' : 'from', code ? 'error.lotNotHere' : 'error.nothingHere', { sku: product.sku, lot: code });
+  throw fieldError('lot', 'error.chooseLot', { lots: held.map((h) => h.code || '—').join(', ') });
+}

@@ -1,0 +1,8 @@
+export { move, lockIdempotencyKey, moveInputSchema } from './move.ts';
+export { moveMany } from './move-many.ts';
+export type { MoveInput, MoveResult, LedgerEntry } from './move.ts';
+export { reserve, release } from './reserve.ts';
+export type { ReserveInput, Reservation } from './reserve.ts';
+export { verifyLedger } from './verify.ts';
+export type { LedgerReport } from './verify.ts';
+export { zoneAccepts } from './rules.ts';

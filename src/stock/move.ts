@@ -1,0 +1,149 @@
+import { and, eq, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Tx } from '../db/client.ts';
+import { ledgerEntries, reservations, stockBalances } from '../db/schema/index.ts';
+import type { MoveReason } from '../db/schema/index.ts';
+import { moveReasons } from '../db/schema/index.ts';
+import { AppError } from '../errors.ts';
+import { isVirtualKind } from './rules.ts';
+import { checkMove, entryWarehouse, loadMoveFacts, type LocationFacts } from './check.ts';
+
+export const moveInputSchema = z.object({
+  productId: z.number().int().positive(),
+  lotId: z.number().int().positive().nullable().optional(),
+  quantity: z.number().int().positive().max(1_000_000_000),
+  fromLocationId: z.number().int().positive(),
+  toLocationId: z.number().int().positive(),
+  reason: z.enum(moveReasons),
+  document: z.object({ type: z.string().min(1).max(40), id: z.string().min(1).max(80) }).optional(),
+  actor: z.object({ userId: z.number().int().positive().optional(), label: z.string().max(120).optional() }),
+  note: z.string().max(500).optional(),
+  idempotencyKey: z.string().min(8).max(200).optional(),
+  /** Move units held by this reservation (a pick): consumes the reservation by `quantity`. */
+  reservationId: z.number().int().positive().optional(),
+});
+
+export type MoveInput = z.input<typeof moveInputSchema>;
+export type LedgerEntry = typeof ledgerEntries.$inferSelect;
+export type MoveResult = { entry: LedgerEntry; replayed: boolean };
+
+/** Serializes requests carrying the same idempotency key until the first one commits. */
+export async function lockIdempotencyKey(tx: Tx, key: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/**
+ * Moves `quantity` units of a product (and lot) from one location to another, inside the
+ * caller's transaction: both balances change and one ledger entry is appended, or nothing
+ * happens. Quantities are never edited anywhere else (DESIGN.md §3).
+ */
+export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
+  const parsed = moveInputSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const path = issue?.path.join('.') ?? '';
+    if (path === 'quantity') throw new AppError('VALIDATION', { key: 'error.quantityPositiveInteger', fieldErrors: [{ path: 'quantity', key: 'error.quantityPositiveInteger' }] });
+    throw new AppError('VALIDATION', { key: 'error.invalidMove', params: { detail: `${path}: ${issue?.message ?? ''}` } });
+  }
+  const m = parsed.data;
+  const lotId = m.lotId ?? null;
+
+  if (m.idempotencyKey) {
+    await lockIdempotencyKey(tx, m.idempotencyKey);
+    const [prior] = await tx.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, m.idempotencyKey));
+    if (prior) {
+      const same =
+        prior.productId === m.productId &&
+        prior.lotId === lotId &&
+        prior.quantity === m.quantity &&
+        prior.fromLocationId === m.fromLocationId &&
+        prior.toLocationId === m.toLocationId;
+      if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      return { entry: prior, replayed: true };
+    }
+  }
+
+  const facts = await loadMoveFacts(tx, { productIds: [m.productId], lotIds: lotId === null ? [] : [lotId], locationIds: [m.fromLocationId, m.toLocationId] });
+  const { product, from, to } = checkMove({ ...m, lotId }, facts);
+
+  // Touch the two balance rows in a fixed order (by location id) so that two opposite
+  // moves cannot deadlock each other.
+  const steps = [
+    { loc: from, delta: -m.quantity },
+    { loc: to, delta: m.quantity },
+  ].sort((a, b) => a.loc.id - b.loc.id);
+  for (const step of steps) {
+    if (step.delta < 0 && !isVirtualKind(step.loc.kind)) {
+      await takeOut(tx, step.loc, product.id, product.sku, lotId, m.quantity, m.reservationId);
+    } else {
+      await addTo(tx, step.loc, product.id, lotId, step.delta);
+    }
+  }
+
+  const [entry] = await tx
+    .insert(ledgerEntries)
+    .values({
+      warehouseId: entryWarehouse(from, to, (l) => isVirtualKind(l.kind)),
+      productId: product.id,
+      lotId,
+      quantity: m.quantity,
+      fromLocationId: from.id,
+      toLocationId: to.id,
+      reason: m.reason as MoveReason,
+      documentType: m.document?.type,
+      documentId: m.document?.id,
+      actorUserId: m.actor.userId,
+      actorLabel: m.actor.label,
+      note: m.note,
+      idempotencyKey: m.idempotencyKey,
+    })
+    .returning();
+  if (!entry) throw new Error('ledger insert returned nothing');
+  return { entry, replayed: false };
+}
+
+async function takeOut(tx: Tx, loc: LocationFacts, productId: number, sku: string, lotId: number | null, qty: number, reservationId?: number): Promise<void> {
+  const key = and(eq(stockBalances.locationId, loc.id), eq(stockBalances.productId, productId), sql`${stockBalances.lotId} IS NOT DISTINCT FROM ${lotId}`);
+  if (reservationId !== undefined) {
+    // A pick: the units leave together with their reservation.
+    const [res] = await tx
+      .update(reservations)
+      .set({
+        quantity: sql`${reservations.quantity} - ${qty}`,
+        closedAt: sql`CASE WHEN ${reservations.quantity} = ${qty} THEN now() ELSE NULL END`,
+      })
+      .where(and(eq(reservations.id, reservationId), sql`${reservations.quantity} >= ${qty}`, sql`${reservations.closedAt} IS NULL`))
+      .returning({ balanceId: reservations.balanceId });
+    const [bal] = res
+      ? await tx
+          .update(stockBalances)
+          .set({ onHand: sql`${stockBalances.onHand} - ${qty}`, reserved: sql`${stockBalances.reserved} - ${qty}`, updatedAt: sql`now()` })
+          .where(and(eq(stockBalances.id, res.balanceId), key, sql`${stockBalances.reserved} >= ${qty}`, sql`${stockBalances.onHand} >= ${qty}`))
+          .returning({ id: stockBalances.id })
+      : [];
+    if (!bal) throw new AppError('CONFLICT', { key: 'error.reservationMismatch' });
+    return;
+  }
+  const [bal] = await tx
+    .update(stockBalances)
+    .set({ onHand: sql`${stockBalances.onHand} - ${qty}`, updatedAt: sql`now()` })
+    .where(and(key, sql`${stockBalances.onHand} - ${stockBalances.reserved} >= ${qty}`))
+    .returning({ id: stockBalances.id });
+  if (bal) return;
+  const [current] = await tx.select({ onHand: stockBalances.onHand, reserved: stockBalances.reserved }).from(stockBalances).where(key);
+  const available = current ? current.onHand - current.reserved : 0;
+  throw new AppError('INSUFFICIENT_STOCK', {
+    key: 'error.insufficientStock',
+    params: { sku, location: loc.code, available, requested: qty },
+  });
+}
+
+async function addTo(tx: Tx, loc: LocationFacts, productId: number, lotId: number | null, delta: number): Promise<void> {
+  await tx
+    .insert(stockBalances)
+    .values({ warehouseId: loc.warehouseId, locationId: loc.id, productId, lotId, isVirtual: isVirtualKind(loc.kind), onHand: delta })
+    .onConflictDoUpdate({
+      target: [stockBalances.locationId, stockBalances.productId, stockBalances.lotId],
+      set: { onHand: sql`${stockBalances.onHand} + ${delta}`, updatedAt: sql`now()` },
+    });
+}

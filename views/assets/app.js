@@ -1,0 +1,84 @@
+// Caravan page behaviour: keyboard-wedge scanner forms, result sounds, focus handling.
+(function () {
+  'use strict';
+
+  var audio = null;
+  function beep(kind) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var tones = kind === 'ok' ? [[1320, 0, 0.12]] : [[220, 0, 0.16], [180, 0.2, 0.22]];
+      tones.forEach(function (t) {
+        var osc = audio.createOscillator();
+        var gain = audio.createGain();
+        osc.type = kind === 'ok' ? 'sine' : 'square';
+        osc.frequency.value = t[0];
+        gain.gain.value = 0.15;
+        osc.connect(gain);
+        gain.connect(audio.destination);
+        osc.start(audio.currentTime + t[1]);
+        osc.stop(audio.currentTime + t[1] + t[2]);
+      });
+    } catch (e) {
+      /* no audio on this device */
+    }
+    if (kind !== 'ok' && navigator.vibrate) navigator.vibrate([120, 60, 120]);
+  }
+  window.caravanBeep = beep;
+
+  function fields(form) {
+    return Array.prototype.filter.call(form.querySelectorAll('input, select'), function (el) {
+      return el.type !== 'hidden' && !el.disabled;
+    });
+  }
+
+  // A scanner types the code and presses Enter: in a scan form, Enter moves to the next
+  // empty required field and submits only when nothing required is left empty.
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Enter' || ev.isComposing) return;
+    var el = ev.target;
+    var form = el && el.form;
+    if (!form || !form.hasAttribute('data-scan-form') || el.tagName !== 'INPUT') return;
+    var list = fields(form);
+    var next = list.slice(list.indexOf(el) + 1).find(function (f) {
+      return f.tagName === 'INPUT' && f.value.trim() === '' && f.required;
+    });
+    if (el.value.trim() === '' && el.required) {
+      ev.preventDefault();
+      return;
+    }
+    if (next) {
+      ev.preventDefault();
+      next.focus();
+    }
+  });
+
+  function settle(root) {
+    var result = root.querySelector ? root.querySelector('[data-result]') || (root.hasAttribute && root.hasAttribute('data-result') ? root : null) : null;
+    if (result) beep(result.getAttribute('data-result'));
+    var focus = root.querySelector && root.querySelector('[autofocus]');
+    if (focus) {
+      focus.focus();
+      if (focus.select) focus.select();
+    }
+  }
+
+  document.addEventListener('htmx:afterSettle', function (ev) {
+    var target = ev.detail && ev.detail.elt;
+    if (!target) return;
+    if (target.matches && target.matches('[data-result], form[data-scan-form]')) settle(target.parentNode || document);
+    // After a search, select the box so the next scan replaces it.
+    if (target.id === 'inventory-results' || target.id === 'ledger-results') {
+      var box = document.querySelector('[data-scan-input]');
+      if (box) box.select();
+    }
+  });
+
+  document.addEventListener('htmx:responseError', function () {
+    beep('error');
+  });
+
+  document.addEventListener('DOMContentLoaded', function () {
+    var result = document.querySelector('[data-result]');
+    if (result) beep(result.getAttribute('data-result'));
+  });
+})();

@@ -1,0 +1,55 @@
+import type { Child } from 'hono/jsx';
+import type { Translator } from '../../src/i18n/index.ts';
+import type { FieldError } from '../../src/errors.ts';
+
+export function CsrfField(props: { token: string }) {
+  return <input type="hidden" name="_csrf" value={props.token} />;
+}
+
+export type FieldErrors = Partial<Record<string, string>>;
+
+/** Field errors of an AppError, translated, by field name. */
+export function translateFieldErrors(t: Translator, errors: FieldError[]): FieldErrors {
+  const out: FieldErrors = {};
+  for (const e of errors) out[e.path] ??= t(e.key, e.params);
+  return out;
+}
+
+export function Field(props: { label: string; name: string; error?: string | undefined; hint?: string; children: Child }) {
+  const id = `f-${props.name}`;
+  return (
+    <div class={props.error ? 'field invalid' : 'field'}>
+      <label for={id}>{props.label}</label>
+      {props.children}
+      {props.hint && !props.error && <small class="hint">{props.hint}</small>}
+      {props.error && (
+        <small class="error" id={`${id}-error`} role="alert">
+          {props.error}
+        </small>
+      )}
+    </div>
+  );
+}
+
+export type Option = { value: string; label: string };
+
+export function Select(props: { name: string; value: string | undefined; options: Option[]; empty?: string; autosubmit?: boolean }) {
+  return (
+    <select name={props.name} id={`f-${props.name}`}>
+      {props.empty !== undefined && <option value="">{props.empty}</option>}
+      {props.options.map((o) => (
+        <option value={o.value} selected={o.value === props.value}>
+          {o.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
+export function Alert(props: { kind: 'ok' | 'error' | 'info'; children: Child }) {
+  return (
+    <div class={`alert alert-${props.kind}`} role={props.kind === 'error' ? 'alert' : 'status'}>
+      {props.children}
+    </div>
+  );
+}

@@ -1,0 +1,66 @@
+import type { Translator } from '../../src/i18n/index.ts';
+import type { LedgerRow } from '../../src/inventory/queries.ts';
+
+const virtualKinds = new Set(['supplier', 'customer', 'transit', 'adjustment']);
+
+function Place(props: { t: Translator; id: number; code: string; kind: string }) {
+  if (virtualKinds.has(props.kind)) return <span class="virtual">{props.t(`kind.${props.kind as 'supplier'}`)}{props.kind === 'transit' ? ` ${props.code}` : ''}</span>;
+  return <a href={`/locations/${props.id}`}>{props.code}</a>;
+}
+
+export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProduct?: boolean; showSeller?: boolean }) {
+  const { t } = props;
+  return (
+    <table class="grid stack ledger">
+      <thead>
+        <tr>
+          <th>{t('col.time')}</th>
+          <th>{t('col.warehouse')}</th>
+          {props.showProduct !== false && <th>{t('col.sku')}</th>}
+          {props.showProduct !== false && <th>{t('col.product')}</th>}
+          {props.showSeller && <th>{t('col.seller')}</th>}
+          <th>{t('col.lot')}</th>
+          <th class="num">{t('col.quantity')}</th>
+          <th>{t('col.from')}</th>
+          <th>{t('col.to')}</th>
+          <th>{t('col.reason')}</th>
+          <th>{t('col.document')}</th>
+          <th>{t('col.actor')}</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr>
+            <td data-label={t('col.time')}>
+              <time datetime={r.at.toISOString()}>{t.dateTime(r.at, r.timezone)}</time>
+            </td>
+            <td data-label={t('col.warehouse')}>{r.warehouseCode}</td>
+            {props.showProduct !== false && (
+              <td data-label={t('col.sku')}>
+                <a href={`/products/${r.productId}`}>{r.sku}</a>
+              </td>
+            )}
+            {props.showProduct !== false && <td data-label={t('col.product')}>{r.productName}</td>}
+            {props.showSeller && <td data-label={t('col.seller')}>{r.sellerCode}</td>}
+            <td data-label={t('col.lot')}>
+              {r.lotCode || (r.expiresOn ? '' : <span class="muted">—</span>)}
+              {r.expiresOn && <small class="muted"> ({t.date(r.expiresOn)})</small>}
+            </td>
+            <td class="num strong" data-label={t('col.quantity')}>
+              {t.number(r.quantity)}
+            </td>
+            <td data-label={t('col.from')}>
+              <Place t={t} id={r.fromLocationId} code={r.fromCode} kind={r.fromKind} />
+            </td>
+            <td data-label={t('col.to')}>
+              <Place t={t} id={r.toLocationId} code={r.toCode} kind={r.toKind} />
+            </td>
+            <td data-label={t('col.reason')}>{t(`reason.${r.reason as 'receipt'}`)}</td>
+            <td data-label={t('col.document')}>{r.documentType ? `${r.documentType} ${r.documentId ?? ''}` : <span class="muted">—</span>}</td>
+            <td data-label={t('col.actor')}>{r.actor ?? <span class="muted">—</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

@@ -1,0 +1,126 @@
+import type { ViewContext } from '../../src/context.ts';
+import type { StockFilter } from '../../src/inventory/filters.ts';
+import type { StockPage, Warehouse } from '../../src/inventory/queries.ts';
+import { temperatureClasses } from '../../src/db/schema/index.ts';
+import { Layout } from '../layout.tsx';
+import { Field, Select } from '../components/forms.tsx';
+import { Pager } from '../components/pager.tsx';
+import { StockTable } from '../components/stock-table.tsx';
+
+export type InventoryView = {
+  ctx: ViewContext;
+  filter: StockFilter;
+  query: URLSearchParams;
+  result: StockPage;
+  warehouses: Warehouse[];
+  sellers: { code: string; name: string }[];
+};
+
+export function InventoryPage(v: InventoryView) {
+  const { t } = v.ctx;
+  const isSeller = v.ctx.user?.role === 'seller';
+  return (
+    <Layout ctx={v.ctx} title={t(isSeller ? 'nav.myStock' : 'inventory.title')}>
+      <h1>{t(isSeller ? 'nav.myStock' : 'inventory.title')}</h1>
+      <form
+        class="filters"
+        method="get"
+        action="/inventory"
+        hx-get="/inventory"
+        hx-target="#inventory-results"
+        hx-swap="outerHTML"
+        hx-push-url="true"
+        hx-trigger="submit, change[target.tagName==='SELECT']"
+        role="search"
+      >
+        <div class="field grow">
+          <label for="f-q">{t('inventory.search')}</label>
+          <input
+            type="search"
+            id="f-q"
+            name="q"
+            value={v.filter.q ?? ''}
+            placeholder={t('inventory.searchPlaceholder')}
+            autofocus
+            autocomplete="off"
+            autocapitalize="off"
+            spellcheck={false}
+            enterkeyhint="search"
+            data-scan-input
+          />
+        </div>
+        <Field label={t('col.warehouse')} name="warehouse">
+          <Select name="warehouse" value={v.filter.warehouse} empty={t('filter.all')} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
+        </Field>
+        {!isSeller && (
+          <Field label={t('col.seller')} name="seller">
+            <Select name="seller" value={v.filter.seller} empty={t('filter.all')} options={v.sellers.map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))} />
+          </Field>
+        )}
+        <Field label={t('col.class')} name="class">
+          <Select name="class" value={v.filter.class} empty={t('filter.all')} options={temperatureClasses.map((c) => ({ value: c, label: t(`class.${c}`) }))} />
+        </Field>
+        <Field label={t('inventory.view')} name="by">
+          <Select
+            name="by"
+            value={v.filter.by}
+            options={[
+              { value: 'location', label: t('inventory.byLocation') },
+              { value: 'product', label: t('inventory.byProduct') },
+            ]}
+          />
+        </Field>
+        <div class="field actions">
+          <button type="submit">{t('action.search')}</button>
+        </div>
+      </form>
+      <InventoryResults {...v} />
+    </Layout>
+  );
+}
+
+export function InventoryResults(v: InventoryView) {
+  const { t } = v.ctx;
+  const r = v.result;
+  const isSeller = v.ctx.user?.role === 'seller';
+  const csv = `/inventory.csv${v.query.toString() ? `?${v.query.toString()}` : ''}`;
+  const byProduct = v.filter.by === 'product';
+  return (
+    <section id="inventory-results" aria-live="polite">
+      {r.match?.kind === 'barcode' && (
+        <p class="match">
+          {t('inventory.matchBarcode', { code: r.match.code })}
+          {r.match.unitsPerScan > 1 && <span class="tag">{t('inventory.caseOf', { units: r.match.unitsPerScan })}</span>}
+        </p>
+      )}
+      {r.match?.kind === 'location' && <p class="match">{t('inventory.matchLocation', { code: r.match.code })}</p>}
+      <div class="totals">
+        <span>
+          {t('inventory.rows')}: <strong>{t.number(r.totals.rows)}</strong>
+        </span>
+        <span>
+          {t('col.onHand')}: <strong>{t.number(r.totals.onHand)}</strong>
+        </span>
+        <span>
+          {t('col.reserved')}: <strong>{t.number(r.totals.reserved)}</strong>
+        </span>
+        <span>
+          {t('col.available')}: <strong>{t.number(r.totals.available)}</strong>
+        </span>
+        <a class="button secondary" href={csv} download>
+          {t('action.exportCsv')}
+        </a>
+      </div>
+      {r.rows.length === 0 ? (
+        <p class="empty">{t('inventory.empty')}</p>
+      ) : (
+        <StockTable
+          t={t}
+          rows={r.rows}
+          columns={byProduct ? ['warehouse', 'class', 'product', ...(isSeller ? [] : ['seller' as const])] : ['warehouse', 'location', 'product', ...(isSeller ? [] : ['seller' as const]), 'lot']}
+        />
+      )}
+      <Pager t={t} base="/inventory" params={v.query} page={r.page} pages={r.pages} target="#inventory-results" />
+    </section>
+  );
+}

@@ -1,0 +1,103 @@
+import type { ViewContext } from '../../src/context.ts';
+import type { LedgerRow, ProductDetail, StockRow } from '../../src/inventory/queries.ts';
+import { Layout } from '../layout.tsx';
+import { LedgerTable } from '../components/ledger-table.tsx';
+import { ClassBadge, StockTable } from '../components/stock-table.tsx';
+
+export type ProductView = { ctx: ViewContext; product: ProductDetail; balances: StockRow[]; ledger: LedgerRow[]; nextBefore: number | null };
+
+/** The stock card: what the product has now, where, and every move that made it so. */
+export function ProductPage(v: ProductView) {
+  const { t } = v.ctx;
+  const p = v.product;
+  const byWarehouse = new Map<string, { onHand: number; reserved: number; transit: number }>();
+  for (const b of v.balances) {
+    const w = byWarehouse.get(b.warehouseCode) ?? { onHand: 0, reserved: 0, transit: 0 };
+    if (b.locationKind === 'transit') w.transit += b.onHand;
+    else {
+      w.onHand += b.onHand;
+      w.reserved += b.reserved;
+    }
+    byWarehouse.set(b.warehouseCode, w);
+  }
+  return (
+    <Layout ctx={v.ctx} title={`${p.sku} · ${p.name}`}>
+      <p class="crumbs">
+        <a href="/inventory">{t('inventory.title')}</a> / {t('product.stockCard')}
+      </p>
+      <h1>
+        {p.name} <small class="muted">{p.sku}</small>
+      </h1>
+      <dl class="facts">
+        <div>
+          <dt>{t('col.seller')}</dt>
+          <dd>
+            {p.sellerCode} · {p.sellerName}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('col.class')}</dt>
+          <dd>
+            <ClassBadge t={t} value={p.temperatureClass} />
+          </dd>
+        </div>
+        <div>
+          <dt>{t('product.tracking')}</dt>
+          <dd>{[p.tracksLot ? t('product.tracksLot') : null, p.tracksExpiry ? t('product.tracksExpiry') : null].filter(Boolean).join(', ') || t('product.noTracking')}</dd>
+        </div>
+        <div>
+          <dt>{t('product.barcodes')}</dt>
+          <dd>
+            <ul class="plain">
+              {p.barcodes.map((b) => (
+                <li>
+                  <code>{b.code}</code> <small class="muted">{t(`barcode.${b.kind as 'ean13'}`)}</small>
+                  {b.units > 1 && <span class="tag">{t('inventory.caseOf', { units: b.units })}</span>}
+                </li>
+              ))}
+            </ul>
+          </dd>
+        </div>
+      </dl>
+
+      <h2>{t('product.stockNow')}</h2>
+      {byWarehouse.size === 0 ? (
+        <p class="empty">{t('product.noStock')}</p>
+      ) : (
+        <>
+          <table class="grid stack summary">
+            <thead>
+              <tr>
+                <th>{t('col.warehouse')}</th>
+                <th class="num">{t('col.onHand')}</th>
+                <th class="num">{t('col.reserved')}</th>
+                <th class="num">{t('col.available')}</th>
+                <th class="num">{t('col.inTransit')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {[...byWarehouse].map(([code, w]) => (
+                <tr>
+                  <td data-label={t('col.warehouse')}>{code}</td>
+                  <td class="num" data-label={t('col.onHand')}>{t.number(w.onHand)}</td>
+                  <td class="num" data-label={t('col.reserved')}>{t.number(w.reserved)}</td>
+                  <td class="num strong" data-label={t('col.available')}>{t.number(w.onHand - w.reserved)}</td>
+                  <td class="num" data-label={t('col.inTransit')}>{t.number(w.transit)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <StockTable t={t} rows={v.balances} columns={['warehouse', 'location', 'lot']} caption={t('product.byLocation')} />
+        </>
+      )}
+
+      <h2>{t('product.history')}</h2>
+      {v.ledger.length === 0 ? <p class="empty">{t('ledger.empty')}</p> : <LedgerTable t={t} rows={v.ledger} showProduct={false} />}
+      {v.nextBefore && (
+        <p>
+          <a href={`/ledger?sku=${encodeURIComponent(p.sku)}&seller=${encodeURIComponent(p.sellerCode)}&before=${v.nextBefore}`}>{t('ledger.older')} →</a>
+        </p>
+      )}
+    </Layout>
+  );
+}

@@ -1,0 +1,53 @@
+import type { ViewContext } from '../../src/context.ts';
+import type { WarehouseOverview } from '../../src/inventory/overview.ts';
+import { Layout } from '../layout.tsx';
+import { ClassBadge } from '../components/stock-table.tsx';
+
+export function WarehousesPage(props: { ctx: ViewContext; warehouses: WarehouseOverview[] }) {
+  const { t } = props.ctx;
+  return (
+    <Layout ctx={props.ctx} title={t('warehouses.title')}>
+      <h1>{t('warehouses.title')}</h1>
+      <div class="cards">
+        {props.warehouses.map((w) => (
+          <section class="card">
+            <h2>
+              <a href={`/inventory?warehouse=${w.code}`}>{w.code}</a> <small class="muted">{w.name}</small>
+            </h2>
+            <p class="muted">
+              {w.country} · {w.timezone} · {t('warehouses.localTime')}: {t.dateTime(new Date(), w.timezone)}
+            </p>
+            <table class="grid">
+              <thead>
+                <tr>
+                  <th>{t('location.zone')}</th>
+                  <th>{t('col.class')}</th>
+                  <th>{t('warehouses.range')}</th>
+                  <th class="num">{t('warehouses.locations')}</th>
+                  <th class="num">{t('col.onHand')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {w.zones.map((z) => (
+                  <tr>
+                    <td>{z.code}</td>
+                    <td>
+                      <ClassBadge t={t} value={z.temperatureClass} />
+                    </td>
+                    <td>
+                      {z.minCelsius !== null ? t.celsius(z.minCelsius) : '…'} – {z.maxCelsius !== null ? t.celsius(z.maxCelsius) : '…'}
+                    </td>
+                    <td class="num">{t.number(z.locations)}</td>
+                    <td class="num">
+                      <a href={`/inventory?warehouse=${w.code}&class=${z.temperatureClass}`}>{t.number(z.units)}</a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        ))}
+      </div>
+    </Layout>
+  );
+}
