@@ -58,14 +58,14 @@ function openPostgres(url: string, max: number): Database {
     kind: 'postgres',
     async runMigrations(folder) {
       const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-      // Several server processes may start at once: one migrates, the others wait.
-      const reserved = await client.reserve();
+      // Several server processes may start at once: one migrates, the others wait. A
+      // one-connection client keeps the advisory lock and the migration on one session.
+      const single = postgres(url, { max: 1, onnotice: () => {} });
       try {
-        await reserved`SELECT pg_advisory_lock(7274101)`;
-        await migrate(drizzlePostgres(reserved, { schema }), { migrationsFolder: folder });
+        await single`SELECT pg_advisory_lock(7274101)`;
+        await migrate(drizzlePostgres(single, { schema }), { migrationsFolder: folder });
       } finally {
-        await reserved`SELECT pg_advisory_unlock(7274101)`.catch(() => {});
-        reserved.release();
+        await single.end({ timeout: 5 });
       }
     },
     close: () => client.end({ timeout: 5 }),
