@@ -21,8 +21,8 @@ export async function warehouseOverview(db: Executor, scope: ReadScope): Promise
   const ids = whs.map((w) => w.id);
   const units =
     scope.sellerId === null
-      ? sql<number>`coalesce((SELECT sum(b.on_hand) FROM ${stockBalances} b JOIN ${locations} l ON l.id = b.location_id WHERE l.zone_id = ${zones.id}), 0)::int`
-      : sql<number>`coalesce((SELECT sum(b.on_hand) FROM ${stockBalances} b JOIN ${locations} l ON l.id = b.location_id JOIN ${products} p ON p.id = b.product_id WHERE l.zone_id = ${zones.id} AND p.seller_id = ${scope.sellerId}), 0)::int`;
+      ? sql<number>`coalesce((SELECT sum(b.on_hand) FROM ${stockBalances} b JOIN ${locations} l ON l.id = b.location_id WHERE l.zone_id = zones.id), 0)::int`
+      : sql<number>`coalesce((SELECT sum(b.on_hand) FROM ${stockBalances} b JOIN ${locations} l ON l.id = b.location_id JOIN ${products} p ON p.id = b.product_id WHERE l.zone_id = zones.id AND p.seller_id = ${scope.sellerId}), 0)::int`;
   const rows = await db
     .select({
       warehouseId: zones.warehouseId,
@@ -30,7 +30,7 @@ export async function warehouseOverview(db: Executor, scope: ReadScope): Promise
       temperatureClass: zones.temperatureClass,
       minCelsius: zones.minCelsius,
       maxCelsius: zones.maxCelsius,
-      locations: sql<number>`(SELECT count(*) FROM ${locations} l WHERE l.zone_id = ${zones.id})::int`,
+      locations: sql<number>`(SELECT count(*) FROM ${locations} l WHERE l.zone_id = zones.id)::int`,
       units,
     })
     .from(zones)

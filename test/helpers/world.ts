@@ -48,6 +48,7 @@ export async function makeWorld(db: Db) {
     a2: await loc(wh!.id, zAmb.id, 'A-01-01-2', 'storage', { walkSequence: 2 }),
     closed: await loc(wh!.id, zAmb.id, 'A-99-99-9', 'storage', { active: false }),
     chilled: await loc(wh!.id, zChl.id, 'R-01-01-1', 'cold'),
+    chilled2: await loc(wh!.id, zChl.id, 'R-01-01-2', 'cold'),
     frozen: await loc(wh!.id, zFrz.id, 'F-01-01-1', 'cold'),
     otherA1: await loc(other!.id, zOtherAmb.id, 'A-01-01-1', 'storage'),
     otherSupplier: await loc(other!.id, null, 'SUPPLIER', 'supplier'),
@@ -93,7 +94,7 @@ export async function stock(db: Db, w: World, lines: { productId: number; lotId?
   await db.transaction((tx) =>
     moveMany(
       tx,
-      lines.map((l) => ({ productId: l.productId, lotId: l.lotId ?? null, quantity: l.quantity, fromLocationId: w.loc.supplier.id, toLocationId: l.locationId, reason: 'receipt' as const, actor: { label: 'test' } })),
+      lines.map((l) => ({ productId: l.productId, lotId: l.lotId ?? null, quantity: l.quantity, fromLocationId: l.locationId === w.loc.otherA1.id ? w.loc.otherSupplier.id : w.loc.supplier.id, toLocationId: l.locationId, reason: 'receipt' as const, actor: { label: 'test' } })),
     ),
   );
 }

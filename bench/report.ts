@@ -1,0 +1,60 @@
+/** Formats the benchmark results as Markdown tables that can be pasted into the README. */
+import os from 'node:os';
+import type { RequestBench } from './requests.ts';
+import type { StartupResult } from './startup.ts';
+import { median, ms } from './stats.ts';
+
+export type Machine = { node: string; cpu: string; cores: number; memory: string; platform: string; date: string };
+
+export function machineFacts(now = new Date()): Machine {
+  const cpus = os.cpus();
+  return {
+    node: process.version,
+    cpu: cpus[0]?.model.trim() ?? 'unknown',
+    cores: cpus.length,
+    memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
+    platform: `${os.type()} ${os.release()} ${os.arch()}`,
+    date: now.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+  };
+}
+
+const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+export function markdown(machine: Machine, startup: StartupResult | null, requests: RequestBench | null): string {
+  const out: string[] = [];
+  out.push(`### Caravan benchmark (${machine.date})`, '');
+  out.push(row(['Machine', '']), row(['---', '---']));
+  out.push(row(['Node', machine.node]), row(['CPU', machine.cpu]), row(['Cores', machine.cores]), row(['Memory', machine.memory]), row(['OS', machine.platform]), row(['Date', machine.date]));
+  out.push('');
+
+  if (startup) {
+    const cold = startup.cold.map((r) => r.readyMs);
+    const coldMedian = median(cold);
+    out.push(row(['Startup (spawn → first 200 of GET /login, 50 ms polling)', 'Runs', 'Median', 'Min', 'Max', 'Target']));
+    out.push(row(['---', '---:', '---:', '---:', '---:', '---']));
+    out.push(row(['Cold start: fresh DATA_DIR (PGlite init, migrate, seed demo)', cold.length, ms(coldMedian), ms(Math.min(...cold)), ms(Math.max(...cold)), `< 10 s: ${verdict(coldMedian < 10_000)}`]));
+    out.push(row(['… of which demo seeding (server log)', cold.length, ms(median(startup.cold.map((r) => r.seedMs ?? Number.NaN))), '', '', '']));
+    out.push(row(['Restart on a seeded DATA_DIR', 1, ms(startup.restart.readyMs), '', '', `< 10 s: ${verdict(startup.restart.readyMs < 10_000)}`]));
+    out.push(row(['Graceful stop (SIGTERM → exit)', startup.cold.length + 1, ms(median([...startup.cold, startup.restart].map((r) => r.stopMs))), '', '', '']));
+    out.push('');
+  }
+
+  if (requests) {
+    out.push(row(['Server time, in-process `app.request`, demo data, manager', 'Runs', 'p50', 'p95', 'p99', 'Max', 'Body', 'Target']));
+    out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
+    for (const s of requests.scenarios) {
+      const target = s.target ? `${s.target}: ${verdict(s.stats.p95 < 50)}` : '';
+      out.push(row([s.name, s.stats.n, ms(s.stats.p50), ms(s.stats.p95), ms(s.stats.p99), ms(s.stats.max), `${(s.bytes / 1024).toFixed(1)} KiB`, target]));
+    }
+    const v = requests.verify;
+    out.push(row([`verifyLedger (${v.entries} entries, ${v.balances} balances)`, v.runs.length, ms(v.median), '', '', ms(Math.max(...v.runs)), '', v.ok ? 'ledger ok' : '**ledger problems**']));
+    out.push('');
+    const s = requests.setup;
+    out.push(
+      `Demo data: ${s.products} products, ${s.moves} moves; in-memory PGlite open ${ms(s.openMs)}, migrate ${ms(s.migrateMs)}, seed ${ms(s.seedMs)}. ` +
+        `Sequential requests after 30 warm-up requests each; the search uses EAN ${requests.picked.ean} (${requests.picked.sku}), the product page /products/${requests.picked.productId}.`,
+    );
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/client.ts';
+import type { App } from '../../src/app.tsx';
+import { backends, openTestDatabase } from '../helpers/db.ts';
+import { signedIn, testApp } from '../helpers/client.ts';
+import { makeWorld, stock, type World } from '../helpers/world.ts';
+
+type Items = { items: Record<string, unknown>[]; next_cursor: string | null };
+
+describe.each(backends)('JSON API reads on %s', (backend) => {
+  let database: Database;
+  let app: App;
+  let w: World;
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    app = testApp(database.db);
+    w = await makeWorld(database.db);
+    await stock(database.db, w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 5 },
+      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 6 },
+      { productId: w.product.kefir.id, lotId: w.lot.kefir.id, locationId: w.loc.chilled.id, quantity: 7 },
+    ]);
+  });
+  afterAll(() => database.close());
+
+  it('GET /api/v1/warehouses', async () => {
+    const m = await signedIn(app, w.user.manager.email);
+    const res = await m.json<Items>('/api/v1/warehouses');
+    expect(res.status).toBe(200);
+    expect(res.body.items).toContainEqual({ code: w.warehouse.code, name: w.warehouse.name, country: 'RU', timezone: 'Europe/Moscow' });
+  });
+
+  it('GET /api/v1/products by seller and by barcode', async () => {
+    const m = await signedIn(app, w.user.manager.email);
+    const res = await m.json<Items>(`/api/v1/products?seller=${w.sellerA.code}`);
+    expect(res.body.items.map((p) => p.sku).sort()).toEqual([w.product.widget.sku, w.product.kefir.sku, w.product.icecream.sku].sort());
+    const byCode = await m.json<Items>(`/api/v1/products?q=${w.product.kefir.ean}`);
+    expect(byCode.body.items).toEqual([
+      { seller: w.sellerA.code, sku: w.product.kefir.sku, name: w.product.kefir.name, barcodes: [w.product.kefir.ean], case_barcodes: [], temperature_class: 'chilled', tracks_lot: true, tracks_expiry: true },
+    ]);
+  });
+
+  it('GET /api/v1/stock pages with an opaque cursor until next_cursor is null', async () => {
+    const m = await signedIn(app, w.user.manager.email);
+    const seen: Record<string, unknown>[] = [];
+    let cursor: string | null = '';
+    for (let guard = 0; cursor !== null && guard < 10; guard++) {
+      const res: { body: Items } = await m.json<Items>(`/api/v1/stock?warehouse=${w.warehouse.code}&limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...res.body.items);
+      cursor = res.body.next_cursor;
+    }
+    expect(seen).toHaveLength(3);
+    expect(seen).toContainEqual({ warehouse: w.warehouse.code, location: 'R-01-01-1', seller: w.sellerA.code, sku: w.product.kefir.sku, lot: w.lot.kefir.code, expiry: '2030-01-31', on_hand: 7, reserved: 0, available: 7 });
+  });
+
+  it('GET /api/v1/ledger filters by sku and dates', async () => {
+    const m = await signedIn(app, w.user.manager.email);
+    const res = await m.json<Items>(`/api/v1/ledger?warehouse=${w.warehouse.code}&sku=${w.product.widget.sku}`);
+    expect(res.body.items).toHaveLength(2);
+    expect(res.body.items[0]).toMatchObject({ warehouse: w.warehouse.code, sku: w.product.widget.sku, from_location: 'SUPPLIER', reason: 'receipt', lot: null });
+    expect(String(res.body.items[0]!.at)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
+    const none = await m.json<Items>(`/api/v1/ledger?warehouse=${w.warehouse.code}&until=2001-01-01`);
+    expect(none.body.items).toEqual([]);
+  });
+
+  it.each([
+    ['/api/v1/stock?limit=0', 'limit'],
+    ['/api/v1/stock?limit=501', 'limit'],
+    ['/api/v1/stock?cursor=%%%', 'cursor'],
+    ['/api/v1/ledger?since=2024-13-45', 'since'],
+    ['/api/v1/stock?class=tepid', 'class'],
+  ])('%s answers 422 problem+json naming %s', async (path, field) => {
+    const m = await signedIn(app, w.user.manager.email);
+    const res = await m.get(path);
+    expect(res.status).toBe(422);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const body = (await res.json()) as { status: number; errors: { path: string; message: string }[] };
+    expect(body.status).toBe(422);
+    expect(body.errors.map((e) => e.path)).toContain(field);
+  });
+
+  it('an unknown API path is a 404 problem', async () => {
+    const m = await signedIn(app, w.user.manager.email);
+    const res = await m.get('/api/v1/nope');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});
