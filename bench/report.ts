@@ -4,7 +4,7 @@ import type { RequestBench } from './requests.ts';
 import type { StartupResult } from './startup.ts';
 import { median, ms } from './stats.ts';
 
-export type Machine = { node: string; cpu: string; cores: number; memory: string; platform: string; date: string };
+export type Machine = { node: string; cpu: string; cores: number; memory: string; platform: string; date: string; loadStart: number[]; loadEnd?: number[] };
 
 export function machineFacts(now = new Date()): Machine {
   const cpus = os.cpus();
@@ -15,6 +15,7 @@ export function machineFacts(now = new Date()): Machine {
     memory: `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB`,
     platform: `${os.type()} ${os.release()} ${os.arch()}`,
     date: now.toISOString().replace('T', ' ').slice(0, 16) + ' UTC',
+    loadStart: os.loadavg(),
   };
 }
 
@@ -26,6 +27,8 @@ export function markdown(machine: Machine, startup: StartupResult | null, reques
   out.push(`### Caravan benchmark (${machine.date})`, '');
   out.push(row(['Machine', '']), row(['---', '---']));
   out.push(row(['Node', machine.node]), row(['CPU', machine.cpu]), row(['Cores', machine.cores]), row(['Memory', machine.memory]), row(['OS', machine.platform]), row(['Date', machine.date]));
+  const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
+  out.push(row(['Load average 1/5/15 min', `${load(machine.loadStart)} at start${machine.loadEnd ? `, ${load(machine.loadEnd)} at end` : ''}`]));
   out.push('');
 
   if (startup) {
@@ -34,6 +37,7 @@ export function markdown(machine: Machine, startup: StartupResult | null, reques
     out.push(row(['Startup (spawn → first 200 of GET /login, 50 ms polling)', 'Runs', 'Median', 'Min', 'Max', 'Target']));
     out.push(row(['---', '---:', '---:', '---:', '---:', '---']));
     out.push(row(['Cold start: fresh DATA_DIR (PGlite init, migrate, seed demo)', cold.length, ms(coldMedian), ms(Math.min(...cold)), ms(Math.max(...cold)), `< 10 s: ${verdict(coldMedian < 10_000)}`]));
+    out.push(row(['… spawn → "listening" log line', cold.length, ms(median(startup.cold.map((r) => r.listeningMs ?? Number.NaN))), '', '', '']));
     out.push(row(['… of which demo seeding (server log)', cold.length, ms(median(startup.cold.map((r) => r.seedMs ?? Number.NaN))), '', '', '']));
     out.push(row(['Restart on a seeded DATA_DIR', 1, ms(startup.restart.readyMs), '', '', `< 10 s: ${verdict(startup.restart.readyMs < 10_000)}`]));
     out.push(row(['Graceful stop (SIGTERM → exit)', startup.cold.length + 1, ms(median([...startup.cold, startup.restart].map((r) => r.stopMs))), '', '', '']));
