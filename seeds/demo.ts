@@ -149,7 +149,7 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
       .returning();
     const msk = whs.find((w) => w.code === 'MSK')!;
     await tx.insert(userWarehouses).values({ userId: userRows.find((u) => u.role === 'operator')!.id, warehouseId: msk.id });
-    const actor = { label: 'opening stock' };
+    const actor = { userId: userRows.find((u) => u.role === 'admin')!.id };
 
     // Opening stock: received from the supplier to the dock, then put away.
     let moves = 0;

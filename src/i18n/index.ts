@@ -48,6 +48,10 @@ export function negotiateLocale(header: string | undefined | null): Locale | und
 
 export type Translator = ((key: MessageKey, params?: MessageParams) => string) & {
   locale: Locale;
+  /** A message whose key is built from data (`doc.${type}`), or the fallback when there is none. */
+  optional(key: string, fallback: string): string;
+  /** A temperature range: "2 … 8 °C", "≤ −18 °C", "≥ 15 °C". */
+  range(min: number | null, max: number | null): string;
   number(n: number): string;
   /** A moment shown in the given IANA time zone (the warehouse's). */
   dateTime(at: Date | string, timeZone: string): string;
@@ -89,6 +93,10 @@ export function translator(locale: Locale): Translator {
     cached(`d:${tag}`, () => new Intl.DateTimeFormat(tag, { timeZone: 'UTC', year: 'numeric', month: '2-digit', day: '2-digit' })).format(
       new Date(`${isoDate}T00:00:00Z`),
     );
-  t.celsius = (c) => `${cached(`c:${tag}`, () => new Intl.NumberFormat(tag, { maximumFractionDigits: 1 })).format(c)} °C`;
+  const deg = (c: number) => cached(`c:${tag}`, () => new Intl.NumberFormat(tag, { maximumFractionDigits: 1 })).format(c).replace(/^-/, '\u2212');
+  t.celsius = (c) => `${deg(c)} °C`;
+  t.optional = (key, fallback) => (key in en ? translate(locale, key as MessageKey) : fallback);
+  t.range = (min, max) =>
+    min !== null && max !== null ? `${deg(min)} … ${deg(max)} °C` : max !== null ? `≤ ${deg(max)} °C` : min !== null ? `≥ ${deg(min)} °C` : '—';
   return t;
 }

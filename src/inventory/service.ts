@@ -19,7 +19,7 @@ export const relocationSchema = z.object({
   idempotency_key: z.string().trim().min(8).max(100),
 });
 export type RelocationInput = z.input<typeof relocationSchema>;
-export type RelocationResult = { sku: string; quantity: number; from: string; to: string; replayed: boolean; entryId: number };
+export type RelocationResult = { sku: string; quantity: number; from: string; to: string; replayed: boolean; entryId: number; caseUnits: number };
 
 const fieldMessages: Record<string, FieldError['key']> = {
   warehouse: 'error.required',
@@ -60,14 +60,15 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
       const { entry, replayed } = await move(tx, {
         productId: product.id,
         lotId,
-        quantity: input.quantity,
+        // A case barcode moves whole cases.
+        quantity: input.quantity * product.units,
         fromLocationId: from.id,
         toLocationId: to.id,
         reason: 'relocation',
         actor: { userId: opts.user.id },
         idempotencyKey: `relocation:${opts.user.id}:${input.idempotency_key}`,
       });
-      return { sku: product.sku, quantity: entry.quantity, from: from.code, to: to.code, replayed, entryId: entry.id };
+      return { sku: product.sku, quantity: entry.quantity, from: from.code, to: to.code, replayed, entryId: entry.id, caseUnits: product.units };
     } catch (err) {
       // Point the user at the field to fix.
       if (err instanceof AppError && err.fieldErrors.length === 0) {
@@ -79,16 +80,17 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
   });
 }
 
-type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean };
+/** `units`: how many units one scan of the code stands for (a case barcode: units per case). */
+type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean; units: number };
 
 async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
   const fields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
   const byBarcode = await tx
-    .selectDistinct(fields)
+    .selectDistinct({ ...fields, units: productBarcodes.units })
     .from(productBarcodes)
     .innerJoin(products, eq(products.id, productBarcodes.productId))
     .where(inArray(productBarcodes.code, barcodeCandidates(raw)));
-  const found = byBarcode.length ? byBarcode : await tx.select(fields).from(products).where(eq(products.sku, stripSymbology(raw)));
+  const found = byBarcode.length ? byBarcode : await tx.select({ ...fields, units: sql<number>`1` }).from(products).where(eq(products.sku, stripSymbology(raw)));
   if (found.length === 0) throw fieldError('product', 'error.unknownProductCode', { code: raw });
   if (found.length > 1) throw fieldError('product', 'error.ambiguousProduct', { code: raw });
   return found[0]!;

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/client.ts';
 import type { App } from '../../src/app.tsx';
 import { verifyLedger } from '../../src/stock/index.ts';
+import { productBarcodes } from '../../src/db/schema/index.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
 import { signedIn, testApp } from '../helpers/client.ts';
@@ -153,6 +154,16 @@ describe.each(backends)('pages on %s', (backend) => {
       expect(again.status).toBe(201);
       expect(await balanceOf(database.db, w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 0 });
       expect(await balanceOf(database.db, w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 35, reserved: 0 });
+    });
+
+    it('a case barcode moves whole cases', async () => {
+      const w = await stocked();
+      await database.db.insert(productBarcodes).values({ productId: w.product.widget.id, sellerId: w.sellerA.id, code: `1${w.product.widget.ean.slice(0, 12)}9`, kind: 'gtin14', units: 6 });
+      const op = await signedIn(app, w.user.operator.email);
+      await op.get('/moves/new');
+      const res = await op.post('/moves', { warehouse: w.warehouse.code, product: `1${w.product.widget.ean.slice(0, 12)}9`, from: 'A-01-01-1', to: 'A-01-01-2', quantity: '2', idempotency_key: `case-${w.warehouse.code}` });
+      expect(res.status).toBe(201);
+      expect(await balanceOf(database.db, w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 12, reserved: 0 });
     });
 
     it('a tracked product takes the only lot in the location when none is typed', async () => {

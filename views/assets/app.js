@@ -32,7 +32,8 @@
   }
 
   // A scanner types the code and presses Enter: in a scan form, Enter moves to the next
-  // empty required field and submits only when nothing required is left empty.
+  // empty required field (or to a field marked data-stop, such as the quantity, to confirm
+  // it) and submits only from the last one.
   document.addEventListener('keydown', function (ev) {
     if (ev.key !== 'Enter' || ev.isComposing) return;
     var el = ev.target;
@@ -40,7 +41,7 @@
     if (!form || !form.hasAttribute('data-scan-form') || el.tagName !== 'INPUT') return;
     var list = fields(form);
     var next = list.slice(list.indexOf(el) + 1).find(function (f) {
-      return f.tagName === 'INPUT' && f.value.trim() === '' && f.required;
+      return f.tagName === 'INPUT' && f.required && (f.value.trim() === '' || f.hasAttribute('data-stop'));
     });
     if (el.value.trim() === '' && el.required) {
       ev.preventDefault();
@@ -49,6 +50,7 @@
     if (next) {
       ev.preventDefault();
       next.focus();
+      if (next.select) next.select();
     }
   });
 
@@ -78,6 +80,12 @@
   });
 
   document.addEventListener('DOMContentLoaded', function () {
+    // Filters fold away on a handheld and stay open on a tablet or desktop.
+    if (window.matchMedia('(min-width: 721px)').matches) {
+      document.querySelectorAll('details.more').forEach(function (d) {
+        d.open = true;
+      });
+    }
     var result = document.querySelector('[data-result]');
     if (result) beep(result.getAttribute('data-result'));
   });

@@ -53,3 +53,29 @@ export function Alert(props: { kind: 'ok' | 'error' | 'info'; children: Child })
     </div>
   );
 }
+
+/** The search box of a list page: focused on load, so a scanner's first scan lands in it. */
+export function SearchRow(props: { t: Translator; value: string | undefined; label?: string }) {
+  const { t } = props;
+  return (
+    <div class="field search-row">
+      <label for="f-q">{props.label ?? t('inventory.search')}</label>
+      <div class="search-line">
+        <input
+          type="search"
+          id="f-q"
+          name="q"
+          value={props.value ?? ''}
+          placeholder={t('inventory.searchPlaceholder')}
+          autofocus
+          autocomplete="off"
+          autocapitalize="off"
+          spellcheck={false}
+          enterkeyhint="search"
+          data-scan-input
+        />
+        <button type="submit">{t('action.search')}</button>
+      </div>
+    </div>
+  );
+}

@@ -31,32 +31,42 @@ export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProdu
       <tbody>
         {props.rows.map((r) => (
           <tr>
-            <td data-label={t('col.time')}>
+            <td class="code" data-label={t('col.time')}>
               <time datetime={r.at.toISOString()}>{t.dateTime(r.at, r.timezone)}</time>
             </td>
-            <td data-label={t('col.warehouse')}>{r.warehouseCode}</td>
+            <td class="code" data-label={t('col.warehouse')}>{r.warehouseCode}</td>
             {props.showProduct !== false && (
-              <td data-label={t('col.sku')}>
+              <td class="code" data-label={t('col.sku')}>
                 <a href={`/products/${r.productId}`}>{r.sku}</a>
               </td>
             )}
             {props.showProduct !== false && <td data-label={t('col.product')}>{r.productName}</td>}
-            {props.showSeller && <td data-label={t('col.seller')}>{r.sellerCode}</td>}
-            <td data-label={t('col.lot')}>
-              {r.lotCode || (r.expiresOn ? '' : <span class="muted">—</span>)}
-              {r.expiresOn && <small class="muted"> ({t.date(r.expiresOn)})</small>}
+            {props.showSeller && <td class="code" data-label={t('col.seller')}>{r.sellerCode}</td>}
+            <td class="code" data-label={t('col.lot')}>
+              <span>
+                {r.lotCode || (r.expiresOn ? '' : <span class="muted">—</span>)}
+                {r.expiresOn && <small class="muted"> ({t.date(r.expiresOn)})</small>}
+              </span>
             </td>
             <td class="num strong" data-label={t('col.quantity')}>
               {t.number(r.quantity)}
             </td>
-            <td data-label={t('col.from')}>
+            <td class="code" data-label={t('col.from')}>
               <Place t={t} id={r.fromLocationId} code={r.fromCode} kind={r.fromKind} />
             </td>
-            <td data-label={t('col.to')}>
+            <td class="code" data-label={t('col.to')}>
               <Place t={t} id={r.toLocationId} code={r.toCode} kind={r.toKind} />
             </td>
             <td data-label={t('col.reason')}>{t(`reason.${r.reason as 'receipt'}`)}</td>
-            <td data-label={t('col.document')}>{r.documentType ? `${r.documentType} ${r.documentId ?? ''}` : <span class="muted">—</span>}</td>
+            <td data-label={t('col.document')}>
+              {r.documentType ? (
+                <span>
+                  {t.optional(`doc.${r.documentType}`, r.documentType)} <span class="code">{r.documentId}</span>
+                </span>
+              ) : (
+                <span class="muted">—</span>
+              )}
+            </td>
             <td data-label={t('col.actor')}>{r.actor ?? <span class="muted">—</span>}</td>
           </tr>
         ))}

@@ -52,9 +52,9 @@ export function StockTable(props: { t: Translator; rows: StockRow[]; columns: Co
       <tbody>
         {rows.map((r) => (
           <tr>
-            {has('warehouse') && <td data-label={t('col.warehouse')}>{r.warehouseCode}</td>}
+            {has('warehouse') && <td class="code head" data-label={t('col.warehouse')}>{r.warehouseCode}</td>}
             {has('location') && (
-              <td data-label={t('col.location')}>
+              <td class="code head" data-label={t('col.location')}>
                 {r.locationKind === 'transit' ? (
                   <span>
                     {r.locationCode} <span class="tag">{t('kind.transit')}</span>
@@ -65,19 +65,19 @@ export function StockTable(props: { t: Translator; rows: StockRow[]; columns: Co
               </td>
             )}
             {has('class') && (
-              <td data-label={t('col.class')}>
+              <td class="head" data-label={t('col.class')}>
                 <ClassBadge t={t} value={r.temperatureClass} />
               </td>
             )}
             {has('product') && (
-              <td data-label={t('col.sku')}>
+              <td class="code head" data-label={t('col.sku')}>
                 <a href={`/products/${r.productId}`}>{r.sku}</a>
               </td>
             )}
-            {has('product') && <td data-label={t('col.product')}>{r.productName}</td>}
-            {has('seller') && <td data-label={t('col.seller')}>{r.sellerCode}</td>}
-            {has('lot') && <td data-label={t('col.lot')}>{r.lotCode || <span class="muted">—</span>}</td>}
-            <td data-label={t('col.expiry')}>
+            {has('product') && <td class="name" data-label={t('col.product')}>{r.productName}</td>}
+            {has('seller') && <td class="code" data-label={t('col.seller')}>{r.sellerCode}</td>}
+            {has('lot') && <td class={r.lotCode ? 'code' : 'code blank'} data-label={t('col.lot')}>{r.lotCode || <span class="muted">—</span>}</td>}
+            <td class={r.expiresOn ? 'code' : 'code blank'} data-label={t('col.expiry')}>
               <Expiry t={t} expiresOn={r.expiresOn} />
             </td>
             <td class="num" data-label={t('col.onHand')}>

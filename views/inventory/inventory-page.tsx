@@ -3,7 +3,7 @@ import type { StockFilter } from '../../src/inventory/filters.ts';
 import type { StockPage, Warehouse } from '../../src/inventory/queries.ts';
 import { temperatureClasses } from '../../src/db/schema/index.ts';
 import { Layout } from '../layout.tsx';
-import { Field, Select } from '../components/forms.tsx';
+import { Field, SearchRow, Select } from '../components/forms.tsx';
 import { Pager } from '../components/pager.tsx';
 import { StockTable } from '../components/stock-table.tsx';
 
@@ -33,46 +33,33 @@ export function InventoryPage(v: InventoryView) {
         hx-trigger="submit, change[target.tagName==='SELECT']"
         role="search"
       >
-        <div class="field grow">
-          <label for="f-q">{t('inventory.search')}</label>
-          <input
-            type="search"
-            id="f-q"
-            name="q"
-            value={v.filter.q ?? ''}
-            placeholder={t('inventory.searchPlaceholder')}
-            autofocus
-            autocomplete="off"
-            autocapitalize="off"
-            spellcheck={false}
-            enterkeyhint="search"
-            data-scan-input
-          />
-        </div>
-        <Field label={t('col.warehouse')} name="warehouse">
-          <Select name="warehouse" value={v.filter.warehouse} empty={t('filter.all')} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
-        </Field>
-        {!isSeller && (
-          <Field label={t('col.seller')} name="seller">
-            <Select name="seller" value={v.filter.seller} empty={t('filter.all')} options={v.sellers.map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))} />
-          </Field>
-        )}
-        <Field label={t('col.class')} name="class">
-          <Select name="class" value={v.filter.class} empty={t('filter.all')} options={temperatureClasses.map((c) => ({ value: c, label: t(`class.${c}`) }))} />
-        </Field>
-        <Field label={t('inventory.view')} name="by">
-          <Select
-            name="by"
-            value={v.filter.by}
-            options={[
-              { value: 'location', label: t('inventory.byLocation') },
-              { value: 'product', label: t('inventory.byProduct') },
-            ]}
-          />
-        </Field>
-        <div class="field actions">
-          <button type="submit">{t('action.search')}</button>
-        </div>
+        <SearchRow t={t} value={v.filter.q} />
+        <details class="more" open={Boolean(v.filter.warehouse || v.filter.seller || v.filter.class || v.filter.by === 'product')}>
+          <summary>{t('inventory.filters')}</summary>
+          <div class="more-fields">
+            <Field label={t('col.warehouse')} name="warehouse">
+              <Select name="warehouse" value={v.filter.warehouse} empty={t('filter.all')} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
+            </Field>
+            {!isSeller && (
+              <Field label={t('col.seller')} name="seller">
+                <Select name="seller" value={v.filter.seller} empty={t('filter.all')} options={v.sellers.map((s) => ({ value: s.code, label: s.code }))} />
+              </Field>
+            )}
+            <Field label={t('col.class')} name="class">
+              <Select name="class" value={v.filter.class} empty={t('filter.all')} options={temperatureClasses.map((c) => ({ value: c, label: t(`class.${c}`) }))} />
+            </Field>
+            <Field label={t('inventory.view')} name="by">
+              <Select
+                name="by"
+                value={v.filter.by}
+                options={[
+                  { value: 'location', label: t('inventory.byLocation') },
+                  { value: 'product', label: t('inventory.byProduct') },
+                ]}
+              />
+            </Field>
+          </div>
+        </details>
       </form>
       <InventoryResults {...v} />
     </Layout>

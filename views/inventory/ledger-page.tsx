@@ -3,7 +3,7 @@ import type { LedgerFilter } from '../../src/inventory/filters.ts';
 import type { LedgerRow, SearchMatch, Warehouse } from '../../src/inventory/queries.ts';
 import { moveReasons } from '../../src/db/schema/index.ts';
 import { Layout } from '../layout.tsx';
-import { Field, Select } from '../components/forms.tsx';
+import { Field, SearchRow, Select } from '../components/forms.tsx';
 import { LedgerTable } from '../components/ledger-table.tsx';
 
 export type LedgerView = {
@@ -21,28 +21,27 @@ export function LedgerPage(v: LedgerView) {
   return (
     <Layout ctx={v.ctx} title={t('ledger.title')}>
       <h1>{t('ledger.title')}</h1>
-      <form class="filters" method="get" action="/ledger" hx-get="/ledger" hx-target="#ledger-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change[target.tagName==='SELECT']" role="search">
-        <div class="field grow">
-          <label for="f-q">{t('ledger.product')}</label>
-          <input type="search" id="f-q" name="q" value={v.filter.q ?? ''} placeholder={t('inventory.searchPlaceholder')} autocomplete="off" enterkeyhint="search" data-scan-input />
-        </div>
+      <form class="filters" method="get" action="/ledger" hx-get="/ledger" hx-target="#ledger-results" hx-swap="outerHTML" hx-push-url="true" hx-trigger="submit, change[target.tagName==='SELECT'||target.type==='date']" role="search">
+        <SearchRow t={t} value={v.filter.q} label={t('ledger.product')} />
         {v.filter.sku && <input type="hidden" name="sku" value={v.filter.sku} />}
         {v.filter.seller && <input type="hidden" name="seller" value={v.filter.seller} />}
-        <Field label={t('col.warehouse')} name="warehouse">
-          <Select name="warehouse" value={v.filter.warehouse} empty={t('filter.all')} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
-        </Field>
-        <Field label={t('col.reason')} name="reason">
-          <Select name="reason" value={v.filter.reason} empty={t('filter.all')} options={moveReasons.map((r) => ({ value: r, label: t(`reason.${r}`) }))} />
-        </Field>
-        <Field label={t('ledger.since')} name="since">
-          <input type="date" id="f-since" name="since" value={v.filter.since ?? ''} />
-        </Field>
-        <Field label={t('ledger.until')} name="until">
-          <input type="date" id="f-until" name="until" value={v.filter.until ?? ''} />
-        </Field>
-        <div class="field actions">
-          <button type="submit">{t('action.filter')}</button>
-        </div>
+        <details class="more" open={Boolean(v.filter.warehouse || v.filter.reason || v.filter.since || v.filter.until)}>
+          <summary>{t('inventory.filters')}</summary>
+          <div class="more-fields">
+            <Field label={t('col.warehouse')} name="warehouse">
+              <Select name="warehouse" value={v.filter.warehouse} empty={t('filter.all')} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
+            </Field>
+            <Field label={t('col.reason')} name="reason">
+              <Select name="reason" value={v.filter.reason} empty={t('filter.all')} options={moveReasons.map((r) => ({ value: r, label: t(`reason.${r}`) }))} />
+            </Field>
+            <Field label={t('ledger.since')} name="since">
+              <input type="date" id="f-since" name="since" value={v.filter.since ?? ''} />
+            </Field>
+            <Field label={t('ledger.until')} name="until">
+              <input type="date" id="f-until" name="until" value={v.filter.until ?? ''} />
+            </Field>
+          </div>
+        </details>
       </form>
       <LedgerResults {...v} />
     </Layout>

@@ -28,12 +28,7 @@ export function LocationPage(v: LocationView) {
           <dt>{t('location.zone')}</dt>
           <dd>
             {l.zoneCode ?? '—'} <ClassBadge t={t} value={l.temperatureClass} />
-            {(l.minCelsius !== null || l.maxCelsius !== null) && (
-              <small class="muted">
-                {' '}
-                {l.minCelsius !== null ? t.celsius(l.minCelsius) : '…'} – {l.maxCelsius !== null ? t.celsius(l.maxCelsius) : '…'}
-              </small>
-            )}
+            {(l.minCelsius !== null || l.maxCelsius !== null) && <small class="muted"> {t.range(l.minCelsius, l.maxCelsius)}</small>}
           </dd>
         </div>
         <div>

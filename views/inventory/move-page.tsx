@@ -43,6 +43,7 @@ export function MoveForm(v: MoveView) {
         <Alert kind="ok">
           <strong>{t('move.done')}</strong>{' '}
           {t('move.doneDetail', { quantity: t.number(v.done.quantity), sku: v.done.sku, from: v.done.from, to: v.done.to })}
+          {v.done.caseUnits > 1 && <small> ({t('move.doneCases', { cases: t.number(v.done.quantity / v.done.caseUnits), units: t.number(v.done.caseUnits) })})</small>}
           {v.done.replayed && <small> · {t('move.replayed')}</small>}
         </Alert>
       )}
@@ -63,7 +64,7 @@ export function MoveForm(v: MoveView) {
         <input id="f-to" name="to" value={val.to ?? ''} autocomplete="off" autocapitalize="characters" spellcheck={false} autofocus={focus('to')} aria-invalid={e.to ? 'true' : undefined} required />
       </Field>
       <Field label={t('col.quantity')} name="quantity" error={e.quantity}>
-        <input id="f-quantity" name="quantity" value={val.quantity ?? '1'} inputmode="numeric" autocomplete="off" autofocus={focus('quantity')} aria-invalid={e.quantity ? 'true' : undefined} required />
+        <input id="f-quantity" name="quantity" value={val.quantity ?? '1'} inputmode="numeric" autocomplete="off" autofocus={focus('quantity')} aria-invalid={e.quantity ? 'true' : undefined} required data-stop />
       </Field>
       <button type="submit" class="primary big">
         {t('move.submit')}

@@ -17,7 +17,7 @@ export function WarehousesPage(props: { ctx: ViewContext; warehouses: WarehouseO
             <p class="muted">
               {w.country} · {w.timezone} · {t('warehouses.localTime')}: {t.dateTime(new Date(), w.timezone)}
             </p>
-            <table class="grid">
+            <table class="grid stack">
               <thead>
                 <tr>
                   <th>{t('location.zone')}</th>
@@ -30,15 +30,13 @@ export function WarehousesPage(props: { ctx: ViewContext; warehouses: WarehouseO
               <tbody>
                 {w.zones.map((z) => (
                   <tr>
-                    <td>{z.code}</td>
-                    <td>
+                    <td class="code head" data-label={t('location.zone')}>{z.code}</td>
+                    <td class="head" data-label={t('col.class')}>
                       <ClassBadge t={t} value={z.temperatureClass} />
                     </td>
-                    <td>
-                      {z.minCelsius !== null ? t.celsius(z.minCelsius) : '…'} – {z.maxCelsius !== null ? t.celsius(z.maxCelsius) : '…'}
-                    </td>
-                    <td class="num">{t.number(z.locations)}</td>
-                    <td class="num">
+                    <td class="code" data-label={t('warehouses.range')}>{t.range(z.minCelsius, z.maxCelsius)}</td>
+                    <td class="num" data-label={t('warehouses.locations')}>{t.number(z.locations)}</td>
+                    <td class="num" data-label={t('col.onHand')}>
                       <a href={`/inventory?warehouse=${w.code}&class=${z.temperatureClass}`}>{t.number(z.units)}</a>
                     </td>
                   </tr>
