@@ -355,7 +355,7 @@ export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery)
       reason: ledgerEntries.reason,
       documentType: ledgerEntries.documentType,
       documentId: ledgerEntries.documentId,
-      actor: sql<string | null>`coalesce((SELECT u.email FROM users u WHERE u.id = ${ledgerEntries.actorUserId}), ${ledgerEntries.actorLabel})`,
+      actor: sql<string | null>`coalesce((SELECT u.name FROM users u WHERE u.id = ${ledgerEntries.actorUserId}), ${ledgerEntries.actorLabel})`,
     })
     .from(ledgerEntries)
     .innerJoin(warehouses, eq(warehouses.id, ledgerEntries.warehouseId))

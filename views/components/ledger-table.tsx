@@ -11,6 +11,7 @@ function Place(props: { t: Translator; id: number; code: string; kind: string })
 export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProduct?: boolean; showSeller?: boolean }) {
   const { t } = props;
   return (
+    <div class="table-scroll">
     <table class="grid stack ledger">
       <thead>
         <tr>
@@ -31,7 +32,7 @@ export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProdu
       <tbody>
         {props.rows.map((r) => (
           <tr>
-            <td class="code" data-label={t('col.time')}>
+            <td class="time" data-label={t('col.time')}>
               <time datetime={r.at.toISOString()}>{t.dateTime(r.at, r.timezone)}</time>
             </td>
             <td class="code" data-label={t('col.warehouse')}>{r.warehouseCode}</td>
@@ -72,5 +73,6 @@ export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProdu
         ))}
       </tbody>
     </table>
+    </div>
   );
 }

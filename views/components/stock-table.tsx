@@ -32,6 +32,7 @@ export function StockTable(props: { t: Translator; rows: StockRow[]; columns: Co
   const { t, rows } = props;
   const has = (c: Column) => props.columns.includes(c);
   return (
+    <div class="table-scroll">
     <table class="grid stack">
       {props.caption && <caption>{props.caption}</caption>}
       <thead>
@@ -93,5 +94,6 @@ export function StockTable(props: { t: Translator; rows: StockRow[]; columns: Co
         ))}
       </tbody>
     </table>
+    </div>
   );
 }
