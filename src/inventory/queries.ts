@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import {
   ledgerEntries,
@@ -60,12 +60,13 @@ export async function resolveSearch(db: Executor, scope: ReadScope, raw: string)
   return { kind: 'text', text };
 }
 
-function searchCondition(match: SearchMatch): SQL | undefined {
+/** The rows a search matched: `productId` and the location column(s) of the table searched. */
+function searchCondition(match: SearchMatch, productId: Column, locationIds: Column[]): SQL | undefined {
   switch (match.kind) {
     case 'barcode':
-      return inArray(stockBalances.productId, match.productIds);
+      return inArray(productId, match.productIds);
     case 'location':
-      return inArray(stockBalances.locationId, match.locationIds);
+      return or(...locationIds.map((c) => inArray(c, match.locationIds)));
     case 'text': {
       const like = escapeLike(match.text);
       return or(ilike(products.sku, `${like}%`), ilike(products.name, `%${like}%`));
@@ -84,7 +85,7 @@ function stockConditions(scope: ReadScope, f: StockFilter, match: SearchMatch | 
     f.class ? eq(zones.temperatureClass, f.class) : undefined,
     f.sku ? eq(products.sku, f.sku) : undefined,
     f.location ? eq(locations.code, f.location) : undefined,
-    match ? searchCondition(match) : undefined,
+    match ? searchCondition(match, stockBalances.productId, [stockBalances.locationId]) : undefined,
   );
 }
 
@@ -325,14 +326,6 @@ export type LedgerQuery = LedgerFilter & { productId?: number; locationId?: numb
 /** Ledger entries, newest first, paged by `before` (an entry id). Dates are warehouse-local. */
 export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery): Promise<{ rows: LedgerRow[]; match: SearchMatch | null; nextBefore: number | null }> {
   const match = f.q ? await resolveSearch(db, scope, f.q) : null;
-  const searchCond =
-    match?.kind === 'barcode'
-      ? inArray(ledgerEntries.productId, match.productIds)
-      : match?.kind === 'location'
-        ? or(inArray(ledgerEntries.fromLocationId, match.locationIds), inArray(ledgerEntries.toLocationId, match.locationIds))
-        : match?.kind === 'text'
-          ? or(ilike(products.sku, `${escapeLike(match.text)}%`), ilike(products.name, `%${escapeLike(match.text)}%`))
-          : undefined;
   const rows = (await db
     .select({
       id: ledgerEntries.id,
@@ -378,7 +371,7 @@ export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery)
         f.since ? sql`${ledgerEntries.at} >= (${f.since}::date)::timestamp AT TIME ZONE ${warehouses.timezone}` : undefined,
         f.until ? sql`${ledgerEntries.at} < ((${f.until}::date + 1)::timestamp AT TIME ZONE ${warehouses.timezone})` : undefined,
         f.before ? lt(ledgerEntries.id, f.before) : undefined,
-        searchCond,
+        match ? searchCondition(match, ledgerEntries.productId, [ledgerEntries.fromLocationId, ledgerEntries.toLocationId]) : undefined,
       ),
     )
     .orderBy(desc(ledgerEntries.id))

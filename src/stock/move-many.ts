@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
+import { queryRows } from '../db/rows.ts';
 import { ledgerEntries, stockBalances } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { checkMove, entryWarehouse, loadMoveFacts, type LocationFacts } from './check.ts';
@@ -67,13 +68,12 @@ export async function moveMany(tx: Tx, inputs: MoveInput[]): Promise<{ entries: 
       part.map((n) => sql`(${n.loc.id}::int, ${n.productId}::int, ${n.lotId}::int, ${n.delta}::int)`),
       sql`, `,
     );
-    const updated = (await tx.execute(sql`
+    const rows = await queryRows<{ location_id: number; product_id: number; lot_id: number | null }>(tx, sql`
       UPDATE ${stockBalances} AS b SET on_hand = b.on_hand + v.delta, updated_at = now()
       FROM (VALUES ${values}) AS v(location_id, product_id, lot_id, delta)
       WHERE b.location_id = v.location_id AND b.product_id = v.product_id AND b.lot_id IS NOT DISTINCT FROM v.lot_id
         AND b.on_hand - b.reserved + v.delta >= 0
-      RETURNING b.location_id, b.product_id, b.lot_id`)) as unknown as { rows?: { location_id: number; product_id: number; lot_id: number | null }[] } | { location_id: number; product_id: number; lot_id: number | null }[];
-    const rows = Array.isArray(updated) ? updated : (updated.rows ?? []);
+      RETURNING b.location_id, b.product_id, b.lot_id`);
     if (rows.length !== part.length) {
       const done = new Set(rows.map((r) => `${r.location_id}|${r.product_id}|${r.lot_id ?? ''}`));
       const short = part.find((n) => !done.has(`${n.loc.id}|${n.productId}|${n.lotId ?? ''}`))!;

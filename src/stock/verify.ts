@@ -1,4 +1,5 @@
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
+import { queryRows } from '../db/rows.ts';
 import type { Db } from '../db/client.ts';
 
 export type LedgerReport = { ok: boolean; problems: string[]; entries: number; balances: number };
@@ -14,10 +15,7 @@ type Row = Record<string, unknown>;
 export async function verifyLedger(db: Db): Promise<LedgerReport> {
   return db.transaction(
     async (tx) => {
-      const rows = async (q: ReturnType<typeof sql>): Promise<Row[]> => {
-        const res = (await tx.execute(q)) as unknown as { rows?: Row[] } | Row[];
-        return Array.isArray(res) ? res : (res.rows ?? []);
-      };
+      const rows = (q: SQL) => queryRows<Row>(tx, q);
       const problems: string[] = [];
       const report = (label: string, found: Row[]) => {
         for (const r of found.slice(0, 20)) problems.push(`${label}: ${JSON.stringify(r)}`);

@@ -15,6 +15,7 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type Database, type Db } from '../../src/db/client.ts';
 import { migrate } from '../../src/db/migrate.ts';
+import { queryRows } from '../../src/db/rows.ts';
 import { createApp } from '../../src/app.tsx';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
@@ -32,10 +33,7 @@ if (!hasChromium && !inCi) {
 }
 
 type Row = Record<string, unknown>;
-async function rows<T = Row>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> {
-  const res = (await db.execute(q)) as unknown as { rows?: T[] } | T[];
-  return Array.isArray(res) ? res : (res.rows ?? []);
-}
+const rows = <T = Row>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> => queryRows<T>(db, q);
 
 // Skipped only off CI: on CI a missing Chromium fails in beforeAll with a clear message.
 describe.skipIf(!hasChromium && !inCi)('operator on a 360 px scanner (Chromium)', () => {
