@@ -1,13 +1,11 @@
 import { Hono, type Context } from 'hono';
-import { and, asc, eq, gt, ilike, inArray, or } from 'drizzle-orm';
 import type { z } from 'zod';
 import type { AppEnv } from '../context.ts';
-import { productBarcodes, products, sellers } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { ledgerFilterSchema, optionalText, stockFilterSchema } from '../inventory/filters.ts';
-import { escapeLike, listLedger, listStockAfter, listWarehouses, resolveSearch } from '../inventory/queries.ts';
-import { readScope, sellerCondition } from '../inventory/scope.ts';
+import { listLedger, listProducts, listStockAfter, listWarehouses } from '../inventory/queries.ts';
+import { readScope } from '../inventory/scope.ts';
 import { decodeCursor, encodeCursor, pageSchema } from './pagination.ts';
 
 /** Parses query parameters or answers 422 with every problem listed. */
@@ -42,43 +40,20 @@ export function apiRoutes() {
 
   app.get('/api/v1/products', async (c) => {
     const q = query(c, productQuery);
-    const scope = readScope(c.var.user!);
-    const after = cursorOf(c, q.cursor) ?? 0;
-    const match = q.q ? await resolveSearch(c.var.db, scope, q.q) : null;
-    const rows = await c.var.db
-      .select({ id: products.id, seller: sellers.code, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry })
-      .from(products)
-      .innerJoin(sellers, eq(sellers.id, products.sellerId))
-      .where(
-        and(
-          sellerCondition(scope, products.sellerId),
-          q.seller ? eq(sellers.code, q.seller.toUpperCase()) : undefined,
-          match?.kind === 'barcode' ? inArray(products.id, match.productIds) : match ? or(ilike(products.sku, `${escapeLike(q.q!)}%`), ilike(products.name, `%${escapeLike(q.q!)}%`)) : undefined,
-          gt(products.id, after),
-        ),
-      )
-      .orderBy(asc(products.id))
-      .limit(q.limit + 1);
-    const more = rows.length > q.limit;
+    const rows = await listProducts(c.var.db, readScope(c.var.user!), { seller: q.seller, q: q.q, after: cursorOf(c, q.cursor) ?? 0, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
-    const codes = page.length
-      ? await c.var.db.select({ productId: productBarcodes.productId, code: productBarcodes.code, units: productBarcodes.units }).from(productBarcodes).where(inArray(productBarcodes.productId, page.map((p) => p.id))).orderBy(asc(productBarcodes.id))
-      : [];
     return c.json({
-      items: page.map((p) => {
-        const mine = codes.filter((b) => b.productId === p.id);
-        return {
-          seller: p.seller,
-          sku: p.sku,
-          name: p.name,
-          barcodes: mine.filter((b) => b.units === 1).map((b) => b.code),
-          case_barcodes: mine.filter((b) => b.units > 1).map((b) => ({ barcode: b.code, units: b.units })),
-          temperature_class: p.temperatureClass,
-          tracks_lot: p.tracksLot,
-          tracks_expiry: p.tracksExpiry,
-        };
-      }),
-      next_cursor: more ? encodeCursor(page[page.length - 1]!.id) : null,
+      items: page.map((p) => ({
+        seller: p.seller,
+        sku: p.sku,
+        name: p.name,
+        barcodes: p.barcodes.filter((b) => b.units === 1).map((b) => b.code),
+        case_barcodes: p.barcodes.filter((b) => b.units > 1).map((b) => ({ barcode: b.code, units: b.units })),
+        temperature_class: p.temperatureClass,
+        tracks_lot: p.tracksLot,
+        tracks_expiry: p.tracksExpiry,
+      })),
+      next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null,
     });
   });
 

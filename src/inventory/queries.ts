@@ -15,7 +15,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { barcodeCandidates, stripSymbology, type LedgerFilter, type StockFilter } from './filters.ts';
 import { sellerCondition, warehouseCondition, type ReadScope } from './scope.ts';
 
-export const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => '\\' + m);
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => '\\' + m);
 
 export type Warehouse = typeof warehouses.$inferSelect;
 
@@ -220,6 +220,44 @@ export async function listStockAfter(db: Executor, scope: ReadScope, f: StockFil
     .limit(limit)) as unknown as StockRow[];
 }
 
+export type ProductListItem = {
+  id: number;
+  seller: string;
+  sku: string;
+  name: string;
+  temperatureClass: string;
+  tracksLot: boolean;
+  tracksExpiry: boolean;
+  barcodes: { code: string; units: number }[];
+};
+
+/** Products the user may see, by seller and search, in id order after `after` (keyset paging). */
+export async function listProducts(db: Executor, scope: ReadScope, f: { seller?: string; q?: string; after: number; limit: number }): Promise<ProductListItem[]> {
+  const match = f.q ? await resolveSearch(db, scope, f.q) : null;
+  const rows = await db
+    .select({ id: products.id, seller: sellers.code, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry })
+    .from(products)
+    .innerJoin(sellers, eq(sellers.id, products.sellerId))
+    .where(
+      and(
+        sellerCondition(scope, products.sellerId),
+        f.seller ? eq(sellers.code, f.seller.toUpperCase()) : undefined,
+        // Products have no location: a code that names a location is searched as text.
+        match ? searchCondition(match.kind === 'location' ? { kind: 'text', text: f.q! } : match, products.id, []) : undefined,
+        sql`${products.id} > ${f.after}`,
+      ),
+    )
+    .orderBy(asc(products.id))
+    .limit(f.limit);
+  if (rows.length === 0) return [];
+  const codes = await db
+    .select({ productId: productBarcodes.productId, code: productBarcodes.code, units: productBarcodes.units })
+    .from(productBarcodes)
+    .where(inArray(productBarcodes.productId, rows.map((p) => p.id)))
+    .orderBy(asc(productBarcodes.id));
+  return rows.map((p) => ({ ...p, barcodes: codes.filter((b) => b.productId === p.id) }));
+}
+
 export type ProductDetail = typeof products.$inferSelect & { sellerCode: string; sellerName: string; barcodes: { code: string; kind: string; units: number }[] };
 
 /** A product the user may see, or null (another seller's product is simply not found). */
@@ -283,7 +321,8 @@ export async function getLocation(db: Executor, scope: ReadScope, locationId: nu
     .leftJoin(zones, eq(zones.id, locations.zoneId))
     .where(and(eq(locations.id, locationId), warehouseCondition(scope, locations.warehouseId)));
   if (!row) return null;
-  return { ...row.location, ...row, location: undefined } as unknown as LocationDetail;
+  const { location, ...rest } = row;
+  return { ...location, ...rest };
 }
 
 /** What a location holds; a seller sees only their own products in it. */
