@@ -47,7 +47,8 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
   const f = new Faker({ locale: [en], seed: 20261128 });
   const today = opts.today ?? new Date();
   const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
-  const passwordHash = await hashPassword(DEMO_PASSWORD);
+  // Hashing runs on the thread pool while the database work goes on.
+  const hashing = hashPassword(DEMO_PASSWORD);
 
   return db.transaction(async (tx) => {
     // Warehouses, zones, locations.
@@ -137,6 +138,7 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     const seller1 = sellerRows.find((s) => s.code === 'HARBIN-FROST')!;
     const seller2 = sellerRows.find((s) => s.code === 'SZ-LIANXIN')!;
     const person = () => `${f.person.firstName()} ${f.person.lastName()}`;
+    const passwordHash = await hashing;
     const userRows = await tx
       .insert(users)
       .values([
@@ -151,23 +153,12 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     await tx.insert(userWarehouses).values({ userId: userRows.find((u) => u.role === 'operator')!.id, warehouseId: msk.id });
     const actor = { userId: userRows.find((u) => u.role === 'admin')!.id };
 
-    // Opening stock: received from the supplier to the dock, then put away.
-    let moves = 0;
-    const lotCache = new Map<string, number>();
-    const lotFor = async (p: P, code: string, expiresOn: string | null) => {
-      const key = `${p.id}|${code}|${expiresOn}`;
-      let id = lotCache.get(key);
-      if (!id) {
-        const [row] = await tx.insert(lots).values({ productId: p.id, code, expiresOn }).returning({ id: lots.id });
-        id = row!.id;
-        lotCache.set(key, id);
-      }
-      return id;
-    };
-    const batch: MoveInput[] = [];
-    const doMove = async (m: MoveInput) => {
-      batch.push(m);
-    };
+    // Opening stock: received from the supplier to the dock, then put away. The moves are
+    // planned first (lots by key), the lots inserted at once, then everything is posted
+    // through the ledger as one all-or-nothing batch.
+    type Planned = Omit<MoveInput, 'lotId'> & { lotKey: string | null };
+    const planned: Planned[] = [];
+    const lotRows = new Map<string, typeof lots.$inferInsert>();
     for (const wh of whs) {
       const list = locs.get(wh.id)!;
       const supplier = list.find((l) => l.kind === 'supplier')!;
@@ -178,36 +169,40 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
         const cls = p.spec.temperatureClass;
         const dock = list.find((l) => l.kind === 'dock' && l.cls === cls)!;
         const shelves = list.filter((l) => (l.kind === 'storage' || l.kind === 'pick' || l.kind === 'cold') && l.cls === cls);
-        const lotCount = p.spec.tracksLot || p.spec.tracksExpiry ? f.number.int({ min: 1, max: 3 }) : 1;
+        const tracked = p.spec.tracksLot || p.spec.tracksExpiry;
+        const lotCount = tracked ? f.number.int({ min: 1, max: 3 }) : 1;
         for (let k = 0; k < lotCount; k++) {
-          const tracked = p.spec.tracksLot || p.spec.tracksExpiry;
-          const expires = p.spec.tracksExpiry && p.spec.shelfLife ? day(f.number.int({ min: p.spec.shelfLife[0], max: p.spec.shelfLife[1] })) : null;
+          const expiresOn = p.spec.tracksExpiry && p.spec.shelfLife ? day(f.number.int({ min: p.spec.shelfLife[0], max: p.spec.shelfLife[1] })) : null;
           const code = p.spec.tracksLot ? `L${f.string.numeric(2)}${f.string.alpha({ length: 1, casing: 'upper' })}${f.string.numeric(3)}` : '';
-          const lotId = tracked ? await lotFor(p, code, expires) : null;
+          const lotKey = tracked ? `${p.id}|${code}|${expiresOn}` : null;
+          if (lotKey) lotRows.set(lotKey, { productId: p.id, code, expiresOn });
+          const m = (quantity: number, from: number, to: number, reason: MoveInput['reason'], document = doc): Planned => ({ productId: p.id, lotKey, quantity, fromLocationId: from, toLocationId: to, reason, document, actor });
           const qty = f.number.int({ min: 2, max: cls === 'ambient' ? 400 : 160 });
-          await doMove({ productId: p.id, lotId, quantity: qty, fromLocationId: supplier.id, toLocationId: dock.id, reason: 'receipt', document: doc, actor });
+          planned.push(m(qty, supplier.id, dock.id, 'receipt'));
           if (f.datatype.boolean({ probability: 0.06 })) continue; // still on the dock, waiting for putaway
           const shelf = f.helpers.arrayElement(shelves);
-          await doMove({ productId: p.id, lotId, quantity: qty, fromLocationId: dock.id, toLocationId: shelf.id, reason: 'putaway', document: doc, actor });
+          planned.push(m(qty, dock.id, shelf.id, 'putaway'));
           // Some history: a few units already picked and shipped to marketplace customers.
           if (f.datatype.boolean({ probability: 0.15 }) && qty > 10) {
             const staging = list.find((l) => l.kind === 'staging' && l.cls === cls)!;
             const shipped = f.number.int({ min: 1, max: Math.floor(qty / 3) });
             const order = { type: 'order', id: `${f.helpers.arrayElement(['OZ', 'WB'])}-${f.string.numeric(8)}` };
-            await doMove({ productId: p.id, lotId, quantity: shipped, fromLocationId: shelf.id, toLocationId: staging.id, reason: 'pick', document: order, actor });
-            await doMove({ productId: p.id, lotId, quantity: shipped, fromLocationId: staging.id, toLocationId: customer.id, reason: 'ship', document: order, actor });
+            planned.push(m(shipped, shelf.id, staging.id, 'pick', order), m(shipped, staging.id, customer.id, 'ship', order));
           }
           // And some goods on the road from the Qingdao hub to Almaty.
           if (wh.code === 'QDH' && f.datatype.boolean({ probability: 0.05 }) && qty > 20) {
             const transit = list.find((l) => l.kind === 'transit' && l.code === 'TRANSIT-ALA')!;
-            await doMove({ productId: p.id, lotId, quantity: Math.floor(qty / 4), fromLocationId: shelf.id, toLocationId: transit.id, reason: 'transfer_out', document: { type: 'transfer', id: 'TR-QDH-ALA-0001' }, actor });
+            planned.push(m(Math.floor(qty / 4), shelf.id, transit.id, 'transfer_out', { type: 'transfer', id: 'TR-QDH-ALA-0001' }));
           }
         }
       }
-      // One warehouse's opening stock is one all-or-nothing batch through the ledger.
-      moves += (await moveMany(tx as Tx, batch.splice(0))).entries;
-      log(`  ${wh.code}: stock received`);
     }
+    const keys = [...lotRows.keys()];
+    const lotIds = new Map<string, number>();
+    const insertedLots = await tx.insert(lots).values(keys.map((k) => lotRows.get(k)!)).returning({ id: lots.id });
+    insertedLots.forEach((row, i) => lotIds.set(keys[i]!, row.id));
+    const { entries: moves } = await moveMany(tx as Tx, planned.map(({ lotKey, ...m }) => ({ ...m, lotId: lotKey ? lotIds.get(lotKey)! : null })));
+    log(`  opening stock: ${moves} moves`);
     return { products: prods.length, moves };
   });
 }

@@ -4,6 +4,7 @@ import { eq } from 'drizzle-orm';
 import { loadConfig } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrate } from './db/migrate.ts';
+import { readTemplate } from './db/template.ts';
 import { users } from './db/schema/index.ts';
 import { createApp } from './app.tsx';
 import { DEMO_PASSWORD, demoLogins, isDatabaseEmpty, seedDemo } from '../seeds/demo.ts';
@@ -11,7 +12,7 @@ import { DEMO_PASSWORD, demoLogins, isDatabaseEmpty, seedDemo } from '../seeds/d
 const log = (msg: string, extra: Record<string, unknown> = {}) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), level: 'info', msg, ...extra }) + '\n');
 
 const config = loadConfig();
-const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir, template: config.databaseUrl ? undefined : readTemplate() });
 await migrate(database);
 
 const seed = config.seedDemo === 'yes' || (config.seedDemo === 'auto' && database.kind === 'pglite');

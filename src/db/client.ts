@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -28,12 +29,17 @@ export type DatabaseOptions = {
   dataDir?: string | undefined;
   /** postgres.js pool size. */
   max?: number;
+  /** A saved empty PGlite database to start a new one from (see template.ts). */
+  template?: Blob | undefined;
 };
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.max ?? 10);
   if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  const client = options.dataDir ? await PGlite.create(options.dataDir) : await PGlite.create();
+  // Only a new database starts from the template; an existing one is opened as it is.
+  const fresh = !options.dataDir || !existsSync(join(options.dataDir, 'PG_VERSION'));
+  const loadDataDir = fresh ? options.template : undefined;
+  const client = options.dataDir ? await PGlite.create(options.dataDir, { loadDataDir }) : await PGlite.create({ loadDataDir });
   return wrapPglite(client);
 }
 

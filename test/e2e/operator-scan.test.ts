@@ -13,8 +13,8 @@ import { serve, type ServerType } from '@hono/node-server';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDatabase, type Database, type Db } from '../../src/db/client.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import type { Database, Db } from '../../src/db/client.ts';
+import { openTestDatabase } from '../helpers/db.ts';
 import { queryRows } from '../../src/db/rows.ts';
 import { createApp } from '../../src/app.tsx';
 import { verifyLedger } from '../../src/stock/index.ts';
@@ -48,8 +48,7 @@ describe.skipIf(!hasChromium && !inCi)('operator on a 360 px scanner (Chromium)'
     if (!hasChromium) throw new Error(`CI requires Chromium at ${CHROMIUM} for the browser tests (apt-get install chromium), and it is missing.`);
     mkdirSync(shotsDir, { recursive: true });
 
-    database = await openDatabase({});
-    await migrate(database);
+    database = await openTestDatabase('pglite');
     db = database.db;
     await seedDemo(db);
 

@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
-import { openDatabase } from '../../src/db/client.ts';
-import { migrate } from '../../src/db/migrate.ts';
+import { openTestDatabase } from '../helpers/db.ts';
 import { productBarcodes, products, sellers, users, warehouses, zones } from '../../src/db/schema/index.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { gs1CheckDigit } from '../../seeds/barcodes.ts';
@@ -12,8 +11,7 @@ import { Client, testApp } from '../helpers/client.ts';
 describe('the demo data', () => {
   let database: Database;
   beforeAll(async () => {
-    database = await openDatabase({});
-    await migrate(database);
+    database = await openTestDatabase('pglite');
     expect(await isDatabaseEmpty(database.db)).toBe(true);
     await seedDemo(database.db);
   });

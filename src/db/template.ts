@@ -1,0 +1,37 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PGlite } from '@electric-sql/pglite';
+import { wrapPglite } from './client.ts';
+import { migrate } from './migrate.ts';
+
+/**
+ * Creating a new PGlite database (its initdb) costs seconds; loading a saved empty, migrated
+ * one costs about one. `npm install` saves such a template here; a new embedded database
+ * starts from it and is then migrated as usual, so an old template is still correct.
+ */
+export const templatePath = fileURLToPath(new URL('../../node_modules/.cache/caravan/pglite-template.tar.gz', import.meta.url));
+
+export async function buildTemplate(path = templatePath): Promise<void> {
+  const pg = await PGlite.create();
+  try {
+    await migrate(wrapPglite(pg));
+    const blob = await pg.dumpDataDir('gzip');
+    mkdirSync(dirname(path), { recursive: true });
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, Buffer.from(await blob.arrayBuffer()));
+    renameSync(tmp, path); // atomic: a concurrent reader sees the old file or the new one
+  } finally {
+    await pg.close();
+  }
+}
+
+export function readTemplate(path = templatePath): Blob | undefined {
+  return existsSync(path) ? new Blob([readFileSync(path)]) : undefined;
+}
+
+/** The template, built first if missing (tests and benchmarks). */
+export async function ensureTemplate(path = templatePath): Promise<Blob> {
+  if (!existsSync(path)) await buildTemplate(path);
+  return readTemplate(path)!;
+}
