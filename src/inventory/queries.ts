@@ -149,65 +149,88 @@ const rowFields = {
 
 export type StockPage = { rows: StockRow[]; totals: StockTotals; match: SearchMatch | null; page: number; pages: number; pageSize: number };
 
-/** Stock in real locations, one row per location × product × lot (or per warehouse × product). */
+type Totalled = StockRow & { totalRows: number; totalOnHand: string | number; totalReserved: string | number };
+
+/**
+ * Stock in real locations, one row per location × product × lot (or per warehouse × product),
+ * a page at a time. The totals of the whole filtered view come with the page (window
+ * aggregates), so a page costs one query.
+ */
 export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, opts: { pageSize: number; all?: boolean }): Promise<StockPage> {
   const match = f.q ? await resolveSearch(db, scope, f.q) : null;
   const where = stockConditions(scope, f, match);
   const base = stockBase(db);
-  const [totalsRow] = (await base
-    .from({
-      rows: f.by === 'product' ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int`,
-      onHand: sql<number>`coalesce(sum(${stockBalances.onHand}), 0)::bigint`,
-      reserved: sql<number>`coalesce(sum(${stockBalances.reserved}), 0)::bigint`,
-    })
-    .where(where)) as unknown as { rows: number; onHand: number | string; reserved: number | string }[];
-  const totals: StockTotals = {
-    rows: Number(totalsRow?.rows ?? 0),
-    onHand: Number(totalsRow?.onHand ?? 0),
-    reserved: Number(totalsRow?.reserved ?? 0),
-    available: Number(totalsRow?.onHand ?? 0) - Number(totalsRow?.reserved ?? 0),
-  };
-  const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
-  const page = Math.min(f.page, pages);
-  const limit = opts.all ? 1_000_000 : opts.pageSize;
-  const offset = opts.all ? 0 : (page - 1) * opts.pageSize;
-  let rows: StockRow[];
-  if (f.by === 'product') {
-    rows = (await base
+  const byProduct = f.by === 'product';
+  const fetchPage = async (page: number): Promise<Totalled[]> => {
+    const limit = opts.all ? 1_000_000 : opts.pageSize;
+    const offset = opts.all ? 0 : (page - 1) * opts.pageSize;
+    if (byProduct) {
+      return (await base
+        .from({
+          balanceId: sql<number>`min(${stockBalances.id})::int`,
+          warehouseCode: warehouses.code,
+          timezone: warehouses.timezone,
+          zoneCode: sql<null>`NULL`,
+          temperatureClass: products.temperatureClass,
+          locationId: sql<number>`0`,
+          locationCode: sql<string>`''`,
+          locationKind: sql<string>`''`,
+          productId: products.id,
+          sku: products.sku,
+          productName: products.name,
+          sellerCode: sellers.code,
+          lotId: sql<null>`NULL`,
+          lotCode: sql<null>`NULL`,
+          expiresOn: sql<string | null>`min(${lots.expiresOn})::text`,
+          onHand: sql<number>`sum(${stockBalances.onHand})::int`,
+          reserved: sql<number>`sum(${stockBalances.reserved})::int`,
+          available: sql<number>`(sum(${stockBalances.onHand}) - sum(${stockBalances.reserved}))::int`,
+          totalRows: sql<number>`(count(*) OVER ())::int`,
+          totalOnHand: sql<number>`sum(sum(${stockBalances.onHand})) OVER ()`,
+          totalReserved: sql<number>`sum(sum(${stockBalances.reserved})) OVER ()`,
+        })
+        .where(where)
+        .groupBy(warehouses.code, warehouses.timezone, products.id, products.sku, products.name, products.temperatureClass, sellers.code)
+        .orderBy(asc(warehouses.code), asc(products.sku))
+        .limit(limit)
+        .offset(offset)) as unknown as Totalled[];
+    }
+    return (await base
       .from({
-        balanceId: sql<number>`min(${stockBalances.id})::int`,
-        warehouseCode: warehouses.code,
-        timezone: warehouses.timezone,
-        zoneCode: sql<null>`NULL`,
-        temperatureClass: products.temperatureClass,
-        locationId: sql<number>`0`,
-        locationCode: sql<string>`''`,
-        locationKind: sql<string>`''`,
-        productId: products.id,
-        sku: products.sku,
-        productName: products.name,
-        sellerCode: sellers.code,
-        lotId: sql<null>`NULL`,
-        lotCode: sql<null>`NULL`,
-        expiresOn: sql<string | null>`min(${lots.expiresOn})::text`,
-        onHand: sql<number>`sum(${stockBalances.onHand})::int`,
-        reserved: sql<number>`sum(${stockBalances.reserved})::int`,
-        available: sql<number>`(sum(${stockBalances.onHand}) - sum(${stockBalances.reserved}))::int`,
+        ...rowFields,
+        totalRows: sql<number>`(count(*) OVER ())::int`,
+        totalOnHand: sql<number>`sum(${stockBalances.onHand}) OVER ()`,
+        totalReserved: sql<number>`sum(${stockBalances.reserved}) OVER ()`,
       })
-      .where(where)
-      .groupBy(warehouses.code, warehouses.timezone, products.id, products.sku, products.name, products.temperatureClass, sellers.code)
-      .orderBy(asc(warehouses.code), asc(products.sku))
-      .limit(limit)
-      .offset(offset)) as unknown as StockRow[];
-  } else {
-    rows = (await base
-      .from(rowFields)
       .where(where)
       .orderBy(asc(warehouses.code), asc(locations.walkSequence), asc(locations.code), asc(products.sku), sql`${lots.expiresOn} NULLS LAST`, asc(stockBalances.id))
       .limit(limit)
-      .offset(offset)) as unknown as StockRow[];
+      .offset(offset)) as unknown as Totalled[];
+  };
+
+  let page = f.page;
+  let rows = await fetchPage(page);
+  if (rows.length === 0 && page > 1) {
+    // Past the end (a stale link): show the last page instead.
+    const [count] = (await base
+      .from({ n: byProduct ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int` })
+      .where(where)) as unknown as { n: number }[];
+    page = Math.max(1, Math.ceil((count?.n ?? 0) / opts.pageSize));
+    rows = await fetchPage(page);
   }
-  return { rows, totals, match, page, pages, pageSize: opts.pageSize };
+  const first = rows[0];
+  const onHand = Number(first?.totalOnHand ?? 0);
+  const reserved = Number(first?.totalReserved ?? 0);
+  const totals: StockTotals = { rows: first?.totalRows ?? 0, onHand, reserved, available: onHand - reserved };
+  const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
+  return {
+    rows: rows.map(({ totalRows: _r, totalOnHand: _o, totalReserved: _s, ...row }) => row),
+    totals,
+    match,
+    page,
+    pages,
+    pageSize: opts.pageSize,
+  };
 }
 
 /** Stock rows for the API: keyset paging on the balance id. */
