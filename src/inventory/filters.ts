@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { moveReasons, temperatureClasses } from '../db/schema/index.ts';
+import { parseScan } from '../barcodes/gs1.ts';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 export const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
@@ -37,13 +38,20 @@ export function stripSymbology(scan: string): string {
   return scan.replace(/^\][A-Za-z][0-9A-Za-z]/, '');
 }
 
-/** The codes a scanned or typed barcode may be stored as (EAN-13 ⇄ UPC-A ⇄ GTIN-14). */
+/**
+ * The codes a scanned or typed barcode may be stored as. A GS1 scan (a case label's GS1-128,
+ * a DataMatrix, a Chestny ZNAK code) stands for its GTIN; a GTIN may be stored as GTIN-14,
+ * EAN-13 or UPC-A. Whatever was typed is tried as it is too (internal and marketplace codes).
+ */
 export function barcodeCandidates(raw: string): string[] {
   const code = stripSymbology(raw.trim());
   const out = new Set([code]);
-  if (/^\d{12}$/.test(code)) out.add('0' + code);
-  if (/^0\d{12}$/.test(code)) out.add(code.slice(1));
-  if (/^0\d{13}$/.test(code)) out.add(code.slice(1));
-  if (/^00\d{12}$/.test(code)) out.add(code.slice(2));
+  const scan = parseScan(raw);
+  const gtin = scan.ok ? scan.gtin : undefined;
+  if (gtin) {
+    out.add(gtin);
+    if (gtin.startsWith('0')) out.add(gtin.slice(1));
+    if (gtin.startsWith('00')) out.add(gtin.slice(2));
+  }
   return [...out];
 }

@@ -15,6 +15,13 @@ describe('scanned codes', () => {
     expect(barcodeCandidates('04601234567893')).toContain('4601234567893');
   });
 
+  it('a GS1 scan stands for its GTIN', () => {
+    const gs = String.fromCharCode(29);
+    expect(barcodeCandidates(`]C10104601234567893${'10'}LOT1${gs}17270131`)).toContain('4601234567893');
+    expect(barcodeCandidates(']d20104601234567893215Ab3xYz12345' + gs + '93dGVz')).toContain('4601234567893');
+    expect(barcodeCandidates('OZN123456789')).toEqual(['OZN123456789']);
+  });
+
   it('GS1 check digits', () => {
     expect(gs1CheckDigit('460123456789')).toBe(3);
     expect(gs1CheckDigit('03600029145')).toBe(2);
