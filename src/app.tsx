@@ -6,6 +6,7 @@ import type { AppSettings } from './config.ts';
 import type { AppEnv } from './context.ts';
 import type { Db } from './db/client.ts';
 import { AppError, isAppError } from './errors.ts';
+import { sqlState } from './db/tx.ts';
 import { csrfMiddleware, sessionMiddleware } from './auth/middleware.ts';
 import { authRoutes } from './auth/routes.tsx';
 import { localeMiddleware } from './i18n/middleware.ts';
@@ -87,6 +88,10 @@ export function createApp(opts: AppOptions) {
   app.onError((err, c) => {
     const ctx = c as Context<AppEnv>;
     if (isAppError(err)) return renderError(ctx, err.status, err);
+    // Text the database cannot store (a NUL byte, invalid UTF-8) or a number out of range.
+    if (['22021', '22P05', '22003', '22008', '22007', '22P02'].includes(sqlState(err) ?? '')) {
+      return renderError(ctx, 400, new AppError('MALFORMED', { key: 'error.malformed' }));
+    }
     if (err instanceof HTTPException && err.status < 500) {
       return renderError(ctx, err.status, new AppError(err.status === 401 ? 'UNAUTHENTICATED' : 'MALFORMED', { key: 'error.malformed' }));
     }

@@ -23,4 +23,6 @@ export type ViewContext = {
   user: CurrentUser | null;
   csrfToken: string;
   path: string;
+  /** Path and query string: where the language switcher comes back to. */
+  url: string;
 };

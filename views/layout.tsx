@@ -64,7 +64,7 @@ export function Layout(props: { ctx: ViewContext; title: string; children: Child
             <div class="topbar-end">
               <form method="post" action="/locale" class="lang-switch" aria-label={t('nav.language')}>
                 <CsrfField token={ctx.csrfToken} />
-                <input type="hidden" name="next" value={ctx.path} />
+                <input type="hidden" name="next" value={ctx.url} />
                 {locales.map((l) => (
                   <button type="submit" name="locale" value={l} aria-pressed={l === t.locale ? 'true' : 'false'} lang={l}>
                     {localeNames[l]}

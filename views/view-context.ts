@@ -2,5 +2,6 @@ import type { Context } from 'hono';
 import type { AppEnv, ViewContext } from '../src/context.ts';
 
 export function viewContext(c: Context<AppEnv>): ViewContext {
-  return { t: c.var.t, user: c.var.user, csrfToken: c.var.csrfToken, path: c.req.path };
+  const url = new URL(c.req.url);
+  return { t: c.var.t, user: c.var.user, csrfToken: c.var.csrfToken, path: c.req.path, url: url.pathname + url.search };
 }

@@ -16,7 +16,9 @@ export function decodeCursor(cursor: string | undefined): number | null {
   try {
     const text = new TextDecoder().decode(decodeBase64urlIgnorePadding(cursor));
     const m = /^p(\d{1,15})$/.exec(text);
-    return m ? Number(m[1]) : null;
+    const n = m ? Number(m[1]) : NaN;
+    // Positions are database ids; anything beyond a 32-bit id is not a cursor we gave out.
+    return Number.isSafeInteger(n) && n <= 2_147_483_647 ? n : null;
   } catch {
     return null;
   }

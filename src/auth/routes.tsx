@@ -15,12 +15,20 @@ import { invalidateSession } from './session.ts';
 
 /** Only same-site paths: never send a user to another host after sign-in. */
 export function safeNext(next: unknown, fallback = '/inventory'): string {
-  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') && !next.startsWith('/\\') ? next : fallback;
+  if (typeof next !== 'string' || !next.startsWith('/') || /[\x00-\x20\\]/.test(next)) return fallback;
+  try {
+    // Resolved against a stand-in origin: anything that leaves it is another site.
+    const url = new URL(next, 'http://caravan.invalid');
+    return url.origin === 'http://caravan.invalid' ? url.pathname + url.search : fallback;
+  } catch {
+    return fallback;
+  }
 }
 
 function clientAddress(c: Context<AppEnv>): string {
   if (c.var.settings.trustProxy) {
-    const fwd = c.req.header('x-forwarded-for')?.split(',')[0]?.trim();
+    // The rightmost address is the one our proxy added; the ones before it the client may forge.
+    const fwd = c.req.header('x-forwarded-for')?.split(',').at(-1)?.trim();
     if (fwd) return fwd;
   }
   try {

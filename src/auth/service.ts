@@ -17,13 +17,13 @@ export async function signIn(opts: { db: Db; input: unknown; clientAddress: stri
   const parsed = signInSchema.safeParse(opts.input);
   if (!parsed.success) throw new AppError('VALIDATION', { key: 'error.badCredentials' });
   const { email, password } = parsed.data;
-  if (await isLoginBlocked(opts.db, email, opts.clientAddress)) throw new AppError('RATE_LIMITED', { key: 'error.tooManyAttempts' });
+  // The attempt is counted before the password is checked, so parallel guesses cannot all
+  // slip in under the limit; a successful sign-in clears the count.
+  await recordLoginFailure(opts.db, email, opts.clientAddress);
+  if (await isLoginBlocked(opts.db, email, opts.clientAddress, { including: true })) throw new AppError('RATE_LIMITED', { key: 'error.tooManyAttempts' });
   const [user] = await opts.db.select({ id: users.id, passwordHash: users.passwordHash, active: users.active }).from(users).where(eq(users.email, email));
   const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash()), password);
-  if (!user || !ok || !user.active) {
-    await recordLoginFailure(opts.db, email, opts.clientAddress);
-    throw new AppError('UNAUTHENTICATED', { key: 'error.badCredentials' });
-  }
+  if (!user || !ok || !user.active) throw new AppError('UNAUTHENTICATED', { key: 'error.badCredentials' });
   await clearLoginFailures(opts.db, email);
   const { token } = await createSession(opts.db, user.id);
   return { token, userId: user.id };

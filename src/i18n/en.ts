@@ -135,7 +135,7 @@ export const en = {
   'move.intro': 'Scan the product, then the location it is in and the one it goes to. Enter jumps to the next field.',
   'move.product': 'Product (barcode or SKU)',
   'move.productHint': 'A case barcode moves whole cases: the quantity then counts cases.',
-  'move.lotHint': 'Leave empty when the location holds one lot only.',
+  'move.lotHint': 'Lot code, or expiry date (YYYY-MM-DD); empty when the location holds one lot only.',
   'move.submit': 'Move',
   'move.done': 'Moved.',
   'move.doneDetail': '{quantity} × {sku}: {from} → {to}',

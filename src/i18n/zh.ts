@@ -136,7 +136,7 @@ export const zh: Catalog = {
   'move.intro': '先扫描商品，再扫描所在库位和目标库位。按 Enter 跳到下一栏。',
   'move.product': '商品（条码或 SKU）',
   'move.productHint': '扫描箱码按整箱移动：数量为箱数。',
-  'move.lotHint': '库位中只有一个批次时可留空。',
+  'move.lotHint': '批次号或到期日（YYYY-MM-DD）；库位中只有一个批次时可留空。',
   'move.submit': '移库',
   'move.done': '移库完成。',
   'move.doneDetail': '{quantity} × {sku}：{from} → {to}',

@@ -12,5 +12,5 @@ export function stockCsv(t: Translator, rows: StockRow[], byProduct: boolean): s
       ? [r.warehouseCode, r.temperatureClass ?? '', r.sellerCode, r.sku, r.productName, r.expiresOn ?? '', r.onHand, r.reserved, r.available]
       : [r.warehouseCode, r.zoneCode ?? '', r.temperatureClass ?? '', r.locationCode, r.sellerCode, r.sku, r.productName, r.lotCode ?? '', r.expiresOn ?? '', r.onHand, r.reserved, r.available],
   );
-  return '\uFEFF' + stringify([header, ...body], { eof: true });
+  return '\uFEFF' + stringify([header, ...body], { eof: true, escape_formulas: true });
 }

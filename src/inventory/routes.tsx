@@ -65,6 +65,8 @@ export function inventoryRoutes() {
     const location = await getLocation(c.var.db, scope, idParam(c));
     if (!location) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
     const [contents, ledger] = await Promise.all([locationContents(c.var.db, scope, location.id), listLedger(c.var.db, scope, { locationId: location.id, limit: 30 })]);
+    // A seller sees a location only where their goods are or have been.
+    if (scope.sellerId !== null && contents.length === 0 && ledger.rows.length === 0) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
     return c.html(<LocationPage ctx={viewContext(c)} location={location} contents={contents} ledger={ledger.rows} />);
   });
 

@@ -5,7 +5,7 @@ import { locations, lots, productBarcodes, products, stockBalances, warehouses }
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
-import { move } from '../stock/index.ts';
+import { entryForKey, lockIdempotencyKey, move, type LedgerEntry } from '../stock/index.ts';
 import { barcodeCandidates, stripSymbology } from './filters.ts';
 
 /** The relocation form and its JSON twin: codes as a scanner types them. */
@@ -50,7 +50,13 @@ const fieldError = (path: string, key: FieldError['key'], params?: FieldError['p
  */
 export async function relocateStock(opts: { db: Db; user: CurrentUser; input: unknown }): Promise<RelocationResult> {
   const input = parseRelocation(opts.input);
+  const idempotencyKey = `relocation:${opts.user.id}:${input.idempotency_key}`;
   return withTransaction(opts.db, async (tx) => {
+    // A repeat (a double Enter, a retry after a lost response) returns the first result
+    // before anything else is looked at: the stock it moved may no longer be where it was.
+    await lockIdempotencyKey(tx, idempotencyKey);
+    const prior = await entryForKey(tx, idempotencyKey);
+    if (prior) return describeEntry(tx, prior);
     const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
     if (!wh || !can(opts.user, 'stock.move', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await findProduct(tx, input.product);
@@ -66,7 +72,7 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
         toLocationId: to.id,
         reason: 'relocation',
         actor: { userId: opts.user.id },
-        idempotencyKey: `relocation:${opts.user.id}:${input.idempotency_key}`,
+        idempotencyKey,
       });
       return { sku: product.sku, quantity: entry.quantity, from: from.code, to: to.code, replayed, entryId: entry.id, caseUnits: product.units };
     } catch (err) {
@@ -81,6 +87,13 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
 }
 
 /** `units`: how many units one scan of the code stands for (a case barcode: units per case). */
+async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResult> {
+  const [p] = await tx.select({ sku: products.sku }).from(products).where(eq(products.id, entry.productId));
+  const locs = await tx.select({ id: locations.id, code: locations.code }).from(locations).where(inArray(locations.id, [entry.fromLocationId, entry.toLocationId]));
+  const code = (id: number) => locs.find((l) => l.id === id)?.code ?? '';
+  return { sku: p?.sku ?? '', quantity: entry.quantity, from: code(entry.fromLocationId), to: code(entry.toLocationId), replayed: true, entryId: entry.id, caseUnits: 1 };
+}
+
 type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean; units: number };
 
 async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
@@ -105,18 +118,29 @@ async function findLocation(tx: Tx, warehouseId: number, code: string, field: 'f
   return loc;
 }
 
-/** The lot to move: the one named, or the only one the from-location holds. */
+/**
+ * The lot to move: the one named (by lot code, or by expiry date YYYY-MM-DD for goods tracked
+ * by expiry only), or the only one the from-location holds.
+ */
 async function findLot(tx: Tx, product: FoundProduct, fromId: number, code: string): Promise<number | null> {
   if (!product.tracksLot && !product.tracksExpiry) {
     if (code) throw fieldError('lot', 'error.productHasNoLots', { sku: product.sku });
     return null;
   }
+  const byExpiry = /^\d{4}-\d{2}-\d{2}$/.test(code);
   const held = await tx
-    .select({ id: lots.id, code: lots.code })
+    .select({ id: lots.id, code: lots.code, expiresOn: lots.expiresOn })
     .from(stockBalances)
     .innerJoin(lots, eq(lots.id, stockBalances.lotId))
-    .where(and(eq(stockBalances.locationId, fromId), eq(stockBalances.productId, product.id), gt(stockBalances.onHand, 0), code ? eq(lots.code, code) : sql`true`));
+    .where(
+      and(
+        eq(stockBalances.locationId, fromId),
+        eq(stockBalances.productId, product.id),
+        gt(stockBalances.onHand, 0),
+        !code ? sql`true` : byExpiry ? eq(lots.expiresOn, code) : eq(lots.code, code),
+      ),
+    );
   if (held.length === 1) return held[0]!.id;
   if (held.length === 0) throw fieldError(code ? 'lot' : 'from', code ? 'error.lotNotHere' : 'error.nothingHere', { sku: product.sku, lot: code });
-  throw fieldError('lot', 'error.chooseLot', { lots: held.map((h) => h.code || '—').join(', ') });
+  throw fieldError('lot', 'error.chooseLot', { lots: held.map((h) => [h.code, h.expiresOn].filter(Boolean).join(' ')).join(', ') });
 }

@@ -1,4 +1,4 @@
-export { move, lockIdempotencyKey, moveInputSchema } from './move.ts';
+export { move, entryForKey, lockIdempotencyKey, moveInputSchema } from './move.ts';
 export { moveMany } from './move-many.ts';
 export type { MoveInput, MoveResult, LedgerEntry } from './move.ts';
 export { reserve, release } from './reserve.ts';

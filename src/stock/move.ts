@@ -27,6 +27,12 @@ export type MoveInput = z.input<typeof moveInputSchema>;
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type MoveResult = { entry: LedgerEntry; replayed: boolean };
 
+/** The entry an idempotency key already produced, if any (call after `lockIdempotencyKey`). */
+export async function entryForKey(tx: Tx, key: string): Promise<LedgerEntry | undefined> {
+  const [prior] = await tx.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, key));
+  return prior;
+}
+
 /** Serializes requests carrying the same idempotency key until the first one commits. */
 export async function lockIdempotencyKey(tx: Tx, key: string): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
@@ -50,14 +56,17 @@ export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
 
   if (m.idempotencyKey) {
     await lockIdempotencyKey(tx, m.idempotencyKey);
-    const [prior] = await tx.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, m.idempotencyKey));
+    const prior = await entryForKey(tx, m.idempotencyKey);
     if (prior) {
       const same =
         prior.productId === m.productId &&
         prior.lotId === lotId &&
         prior.quantity === m.quantity &&
         prior.fromLocationId === m.fromLocationId &&
-        prior.toLocationId === m.toLocationId;
+        prior.toLocationId === m.toLocationId &&
+        prior.reason === m.reason &&
+        prior.documentType === (m.document?.type ?? null) &&
+        prior.documentId === (m.document?.id ?? null);
       if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
       return { entry: prior, replayed: true };
     }

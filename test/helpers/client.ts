@@ -3,13 +3,16 @@ import { createApp, type App } from '../../src/app.tsx';
 import { PASSWORD } from './world.ts';
 
 export function testApp(db: Db): App {
-  return createApp({ db, settings: { logRequests: false } });
+  // Behind a "proxy": each test client comes from its own address (X-Forwarded-For), so the
+  // per-address sign-in limit counts one client, as it would count one handheld.
+  return createApp({ db, settings: { logRequests: false, trustProxy: true } });
 }
 
 /** A browser-like client for app.request: keeps cookies and the page's CSRF token. */
 export class Client {
   cookies = new Map<string, string>();
   csrf = '';
+  readonly address = `10.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
   constructor(
     readonly app: App,
     readonly origin = 'http://localhost',
@@ -19,6 +22,7 @@ export class Client {
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set('Cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     if (init.htmx) headers.set('HX-Request', 'true');
+    if (!headers.has('X-Forwarded-For')) headers.set('X-Forwarded-For', this.address);
     const res = await this.app.request(this.origin + path, { ...init, headers, redirect: 'manual' });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';');

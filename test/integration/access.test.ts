@@ -62,6 +62,12 @@ describe.each(backends)('who sees what on %s', (backend) => {
       expect(ledger).not.toContain(w.product.gadget.sku);
     });
 
+    it('a location without any of their goods, now or before, is not found', async () => {
+      const a = await signedIn(app, w.user.sellerA.email);
+      expect((await a.get(`/locations/${w.loc.a2.id}`)).status).toBe(404);
+      expect((await a.get(`/locations/${w.loc.a1.id}`)).status).toBe(200);
+    });
+
     it('the JSON API is scoped the same way', async () => {
       const b = await signedIn(app, w.user.sellerB.email);
       const products = await b.json<Items>(`/api/v1/products?q=${w.product.widget.sku}`);

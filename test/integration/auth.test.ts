@@ -148,12 +148,32 @@ describe.each(backends)('sign-in and sessions on %s', (backend) => {
       expect((await signed.get('/inventory')).status).toBe(200);
     });
 
-    it('never redirects to another site after sign-in', async () => {
+    it.each(['//evil.example/x', '/\\evil.example', '/\t/evil.example', '/%09/evil.example', 'https://evil.example', '/\n/evil.example'])(
+      'never redirects to another site after sign-in (next=%j)',
+      async (next) => {
+        const w = await makeWorld(database.db);
+        const c = new Client(testApp(database.db));
+        await c.get('/login');
+        const res = await c.post('/login', { email: w.user.manager.email, password: 'correct horse battery', next: decodeURIComponent(next) });
+        expect(res.headers.get('location')).toBe('/inventory');
+      },
+    );
+
+    it('keeps a same-site next with its query', async () => {
       const w = await makeWorld(database.db);
       const c = new Client(testApp(database.db));
       await c.get('/login');
-      const res = await c.post('/login', { email: w.user.manager.email, password: 'correct horse battery', next: '//evil.example/x' });
-      expect(res.headers.get('location')).toBe('/inventory');
+      const res = await c.post('/login', { email: w.user.manager.email, password: 'correct horse battery', next: '/inventory?warehouse=MSK&q=x' });
+      expect(res.headers.get('location')).toBe('/inventory?warehouse=MSK&q=x');
+    });
+
+    it('parallel guesses cannot slip past the limit', async () => {
+      const w = await makeWorld(database.db);
+      const c = new Client(testApp(database.db));
+      await c.get('/login');
+      const statuses = await Promise.all(Array.from({ length: 12 }, (_, i) => c.post('/login', { email: w.user.sellerB.email, password: `parallel-${i}` }).then((r) => r.status)));
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(7);
     });
 
     it('a malformed or guessed session cookie is ignored', async () => {

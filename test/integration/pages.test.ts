@@ -175,6 +175,27 @@ describe.each(backends)('pages on %s', (backend) => {
       expect(await balanceOf(database.db, w.loc.chilled2.id, w.product.kefir.id, w.lot.kefir.id)).toEqual({ onHand: 2, reserved: 0 });
     });
 
+    it('a repeat after the stock has gone still returns the first result', async () => {
+      const w = await makeWorld(database.db);
+      await stock(database.db, w, [{ productId: w.product.kefir.id, lotId: w.lot.kefir.id, locationId: w.loc.chilled.id, quantity: 4 }]);
+      const op = await signedIn(app, w.user.operator.email);
+      await op.get('/moves/new');
+      const form = { warehouse: w.warehouse.code, product: w.product.kefir.ean, from: 'R-01-01-1', to: 'R-01-01-2', quantity: '4', idempotency_key: `all-${w.warehouse.code}` };
+      expect((await op.post('/moves', form, { htmx: true })).status).toBe(201);
+      const again = await op.post('/moves', form, { htmx: true });
+      expect(again.status).toBe(201);
+      expect(await again.text()).toContain('data-result="ok"');
+      expect(await balanceOf(database.db, w.loc.chilled2.id, w.product.kefir.id, w.lot.kefir.id)).toEqual({ onHand: 4, reserved: 0 });
+    });
+
+    it('the lot may be named by its expiry date', async () => {
+      const w = await stocked();
+      const op = await signedIn(app, w.user.operator.email);
+      await op.get('/moves/new');
+      const res = await op.post('/moves', { warehouse: w.warehouse.code, product: w.product.kefir.sku, lot: '2030-01-31', from: 'R-01-01-1', to: 'R-01-01-2', quantity: '1', idempotency_key: `exp-${w.warehouse.code}` });
+      expect(res.status).toBe(201);
+    });
+
     describe('bad input: a clear message in the user’s language, next to the field, nothing written', () => {
       const cases: [string, (w: World) => Record<string, string>, number, string][] = [
         ['quantity 0', (w) => ({ product: w.product.widget.ean, from: 'A-01-01-1', to: 'A-01-01-2', quantity: '0' }), 422, 'Количество'],
@@ -211,6 +232,20 @@ describe.each(backends)('pages on %s', (backend) => {
         expect(html).toContain('Количество');
       });
     });
+  });
+
+  it.each([
+    ['/inventory?q=%00', 400],
+    ['/ledger?q=a%00b', 400],
+    ['/ledger?since=2024-02-30', 422],
+    ['/ledger?since=0000-01-01', 422],
+    ['/api/v1/ledger?until=2023-02-29', 422],
+    [`/api/v1/stock?cursor=${Buffer.from('p999999999999999').toString('base64url')}`, 422],
+    ['/products/99999999999', 404],
+  ])('%s is a clear %s, never a 500', async (path, status) => {
+    const w = await makeWorld(database.db);
+    const m = await signedIn(app, w.user.manager.email);
+    expect((await m.get(path)).status).toBe(status);
   });
 
   it('health check answers with the database', async () => {
