@@ -1,5 +1,5 @@
 import { Faker, en } from '@faker-js/faker';
-import { count } from 'drizzle-orm';
+import { count, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../src/db/client.ts';
 import { locations, lots, productBarcodes, products, sellers, userWarehouses, users, warehouses, zones } from '../src/db/schema/index.ts';
 import type { LocationKind, TemperatureClass } from '../src/db/schema/index.ts';
@@ -51,6 +51,11 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
   const hashing = hashPassword(DEMO_PASSWORD);
 
   return db.transaction(async (tx) => {
+    // Several server processes may start on one empty database: one seeds, the others find
+    // the data there once it has committed and seed nothing.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(7274102)`);
+    const [existing] = await tx.select({ n: count() }).from(warehouses);
+    if ((existing?.n ?? 0) > 0) return { products: 0, moves: 0 };
     // Warehouses, zones, locations.
     const whs = await tx.insert(warehouses).values([...warehouseSpecs]).returning();
     const locs = new Map<number, Loc[]>();

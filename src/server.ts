@@ -19,7 +19,7 @@ const seed = config.seedDemo === 'yes' || (config.seedDemo === 'auto' && databas
 if (seed && (await isDatabaseEmpty(database.db))) {
   const started = performance.now();
   const r = await seedDemo(database.db);
-  log('demo data seeded', { products: r.products, moves: r.moves, ms: Math.round(performance.now() - started) });
+  if (r.products > 0) log('demo data seeded', { products: r.products, moves: r.moves, ms: Math.round(performance.now() - started) });
 }
 
 const app = createApp({ db: database.db, settings: config });
