@@ -13,6 +13,9 @@ import {
 } from '../db/schema/index.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { barcodeCandidates, stripSymbology, type LedgerFilter, type StockFilter } from './filters.ts';
+import { parseScan } from '../barcodes/gs1.ts';
+import { looksLikeScan } from '../barcodes/messages.ts';
+import type { ScanError } from '../barcodes/scan-error.ts';
 import { sellerCondition, warehouseCondition, type ReadScope } from './scope.ts';
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => '\\' + m);
@@ -35,7 +38,7 @@ export async function listSellers(db: Executor, scope: ReadScope) {
 export type SearchMatch =
   | { kind: 'barcode'; code: string; productIds: number[]; unitsPerScan: number }
   | { kind: 'location'; code: string; locationIds: number[] }
-  | { kind: 'text'; text: string };
+  | { kind: 'text'; text: string; scanError?: ScanError };
 
 /**
  * A search box takes a scanned or typed barcode, a location label, a SKU or part of a name.
@@ -57,7 +60,9 @@ export async function resolveSearch(db: Executor, scope: ReadScope, raw: string)
     .from(locations)
     .where(and(eq(locations.code, upper), warehouseCondition(scope, locations.warehouseId), sql`${locations.kind} NOT IN ('supplier','customer','transit','adjustment')`));
   if (byLocation.length) return { kind: 'location', code: upper, locationIds: byLocation.map((l) => l.id) };
-  return { kind: 'text', text };
+  // A scan that is not a valid barcode is still searched as text, with the reason shown.
+  const scan = looksLikeScan(raw) ? parseScan(raw) : null;
+  return scan && !scan.ok ? { kind: 'text', text, scanError: scan.error } : { kind: 'text', text };
 }
 
 /** The rows a search matched: `productId` and the location column(s) of the table searched. */

@@ -7,6 +7,8 @@ import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
 import { entryForKey, lockIdempotencyKey, move, type LedgerEntry } from '../stock/index.ts';
 import { barcodeCandidates, stripSymbology } from './filters.ts';
+import { parseScan } from '../barcodes/gs1.ts';
+import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
 
 /** The relocation form and its JSON twin: codes as a scanner types them. */
 export const relocationSchema = z.object({
@@ -104,7 +106,15 @@ async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
     .innerJoin(products, eq(products.id, productBarcodes.productId))
     .where(inArray(productBarcodes.code, barcodeCandidates(raw)));
   const found = byBarcode.length ? byBarcode : await tx.select({ ...fields, units: sql<number>`1` }).from(products).where(eq(products.sku, stripSymbology(raw)));
-  if (found.length === 0) throw fieldError('product', 'error.unknownProductCode', { code: raw });
+  if (found.length === 0) {
+    // A scan that is not even a valid barcode says exactly what is wrong with it.
+    const scan = looksLikeScan(raw) ? parseScan(raw) : null;
+    if (scan && !scan.ok) {
+      const { key, params } = scanErrorMessage(scan.error);
+      throw fieldError('product', key, params);
+    }
+    throw fieldError('product', 'error.unknownProductCode', { code: raw });
+  }
   if (found.length > 1) throw fieldError('product', 'error.ambiguousProduct', { code: raw });
   return found[0]!;
 }

@@ -62,6 +62,18 @@ describe.each(backends)('pages on %s', (backend) => {
       expect(byLocation).not.toContain(w.product.widget.sku);
     });
 
+    it('says what is wrong with a scan that is not a valid barcode', async () => {
+      const w = await stocked();
+      const op = await signedIn(app, w.user.operator.email);
+      const ean = w.product.widget.ean;
+      const wrong = ean.slice(0, 12) + String((Number(ean[12]) + 1) % 10);
+      const html = await (await op.get(`/inventory?q=${wrong}`)).text();
+      expect(html).toContain('контрольная цифра');
+      expect(html).toContain(ean[12]!);
+      const gs1 = await (await op.get(`/inventory?q=${encodeURIComponent(`]C101${'0' + ean}17261331`)}`)).text();
+      expect(gs1).toContain('(17)');
+    });
+
     it('filters by temperature class, groups by product and exports the view as CSV', async () => {
       const w = await stocked();
       const m = await signedIn(app, w.user.manager.email);
@@ -202,6 +214,7 @@ describe.each(backends)('pages on %s', (backend) => {
         ['quantity 1.5', (w) => ({ product: w.product.widget.ean, from: 'A-01-01-1', to: 'A-01-01-2', quantity: '1.5' }), 422, 'Количество'],
         ['quantity text', (w) => ({ product: w.product.widget.ean, from: 'A-01-01-1', to: 'A-01-01-2', quantity: 'abc' }), 422, 'Количество'],
         ['unknown product', () => ({ product: '4600000000000', from: 'A-01-01-1', to: 'A-01-01-2', quantity: '1' }), 422, '4600000000000'],
+        ['a GS1 scan with an impossible expiry date', (w) => ({ product: `]C101${'0' + w.product.widget.ean}17250230`, from: 'A-01-01-1', to: 'A-01-01-2', quantity: '1' }), 422, 'дата'],
         ['unknown location', (w) => ({ product: w.product.widget.ean, from: 'A-01-01-1', to: 'Z-99', quantity: '1' }), 422, 'Z-99'],
         ['wrong temperature class', (w) => ({ product: w.product.widget.ean, from: 'A-01-01-1', to: 'F-01-01-1', quantity: '1' }), 422, 'F-01-01-1'],
         ['more than available', (w) => ({ product: w.product.widget.ean, from: 'A-01-01-1', to: 'A-01-01-2', quantity: '41' }), 409, '40'],

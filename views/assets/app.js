@@ -70,6 +70,8 @@
     if (target.matches && target.matches('[data-result], form[data-scan-form]')) settle(target.parentNode || document);
     // After a search, select the box so the next scan replaces it.
     if (target.id === 'inventory-results' || target.id === 'ledger-results') {
+      var problem = target.querySelector('[data-result]');
+      if (problem) beep(problem.getAttribute('data-result'));
       var box = document.querySelector('[data-scan-input]');
       if (box) box.select();
     }

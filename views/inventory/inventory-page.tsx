@@ -6,6 +6,7 @@ import { Layout } from '../layout.tsx';
 import { Field, SearchRow, Select } from '../components/forms.tsx';
 import { Pager } from '../components/pager.tsx';
 import { StockTable } from '../components/stock-table.tsx';
+import { ScanProblem } from '../components/scan-problem.tsx';
 
 export type InventoryView = {
   ctx: ViewContext;
@@ -81,6 +82,7 @@ export function InventoryResults(v: InventoryView) {
         </p>
       )}
       {r.match?.kind === 'location' && <p class="match">{t('inventory.matchLocation', { code: r.match.code })}</p>}
+      {r.match?.kind === 'text' && r.match.scanError && <ScanProblem t={t} error={r.match.scanError} />}
       <div class="totals">
         <span>
           {t('inventory.rows')}: <strong>{t.number(r.totals.rows)}</strong>

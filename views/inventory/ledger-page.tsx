@@ -5,6 +5,7 @@ import { moveReasons } from '../../src/db/schema/index.ts';
 import { Layout } from '../layout.tsx';
 import { Field, SearchRow, Select } from '../components/forms.tsx';
 import { LedgerTable } from '../components/ledger-table.tsx';
+import { ScanProblem } from '../components/scan-problem.tsx';
 
 export type LedgerView = {
   ctx: ViewContext;
@@ -59,6 +60,7 @@ export function LedgerResults(v: LedgerView) {
       {v.filter.sku && <p class="match">{t('ledger.forSku', { sku: v.filter.sku })}</p>}
       {v.match?.kind === 'barcode' && <p class="match">{t('inventory.matchBarcode', { code: v.match.code })}</p>}
       {v.match?.kind === 'location' && <p class="match">{t('inventory.matchLocation', { code: v.match.code })}</p>}
+      {v.match?.kind === 'text' && v.match.scanError && <ScanProblem t={t} error={v.match.scanError} />}
       {v.rows.length === 0 ? <p class="empty">{t('ledger.empty')}</p> : <LedgerTable t={t} rows={v.rows} showSeller={v.ctx.user?.role !== 'seller'} />}
       <nav class="pager">
         {v.filter.before ? (
