@@ -5,7 +5,7 @@ import { AppError } from '../../src/errors.ts';
 import { move, moveMany, release, reserve, verifyLedger } from '../../src/stock/index.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
-import { makeWorld, stock } from '../helpers/world.ts';
+import { makeWorld, stock, type World } from '../helpers/world.ts';
 
 describe.each(backends)('stock ledger on %s', (backend) => {
   let database: Database;
@@ -19,15 +19,16 @@ describe.each(backends)('stock ledger on %s', (backend) => {
   });
   const db = () => database.db;
 
-  async function expectRejected(code: string, fn: () => Promise<unknown>) {
-    const before = await stockFingerprint(db());
+  async function expectRejected(w: World, code: string, fn: () => Promise<unknown>) {
+    const scope = [w.warehouse.id, w.other.id];
+    const before = await stockFingerprint(db(), scope);
     const err = await fn().then(
       () => null,
       (e: unknown) => e,
     );
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe(code);
-    expect(await stockFingerprint(db())).toBe(before);
+    expect(await stockFingerprint(db(), scope)).toBe(before);
     return err as AppError;
   }
 
@@ -59,14 +60,14 @@ describe.each(backends)('stock ledger on %s', (backend) => {
     await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 5 }]);
     const input = { productId: w.product.widget.id, quantity: 2, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a2.id, reason: 'relocation' as const, actor: {}, idempotencyKey: `scan-${w.warehouse.code}-1` };
     const first = await db().transaction((tx) => move(tx, input));
-    const before = await stockFingerprint(db());
+    const before = await stockFingerprint(db(), [w.warehouse.id, w.other.id]);
     const again = await db().transaction((tx) => move(tx, input));
     expect(again.replayed).toBe(true);
     expect(again.entry.id).toBe(first.entry.id);
-    expect(await stockFingerprint(db())).toBe(before);
+    expect(await stockFingerprint(db(), [w.warehouse.id, w.other.id])).toBe(before);
     expect(await balanceOf(db(), w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 2, reserved: 0 });
     // The same key for a different move is refused.
-    await expectRejected('IDEMPOTENCY_KEY_REUSED', () => db().transaction((tx) => move(tx, { ...input, quantity: 3 })));
+    await expectRejected(w, 'IDEMPOTENCY_KEY_REUSED', () => db().transaction((tx) => move(tx, { ...input, quantity: 3 })));
   });
 
   it('reservations hold units: available drops, a pick consumes, a release gives back', async () => {
@@ -76,10 +77,10 @@ describe.each(backends)('stock ledger on %s', (backend) => {
     const r = await db().transaction((tx) => reserve(tx, { locationId: w.loc.a1.id, productId: w.product.widget.id, lotId: null, quantity: 7, document: doc }));
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 10, reserved: 7 });
     // Only 3 are free: moving 4 unreserved units fails, 3 works.
-    await expectRejected('INSUFFICIENT_STOCK', () =>
+    await expectRejected(w, 'INSUFFICIENT_STOCK', () =>
       db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 4, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a2.id, reason: 'relocation', actor: {} })),
     );
-    await expectRejected('INSUFFICIENT_STOCK', () => db().transaction((tx) => reserve(tx, { locationId: w.loc.a1.id, productId: w.product.widget.id, lotId: null, quantity: 4, document: doc })));
+    await expectRejected(w, 'INSUFFICIENT_STOCK', () => db().transaction((tx) => reserve(tx, { locationId: w.loc.a1.id, productId: w.product.widget.id, lotId: null, quantity: 4, document: doc })));
     // A pick of 5 reserved units.
     await db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 5, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a2.id, reason: 'pick', actor: {}, reservationId: r.id }));
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 2 });
@@ -104,7 +105,7 @@ describe.each(backends)('stock ledger on %s', (backend) => {
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 0 });
     expect(await balanceOf(db(), w.loc.customer.id, w.product.widget.id)).toEqual({ onHand: 2, reserved: 0 });
     // A batch that would leave a real location short changes nothing at all.
-    await expectRejected('INSUFFICIENT_STOCK', () =>
+    await expectRejected(w, 'INSUFFICIENT_STOCK', () =>
       db().transaction((tx) =>
         moveMany(tx, [
           { ...base, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: w.loc.a2.id },
@@ -119,7 +120,7 @@ describe.each(backends)('stock ledger on %s', (backend) => {
     it.each([0, -1, 1.5, Number.NaN])('quantity %s', async (quantity) => {
       const w = await makeWorld(db());
       await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 5 }]);
-      const err = await expectRejected('VALIDATION', () =>
+      const err = await expectRejected(w, 'VALIDATION', () =>
         db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a2.id, reason: 'relocation', actor: {} })),
       );
       expect(err.key).toBe('error.quantityPositiveInteger');
@@ -127,21 +128,21 @@ describe.each(backends)('stock ledger on %s', (backend) => {
 
     it('an unknown product or location', async () => {
       const w = await makeWorld(db());
-      await expectRejected('NOT_FOUND', () =>
+      await expectRejected(w, 'NOT_FOUND', () =>
         db().transaction((tx) => move(tx, { productId: 999_999_999, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: w.loc.dock.id, reason: 'receipt', actor: {} })),
       );
-      await expectRejected('NOT_FOUND', () =>
+      await expectRejected(w, 'NOT_FOUND', () =>
         db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: 999_999_999, reason: 'receipt', actor: {} })),
       );
     });
 
     it('a product into a location of the wrong temperature class', async () => {
       const w = await makeWorld(db());
-      const err = await expectRejected('WRONG_TEMPERATURE_CLASS', () =>
+      const err = await expectRejected(w, 'WRONG_TEMPERATURE_CLASS', () =>
         db().transaction((tx) => move(tx, { productId: w.product.icecream.id, lotId: w.lot.ice.id, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: w.loc.a1.id, reason: 'receipt', actor: {} })),
       );
       expect(err.params.location).toBe('A-01-01-1');
-      await expectRejected('WRONG_TEMPERATURE_CLASS', () =>
+      await expectRejected(w, 'WRONG_TEMPERATURE_CLASS', () =>
         db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: w.loc.frozen.id, reason: 'receipt', actor: {} })),
       );
     });
@@ -149,21 +150,21 @@ describe.each(backends)('stock ledger on %s', (backend) => {
     it('more than is available, and stock that is not there', async () => {
       const w = await makeWorld(db());
       await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 3 }]);
-      const err = await expectRejected('INSUFFICIENT_STOCK', () =>
+      const err = await expectRejected(w, 'INSUFFICIENT_STOCK', () =>
         db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 4, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a2.id, reason: 'relocation', actor: {} })),
       );
       expect(err.params).toMatchObject({ available: 3, requested: 4 });
-      await expectRejected('INSUFFICIENT_STOCK', () =>
+      await expectRejected(w, 'INSUFFICIENT_STOCK', () =>
         db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 1, fromLocationId: w.loc.a2.id, toLocationId: w.loc.a1.id, reason: 'relocation', actor: {} })),
       );
     });
 
     it('a tracked product without its lot, or with another product’s lot', async () => {
       const w = await makeWorld(db());
-      await expectRejected('VALIDATION', () =>
+      await expectRejected(w, 'VALIDATION', () =>
         db().transaction((tx) => move(tx, { productId: w.product.kefir.id, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: w.loc.chilled.id, reason: 'receipt', actor: {} })),
       );
-      await expectRejected('VALIDATION', () =>
+      await expectRejected(w, 'VALIDATION', () =>
         db().transaction((tx) => move(tx, { productId: w.product.kefir.id, lotId: w.lot.ice.id, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: w.loc.chilled.id, reason: 'receipt', actor: {} })),
       );
     });
@@ -172,9 +173,9 @@ describe.each(backends)('stock ledger on %s', (backend) => {
       const w = await makeWorld(db());
       await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 3 }]);
       const m = { productId: w.product.widget.id, quantity: 1, reason: 'relocation' as const, actor: {} };
-      await expectRejected('INVALID_MOVE', () => db().transaction((tx) => move(tx, { ...m, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a1.id })));
-      await expectRejected('INVALID_MOVE', () => db().transaction((tx) => move(tx, { ...m, fromLocationId: w.loc.a1.id, toLocationId: w.loc.closed.id })));
-      await expectRejected('INVALID_MOVE', () => db().transaction((tx) => move(tx, { ...m, fromLocationId: w.loc.a1.id, toLocationId: w.loc.otherA1.id })));
+      await expectRejected(w, 'INVALID_MOVE', () => db().transaction((tx) => move(tx, { ...m, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a1.id })));
+      await expectRejected(w, 'INVALID_MOVE', () => db().transaction((tx) => move(tx, { ...m, fromLocationId: w.loc.a1.id, toLocationId: w.loc.closed.id })));
+      await expectRejected(w, 'INVALID_MOVE', () => db().transaction((tx) => move(tx, { ...m, fromLocationId: w.loc.a1.id, toLocationId: w.loc.otherA1.id })));
       // Through transit it is allowed: out of this warehouse, into the other one.
       await db().transaction((tx) => move(tx, { ...m, reason: 'transfer_out', fromLocationId: w.loc.a1.id, toLocationId: w.loc.transit.id }));
       const arrived = await db().transaction((tx) => move(tx, { ...m, reason: 'transfer_in', fromLocationId: w.loc.transit.id, toLocationId: w.loc.otherA1.id }));
@@ -190,9 +191,9 @@ describe.each(backends)('stock ledger on %s', (backend) => {
     ])('%s is rejected', async (_op, statement) => {
       const w = await makeWorld(db());
       await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 1 }]);
-      const before = await stockFingerprint(db());
+      const before = await stockFingerprint(db(), [w.warehouse.id, w.other.id]);
       await expect(db().execute(statement)).rejects.toThrow();
-      expect(await stockFingerprint(db())).toBe(before);
+      expect(await stockFingerprint(db(), [w.warehouse.id, w.other.id])).toBe(before);
     });
 
     it('the database refuses a negative balance in a real location even without move()', async () => {
