@@ -48,13 +48,13 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     c.set('session', null);
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
-      const session = await validateSessionToken(c.var.db, token);
-      const user = session ? await loadCurrentUser(c.var.db, session.userId) : null;
-      if (session && user) {
-        c.set('session', session);
+      const valid = await validateSessionToken(c.var.db, token);
+      const user = valid ? await loadCurrentUser(c.var.db, valid.session.userId) : null;
+      if (valid && user) {
+        c.set('session', valid.session);
         c.set('user', user);
-        // Sliding expiry: the cookie lives as long as the session does.
-        setSessionCookie(c, token);
+        // Sliding expiry: when the session's expiry moved, the cookie's moves with it.
+        if (valid.refreshed) setSessionCookie(c, token);
       } else {
         clearSessionCookie(c);
       }

@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { sessions } from '../db/schema/index.ts';
 
@@ -42,8 +42,11 @@ export async function createSession(db: Executor, userId: number): Promise<Sessi
   return { session, token: `${id}.${secret}` };
 }
 
-/** The session behind a token, or null when unknown, wrong or expired. Slides the expiry. */
-export async function validateSessionToken(db: Executor, token: string, now = new Date()): Promise<Session | null> {
+/**
+ * The session behind a token, or null when unknown, wrong or expired. Slides the expiry at
+ * most once per check interval; `refreshed` says it did (the cookie is then renewed too).
+ */
+export async function validateSessionToken(db: Executor, token: string, now = new Date()): Promise<{ session: Session; refreshed: boolean } | null> {
   const parts = token.split('.');
   if (parts.length !== 2) return null;
   const [id, secret] = parts as [string, string];
@@ -56,22 +59,11 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
     await invalidateSession(db, id);
     return null;
   }
-  if (idle >= ACTIVITY_CHECK_INTERVAL_MS) {
-    await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, id));
-    session.lastVerifiedAt = now;
-  }
-  return session;
+  if (idle < ACTIVITY_CHECK_INTERVAL_MS) return { session, refreshed: false };
+  await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, id));
+  return { session: { ...session, lastVerifiedAt: now }, refreshed: true };
 }
 
 export async function invalidateSession(db: Executor, id: string): Promise<void> {
   await db.delete(sessions).where(eq(sessions.id, id));
-}
-
-export async function invalidateUserSessions(db: Executor, userId: number): Promise<void> {
-  await db.delete(sessions).where(eq(sessions.userId, userId));
-}
-
-/** Housekeeping: drop sessions idle past the timeout. */
-export async function deleteExpiredSessions(db: Executor, now = new Date()): Promise<void> {
-  await db.delete(sessions).where(sql`${sessions.lastVerifiedAt} < ${new Date(now.getTime() - INACTIVITY_TIMEOUT_MS)}`);
 }

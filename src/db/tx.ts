@@ -11,17 +11,6 @@ export function sqlState(err: unknown): string | undefined {
   return undefined;
 }
 
-/** The constraint a 23xxx error names, if any. */
-export function sqlConstraint(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; e && typeof e === 'object' && depth < 4; depth++) {
-    const name = (e as { constraint_name?: unknown; constraint?: unknown }).constraint_name ?? (e as { constraint?: unknown }).constraint;
-    if (typeof name === 'string') return name;
-    e = (e as { cause?: unknown }).cause;
-  }
-  return undefined;
-}
-
 const RETRYABLE = new Set(['40001', '40P01']);
 
 /**

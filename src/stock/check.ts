@@ -3,7 +3,7 @@ import type { Tx } from '../db/client.ts';
 import { locations, lots, products, zones } from '../db/schema/index.ts';
 import type { TemperatureClass } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
-import { zoneAccepts } from './rules.ts';
+import { isVirtualKind, zoneAccepts } from './rules.ts';
 
 export type ProductFacts = { id: number; sku: string; temperatureClass: TemperatureClass; tracksLot: boolean; tracksExpiry: boolean };
 export type LocationFacts = {
@@ -85,6 +85,6 @@ export function checkMove(
 }
 
 /** The warehouse a ledger entry belongs to: where the physical side of the move is. */
-export function entryWarehouse(from: LocationFacts, to: LocationFacts, isVirtual: (l: LocationFacts) => boolean): number {
-  return isVirtual(to) ? from.warehouseId : to.warehouseId;
+export function entryWarehouse(from: LocationFacts, to: LocationFacts): number {
+  return isVirtualKind(to.kind) ? from.warehouseId : to.warehouseId;
 }

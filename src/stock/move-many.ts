@@ -42,7 +42,7 @@ export async function moveMany(tx: Tx, inputs: MoveInput[]): Promise<{ entries: 
     add(from, product.id, m.lotId, product.sku, -m.quantity);
     add(to, product.id, m.lotId, product.sku, m.quantity);
     return {
-      warehouseId: entryWarehouse(from, to, (l) => isVirtualKind(l.kind)),
+      warehouseId: entryWarehouse(from, to),
       productId: product.id,
       lotId: m.lotId,
       quantity: m.quantity,

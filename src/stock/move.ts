@@ -92,7 +92,7 @@ export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
   const [entry] = await tx
     .insert(ledgerEntries)
     .values({
-      warehouseId: entryWarehouse(from, to, (l) => isVirtualKind(l.kind)),
+      warehouseId: entryWarehouse(from, to),
       productId: product.id,
       lotId,
       quantity: m.quantity,

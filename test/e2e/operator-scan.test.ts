@@ -33,6 +33,15 @@ if (!hasChromium && !inCi) {
 }
 
 type Row = Record<string, unknown>;
+
+/** Scan the to-location (Enter, as a scanner sends it), land on the quantity, type it. */
+async function scanDestinationAndQuantity(page: Page, code: string, quantity: number): Promise<void> {
+  await page.keyboard.type(code);
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await page.evaluate(() => document.activeElement?.id))).toBe('f-quantity');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.type(String(quantity));
+}
 const rows = <T = Row>(db: Db, q: ReturnType<typeof sql>): Promise<T[]> => queryRows<T>(db, q);
 
 // Skipped only off CI: on CI a missing Chromium fails in beforeAll with a clear message.
@@ -197,12 +206,8 @@ describe.skipIf(!hasChromium && !inCi)('operator on a 360 px scanner (Chromium)'
     await page.keyboard.type(src!.from_code);
     await page.keyboard.press('Enter');
     await expect.poll(async () => (await focused(page))?.id).toBe('f-to');
-    await page.keyboard.type(dest!.code);
-    // The quantity is prefilled with 1; the operator steps to it and confirms 1 with Enter.
-    await page.keyboard.press('Tab');
-    await expect.poll(async () => (await focused(page))?.id).toBe('f-quantity');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type('1');
+    // The quantity is prefilled with 1; Enter on the to-field stops at it to confirm.
+    await scanDestinationAndQuantity(page, dest!.code, 1);
     await shot(page, '04-move-filled');
     const posted = page.waitForResponse((r) => r.url() === `${base}/moves` && r.request().method() === 'POST');
     await page.keyboard.press('Enter');
@@ -233,11 +238,7 @@ describe.skipIf(!hasChromium && !inCi)('operator on a 360 px scanner (Chromium)'
     await page.keyboard.press('Enter');
     // From is kept from the last move: Enter goes straight to the empty to-field.
     await expect.poll(async () => (await focused(page))?.id).toBe('f-to');
-    await page.keyboard.type(dest!.code);
-    await page.keyboard.press('Tab');
-    await expect.poll(async () => (await focused(page))?.id).toBe('f-quantity');
-    await page.keyboard.press('Control+A');
-    await page.keyboard.type(String(tooMany));
+    await scanDestinationAndQuantity(page, dest!.code, tooMany);
     const refused = page.waitForResponse((r) => r.url() === `${base}/moves` && r.request().method() === 'POST');
     await page.keyboard.press('Enter');
     // INSUFFICIENT_STOCK is a conflict (409); both 409 and 422 swap the form back in.

@@ -33,7 +33,7 @@ export function Field(props: { label: string; name: string; error?: string | und
 
 export type Option = { value: string; label: string };
 
-export function Select(props: { name: string; value: string | undefined; options: Option[]; empty?: string; autosubmit?: boolean }) {
+export function Select(props: { name: string; value: string | undefined; options: Option[]; empty?: string }) {
   return (
     <select name={props.name} id={`f-${props.name}`}>
       {props.empty !== undefined && <option value="">{props.empty}</option>}
