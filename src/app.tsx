@@ -15,7 +15,10 @@ import { requestLogger } from './http/logger.ts';
 import { wantsFragment } from './http/htmx.ts';
 import { problem } from './api/problem.ts';
 import { apiRoutes } from './api/routes.ts';
+import { inboundApiRoutes } from './api/inbound.ts';
 import { inventoryRoutes } from './inventory/routes.tsx';
+import { inboundRoutes } from './inbound/routes.tsx';
+import { labelRoutes } from './barcodes/label-routes.tsx';
 import { assets } from '../views/assets.ts';
 import { ErrorFragment, ErrorPage } from '../views/error-page.tsx';
 import { viewContext } from '../views/view-context.ts';
@@ -81,7 +84,10 @@ export function createApp(opts: AppOptions) {
   app.get('/', (c) => c.redirect(c.var.user ? '/inventory' : '/login', 303));
   app.route('/', authRoutes());
   app.route('/', inventoryRoutes());
+  app.route('/', inboundRoutes());
+  app.route('/', labelRoutes());
   app.route('/', apiRoutes());
+  app.route('/', inboundApiRoutes());
 
   app.notFound((c) => renderError(c as Context<AppEnv>, 404, new AppError('NOT_FOUND', { key: 'error.notFound' })));
 

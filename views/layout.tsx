@@ -26,6 +26,9 @@ function navFor(ctx: ViewContext): NavItem[] {
   const u = ctx.user;
   if (!u) return [];
   const items: NavItem[] = [{ href: '/inventory', key: u.role === 'seller' ? 'nav.myStock' : 'nav.inventory' }];
+  items.push({ href: '/inbound', key: 'nav.inbound' });
+  if (u.role !== 'seller') items.push({ href: '/receive', key: 'nav.receive' });
+  if (u.role !== 'seller') items.push({ href: '/putaway', key: 'nav.putaway' });
   if (u.role !== 'seller') items.push({ href: '/moves/new', key: 'nav.moveStock' });
   items.push({ href: '/ledger', key: u.role === 'seller' ? 'nav.myMovements' : 'nav.ledger' });
   items.push({ href: '/warehouses', key: 'nav.warehouses' });

@@ -17,7 +17,15 @@ export type Action =
   | 'stock.read' // inventory, product and location pages, stock API
   | 'ledger.read'
   | 'stock.move' // relocate stock between locations of one warehouse
-  | 'catalog.read';
+  | 'catalog.read'
+  | 'inbound.read' // ASNs and receiving reports (sellers: their own)
+  | 'inbound.create' // create, edit and submit ASNs (sellers: for their own goods)
+  | 'inbound.cancel'
+  | 'inbound.receive' // dock arrival, scan receiving, finish receiving, putaway
+  | 'inbound.approve'; // close an ASN, accept or reject goods that were not on it
+
+/** What a seller may never do (their reads are narrowed to their goods by `sellerScope`). */
+const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve']);
 
 /**
  * The one place that answers "may this user do this". `warehouseId` narrows the question
@@ -30,9 +38,10 @@ export function can(user: CurrentUser | null, action: Action, target: { warehous
     case 'manager':
       return true;
     case 'operator':
+      if (action === 'inbound.approve') return false;
       return target.warehouseId === undefined || user.warehouseIds.includes(target.warehouseId);
     case 'seller':
-      return action !== 'stock.move';
+      return !sellerDenied.has(action);
   }
 }
 

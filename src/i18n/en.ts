@@ -1,3 +1,6 @@
+import { inboundEn } from './inbound.en.ts';
+import { labelsEn } from './labels.en.ts';
+
 /** English: the reference catalog. Every other catalog has exactly these keys. */
 export const en = {
   'nav.main': 'Main',
@@ -204,4 +207,6 @@ export const en = {
   'error.insufficientToReserve': 'Not enough available stock to reserve {requested}.',
   'error.reservationMismatch': 'The reservation does not cover this quantity.',
   'error.idempotencyKeyReused': 'This request key was already used for a different move.',
+  ...inboundEn,
+  ...labelsEn,
 } as const;

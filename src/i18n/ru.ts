@@ -1,5 +1,8 @@
 /** Russian. */
 import type { Catalog } from "./index.ts";
+import { inboundRu } from './inbound.ru.ts';
+import { labelsRu } from './labels.ru.ts';
+
 export const ru: Catalog = {
   'nav.main': 'Главная',
   'nav.inventory': 'Остатки',
@@ -205,4 +208,6 @@ export const ru: Catalog = {
   'error.insufficientToReserve': 'Недостаточно доступного остатка для резерва {requested}.',
   'error.reservationMismatch': 'Резерв не покрывает это количество.',
   'error.idempotencyKeyReused': 'Этот ключ запроса уже использован для другого перемещения.',
+  ...inboundRu,
+  ...labelsRu,
 };

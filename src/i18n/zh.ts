@@ -1,5 +1,8 @@
 /** Simplified Chinese. */
 import type { Catalog } from "./index.ts";
+import { inboundZh } from './inbound.zh.ts';
+import { labelsZh } from './labels.zh.ts';
+
 export const zh: Catalog = {
   'nav.main': '首页',
   'nav.inventory': '库存',
@@ -205,4 +208,6 @@ export const zh: Catalog = {
   'error.insufficientToReserve': '可用库存不足，无法预留 {requested}。',
   'error.reservationMismatch': '预留不足以覆盖该数量。',
   'error.idempotencyKeyReused': '此请求键已用于另一次移库。',
+  ...inboundZh,
+  ...labelsZh,
 };

@@ -2,15 +2,15 @@ import { z } from 'zod';
 import { moveReasons, temperatureClasses } from '../db/schema/index.ts';
 import { parseScan } from '../barcodes/gs1.ts';
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 export const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
 /** A real calendar day: 2024-02-30 and year 0000 are refused. */
-const isRealDate = (s: string) => {
+export const isRealDate = (s: string) => {
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= 1;
 };
-const isoDate = z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isRealDate).optional());
+export const isoDate = z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isRealDate).optional());
 
 /** Filters of the inventory page, its CSV export and GET /api/v1/stock. */
 export const stockFilterSchema = z.object({

@@ -96,7 +96,7 @@ async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResu
   return { sku: p?.sku ?? '', quantity: entry.quantity, from: code(entry.fromLocationId), to: code(entry.toLocationId), replayed: true, entryId: entry.id, caseUnits: 1 };
 }
 
-type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean; units: number };
+export type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean; units: number };
 
 async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
   const fields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
@@ -132,7 +132,7 @@ async function findLocation(tx: Tx, warehouseId: number, code: string, field: 'f
  * The lot to move: the one named (by lot code, or by expiry date YYYY-MM-DD for goods tracked
  * by expiry only), or the only one the from-location holds.
  */
-async function findLot(tx: Tx, product: FoundProduct, fromId: number, code: string): Promise<number | null> {
+export async function findLot(tx: Tx, product: FoundProduct, fromId: number, code: string): Promise<number | null> {
   if (!product.tracksLot && !product.tracksExpiry) {
     if (code) throw fieldError('lot', 'error.productHasNoLots', { sku: product.sku });
     return null;

@@ -5,4 +5,5 @@ export { reserve, release } from './reserve.ts';
 export type { ReserveInput, Reservation } from './reserve.ts';
 export { verifyLedger } from './verify.ts';
 export type { LedgerReport } from './verify.ts';
-export { zoneAccepts } from './rules.ts';
+export { zoneAccepts, zoneClassesFor } from './rules.ts';
+export { ensureLot } from './lots.ts';

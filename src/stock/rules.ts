@@ -17,5 +17,10 @@ export function zoneAccepts(zoneClass: TemperatureClass, productClass: Temperatu
   return accepted[zoneClass].includes(productClass);
 }
 
+/** The zone classes that may hold a product of this class. */
+export function zoneClassesFor(productClass: TemperatureClass): TemperatureClass[] {
+  return (Object.keys(accepted) as TemperatureClass[]).filter((zone) => accepted[zone].includes(productClass));
+}
+
 export { isVirtualKind };
 export type { LocationKind };

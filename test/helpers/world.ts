@@ -4,6 +4,7 @@ import { locations, lots, productBarcodes, products, sellers, userWarehouses, us
 import type { LocationKind, Role, TemperatureClass } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { moveMany } from '../../src/stock/index.ts';
+import type { CurrentUser } from '../../src/auth/policy.ts';
 
 export const PASSWORD = 'correct horse battery';
 let hash: Promise<string> | undefined;
@@ -30,8 +31,9 @@ export async function makeWorld(db: Db) {
   const code = `W${uid()}`;
   const [wh] = await db.insert(warehouses).values({ code, name: `Test ${code}`, country: 'RU', timezone: 'Europe/Moscow' }).returning();
   const [other] = await db.insert(warehouses).values({ code: `X${uid()}`, name: 'Other', country: 'KZ', timezone: 'Asia/Almaty' }).returning();
+  const ranges: Record<TemperatureClass, [number | null, number | null]> = { ambient: [15, 25], chilled: [2, 8], frozen: [null, -18], deep_frozen: [null, -25] };
   const zone = async (warehouseId: number, cls: TemperatureClass) =>
-    (await db.insert(zones).values({ warehouseId, code: cls.toUpperCase(), name: cls, temperatureClass: cls }).returning())[0]!;
+    (await db.insert(zones).values({ warehouseId, code: cls.toUpperCase(), name: cls, temperatureClass: cls, minCelsius: ranges[cls][0], maxCelsius: ranges[cls][1] }).returning())[0]!;
   const zAmb = await zone(wh!.id, 'ambient');
   const zChl = await zone(wh!.id, 'chilled');
   const zFrz = await zone(wh!.id, 'frozen');
@@ -44,6 +46,11 @@ export async function makeWorld(db: Db) {
     adjustment: await loc(wh!.id, null, 'ADJUSTMENT', 'adjustment'),
     transit: await loc(wh!.id, null, `TRANSIT-${other!.code}`, 'transit', { peerWarehouseId: other!.id }),
     dock: await loc(wh!.id, zAmb.id, 'DOCK-01', 'dock'),
+    dockChilled: await loc(wh!.id, zChl.id, 'DOCK-R1', 'dock', { walkSequence: 1 }),
+    dockFrozen: await loc(wh!.id, zFrz.id, 'DOCK-F1', 'dock', { walkSequence: 2 }),
+    quarantine: await loc(wh!.id, zAmb.id, 'QUAR-A', 'quarantine'),
+    quarantineChilled: await loc(wh!.id, zChl.id, 'QUAR-R', 'quarantine'),
+    quarantineFrozen: await loc(wh!.id, zFrz.id, 'QUAR-F', 'quarantine'),
     a1: await loc(wh!.id, zAmb.id, 'A-01-01-1', 'storage', { walkSequence: 1 }),
     a2: await loc(wh!.id, zAmb.id, 'A-01-01-2', 'storage', { walkSequence: 2 }),
     closed: await loc(wh!.id, zAmb.id, 'A-99-99-9', 'storage', { active: false }),
@@ -87,6 +94,20 @@ export async function makeWorld(db: Db) {
     { userId: u.operatorOther.id, warehouseId: other!.id },
   ]);
   return { warehouse: wh!, other: other!, loc: l, sellerA: sellerA!, sellerB: sellerB!, product: p, lot: { kefir: kefirLot!, ice: iceLot! }, user: u };
+}
+
+/** A world user as the services see them (what the session middleware would build). */
+export function asUser(w: World, who: keyof World['user']): CurrentUser {
+  const u = w.user[who];
+  return {
+    id: u.id,
+    email: u.email,
+    name: u.name,
+    role: u.role,
+    sellerId: u.sellerId,
+    warehouseIds: who === 'operator' ? [w.warehouse.id] : who === 'operatorOther' ? [w.other.id] : [],
+    locale: u.locale,
+  };
 }
 
 /** Receives opening stock into the world's storage (supplier → location) through the ledger. */

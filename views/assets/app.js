@@ -6,11 +6,12 @@
   function beep(kind) {
     try {
       audio = audio || new (window.AudioContext || window.webkitAudioContext)();
-      var tones = kind === 'ok' ? [[1320, 0, 0.12]] : [[220, 0, 0.16], [180, 0.2, 0.22]];
+      // ok: one high beep; warn (over, not on this document): two mid beeps; error: a low buzz.
+      var tones = kind === 'ok' ? [[1320, 0, 0.12]] : kind === 'warn' ? [[740, 0, 0.1], [740, 0.16, 0.1]] : [[220, 0, 0.16], [180, 0.2, 0.22]];
       tones.forEach(function (t) {
         var osc = audio.createOscillator();
         var gain = audio.createGain();
-        osc.type = kind === 'ok' ? 'sine' : 'square';
+        osc.type = kind === 'error' ? 'square' : 'sine';
         osc.frequency.value = t[0];
         gain.gain.value = 0.15;
         osc.connect(gain);
@@ -21,7 +22,7 @@
     } catch (e) {
       /* no audio on this device */
     }
-    if (kind !== 'ok' && navigator.vibrate) navigator.vibrate([120, 60, 120]);
+    if (kind !== 'ok' && navigator.vibrate) navigator.vibrate(kind === 'warn' ? [80, 60, 80] : [120, 60, 120]);
   }
   window.caravanBeep = beep;
 

@@ -5,6 +5,7 @@ import { ClassBadge } from '../components/stock-table.tsx';
 
 export function WarehousesPage(props: { ctx: ViewContext; warehouses: WarehouseOverview[] }) {
   const { t } = props.ctx;
+  const isStaff = props.ctx.user !== null && props.ctx.user.role !== 'seller';
   return (
     <Layout ctx={props.ctx} title={t('warehouses.title')}>
       <h1>{t('warehouses.title')}</h1>
@@ -17,6 +18,11 @@ export function WarehousesPage(props: { ctx: ViewContext; warehouses: WarehouseO
             <p class="muted">
               {w.country} · {w.timezone} · {t('warehouses.localTime')}: {t.dateTime(new Date(), w.timezone)}
             </p>
+            {isStaff && (
+              <p>
+                <a href={`/labels/locations?warehouse=${encodeURIComponent(w.code)}`}>{t('labels.locations.title')}</a>
+              </p>
+            )}
             <table class="grid stack">
               <thead>
                 <tr>

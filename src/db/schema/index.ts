@@ -3,3 +3,4 @@ export * from './warehouses.ts';
 export * from './catalog.ts';
 export * from './auth.ts';
 export * from './stock.ts';
+export * from './inbound.ts';

@@ -1,0 +1,20 @@
+/** English strings of labels (the reference: the other catalogs have exactly these keys). */
+export const labelsEn = {
+  'labels.locations.title': 'Location labels',
+  'labels.locations.intro': 'Shelf labels with a Code 128 barcode of the location code, for A4 label sheets or a 58 mm label printer.',
+  'labels.chooseWarehouse': 'Choose a warehouse to print its location labels.',
+  'labels.from': 'Code from',
+  'labels.to': 'Code to',
+  'labels.rangeHint': 'Codes in alphabetical order; “to” also takes the codes that start with it.',
+  'labels.format': 'Format',
+  'labels.format.a4': 'A4 sheet · 3 × 8 (70 × 37 mm)',
+  'labels.format.58mm': 'Label printer · 58 × 40 mm',
+  'labels.show': 'Show labels',
+  'labels.print': 'Print',
+  'labels.printHint': 'In the print dialog choose 100 % scale (not “fit to page”), no margins and no headers or footers.',
+  'labels.summary': 'Labels: {count} · pages: {pages}',
+  'labels.truncated': 'Only the first {shown} of {total} locations are shown. Narrow the zone, kind or code range to print the rest.',
+  'labels.none': 'No active locations match this filter.',
+  'labels.invalid': 'Not a valid value.',
+  'labels.rangeReversed': '“From” comes after “to”.',
+} as const;

@@ -1,0 +1,157 @@
+import { and, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
+import { locations, productBarcodes, products, putaways, sellers, warehouses, type TemperatureClass } from '../db/schema/index.ts';
+import { queryRows } from '../db/rows.ts';
+import { can, type CurrentUser } from '../auth/policy.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { withTransaction } from '../db/tx.ts';
+import { lockIdempotencyKey, move, zoneClassesFor } from '../stock/index.ts';
+import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
+import { findLot } from '../inventory/service.ts';
+import { parseInput, putawayInputSchema } from './schemas.ts';
+
+export type Suggestion = { locationId: number; code: string; quantity: number; holdsSame: boolean };
+
+/**
+ * Where to put stock away: a location that already holds the same product and lot, else an
+ * empty or part-filled one of the right temperature class with room, nearest in walking
+ * order. `quantity` is what fits there (the rest gets the next suggestion).
+ */
+export async function suggestPutaway(
+  tx: Tx | Db,
+  opts: { warehouseId: number; productId: number; lotId: number | null; productClass: TemperatureClass; quantity: number; exclude?: number[] },
+): Promise<Suggestion | null> {
+  const classes = zoneClassesFor(opts.productClass);
+  const exclude = opts.exclude?.length ? opts.exclude : [0];
+  const [row] = await queryRows<{ id: number; code: string; free: number | null; same: number }>(
+    tx,
+    sql`
+      SELECT l.id, l.code,
+             l.capacity - coalesce(sum(b.on_hand), 0) AS free,
+             coalesce(sum(b.on_hand) FILTER (WHERE b.product_id = ${opts.productId} AND b.lot_id IS NOT DISTINCT FROM ${opts.lotId}::int), 0) AS same
+      FROM locations l
+      JOIN zones z ON z.id = l.zone_id
+      LEFT JOIN stock_balances b ON b.location_id = l.id AND b.on_hand > 0
+      WHERE l.warehouse_id = ${opts.warehouseId}
+        AND l.kind IN ('storage', 'pick', 'cold')
+        AND l.active
+        AND z.temperature_class::text IN (${sql.join(classes.map((c) => sql`${c}`), sql`, `)})
+        AND l.id NOT IN (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})
+      GROUP BY l.id, l.code, l.capacity, l.walk_sequence, z.temperature_class
+      HAVING l.capacity IS NULL OR l.capacity - coalesce(sum(b.on_hand), 0) > 0
+      ORDER BY (coalesce(sum(b.on_hand) FILTER (WHERE b.product_id = ${opts.productId} AND b.lot_id IS NOT DISTINCT FROM ${opts.lotId}::int), 0) > 0) DESC,
+               (z.temperature_class::text = ${opts.productClass}) DESC,
+               l.walk_sequence, l.code
+      LIMIT 1`,
+  );
+  if (!row) return null;
+  const free = row.free === null ? null : Number(row.free);
+  return { locationId: Number(row.id), code: row.code, quantity: free === null ? opts.quantity : Math.min(opts.quantity, free), holdsSame: Number(row.same) > 0 };
+}
+
+export type PutawayResult = { putawayId: number; sku: string; lot: string | null; expiry: string | null; quantity: number; from: string; to: string; replayed: boolean };
+
+const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) =>
+  new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
+
+/**
+ * Moves stock from a dock to a storage, pick or cold location. On the scanner screen the
+ * label scanned must be the suggested location's; the ledger refuses a location of the wrong
+ * temperature class; a location with a capacity takes no more than its free room.
+ */
+export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown; keyScope?: string }): Promise<PutawayResult> {
+  const input = parseInput(putawayInputSchema, opts.input);
+  const key = `putaway:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
+  return withTransaction(opts.db, async (tx) => {
+    await lockIdempotencyKey(tx, key);
+    const [prior] = await tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key));
+    if (prior) return { ...(await describePutaway(tx, prior.id)), replayed: true };
+
+    const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
+    if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
+    const product = await findProductForPutaway(tx, input.sku, input.seller);
+    const loc = async (code: string, path: string) => {
+      const [l] = await tx
+        .select({ id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity })
+        .from(locations)
+        .where(and(eq(locations.warehouseId, wh.id), eq(locations.code, stripSymbology(code))));
+      if (!l) throw fieldError(path, 'error.unknownLocationCode', { code });
+      return l;
+    };
+    const from = await loc(input.from_location, 'from_location');
+    if (from.kind !== 'dock') throw fieldError('from_location', 'putaway.error.notADock', { code: from.code });
+    const to = await loc(input.to_location, 'to_location');
+    if (input.suggested && to.code !== input.suggested) throw fieldError('to_location', 'putaway.error.wrongLabel', { scanned: to.code, suggested: input.suggested });
+    if (!['storage', 'pick', 'cold'].includes(to.kind)) throw fieldError('to_location', 'putaway.error.notStorage', { code: to.code });
+    const lotId = await findLot(tx, product, from.id, input.lot ?? '');
+    if (to.capacity !== null) {
+      // Two putaways into one location with a capacity take turns.
+      await tx.execute(sql`SELECT id FROM locations WHERE id = ${to.id} FOR UPDATE`);
+      const [{ used }] = (await queryRows<{ used: number }>(tx, sql`SELECT coalesce(sum(on_hand), 0)::int AS used FROM stock_balances WHERE location_id = ${to.id}`)) as [{ used: number }];
+      if (Number(used) + input.quantity > to.capacity) throw fieldError('quantity', 'putaway.error.noRoom', { location: to.code, free: Math.max(0, to.capacity - Number(used)) });
+    }
+    const [{ id }] = (await queryRows<{ id: number }>(tx, sql`SELECT nextval('putaways_id_seq')::int AS id`)) as [{ id: number }];
+    try {
+      const { entry } = await move(tx, {
+        productId: product.id,
+        lotId,
+        quantity: input.quantity,
+        fromLocationId: from.id,
+        toLocationId: to.id,
+        reason: 'putaway',
+        document: { type: 'putaway', id: String(id) },
+        actor: { userId: opts.user.id },
+        idempotencyKey: key,
+      });
+      await tx.insert(putaways).values({
+        id,
+        warehouseId: wh.id,
+        productId: product.id,
+        lotId,
+        quantity: input.quantity,
+        fromLocationId: from.id,
+        toLocationId: to.id,
+        suggestedLocationId: input.suggested ? to.id : null,
+        ledgerEntryId: entry.id,
+        actorUserId: opts.user.id,
+        idempotencyKey: key,
+      });
+    } catch (err) {
+      if (err instanceof AppError && err.fieldErrors.length === 0) {
+        const path = err.code === 'INSUFFICIENT_STOCK' ? 'quantity' : 'to_location';
+        throw new AppError(err.code, { key: err.key, params: err.params, fieldErrors: [{ path, key: err.key, params: err.params }] });
+      }
+      throw err;
+    }
+    return { ...(await describePutaway(tx, id)), replayed: false };
+  });
+}
+
+async function findProductForPutaway(tx: Tx, code: string, sellerCode: string | undefined) {
+  const fields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry, units: sql<number>`1` };
+  const sellerCond = sellerCode ? eq(sellers.code, sellerCode) : undefined;
+  let rows = await tx.select(fields).from(products).innerJoin(sellers, eq(sellers.id, products.sellerId)).where(and(eq(products.sku, code), sellerCond));
+  if (rows.length === 0) {
+    rows = await tx
+      .selectDistinct(fields)
+      .from(productBarcodes)
+      .innerJoin(products, eq(products.id, productBarcodes.productId))
+      .innerJoin(sellers, eq(sellers.id, products.sellerId))
+      .where(and(inArray(productBarcodes.code, barcodeCandidates(code)), sellerCond));
+  }
+  if (rows.length === 0) throw fieldError('sku', 'error.unknownProductCode', { code });
+  if (rows.length > 1) throw fieldError('sku', 'error.ambiguousProduct', { code });
+  return rows[0]!;
+}
+
+async function describePutaway(tx: Tx, id: number): Promise<PutawayResult> {
+  const [r] = await queryRows<{ id: number; sku: string; lot: string | null; expiry: string | null; quantity: number; from: string; to: string }>(
+    tx,
+    sql`SELECT p.id, pr.sku, lt.code AS lot, to_char(lt.expires_on, 'YYYY-MM-DD') AS expiry, p.quantity, f.code AS "from", t.code AS "to"
+        FROM putaways p JOIN products pr ON pr.id = p.product_id
+        JOIN locations f ON f.id = p.from_location_id JOIN locations t ON t.id = p.to_location_id
+        LEFT JOIN lots lt ON lt.id = p.lot_id WHERE p.id = ${id}`,
+  );
+  return { putawayId: Number(r!.id), sku: r!.sku, lot: r!.lot || null, expiry: r!.expiry, quantity: Number(r!.quantity), from: r!.from, to: r!.to, replayed: false };
+}
+

@@ -1,0 +1,290 @@
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import type { Db, Tx } from '../db/client.ts';
+import { inboundLines, inboundReceipts, inboundShipments, locations, lots, productBarcodes, products, warehouses, zones, type QuarantineReason } from '../db/schema/index.ts';
+import type { CurrentUser } from '../auth/policy.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { sqlState, withTransaction } from '../db/tx.ts';
+import { ensureLot, lockIdempotencyKey, move, zoneAccepts } from '../stock/index.ts';
+import { parseScan, type ScanSuccess } from '../barcodes/gs1.ts';
+import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
+import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
+import { parseInput, receiptInputSchema } from './schemas.ts';
+import { recordTransition, shipmentFor, type Shipment } from './access.ts';
+import { receivableStatuses } from './status.ts';
+import { classRange, inRange, isColdClass, localToday } from './temperature.ts';
+
+/** How a scan went: into stock at the dock, over the expected quantity, or into quarantine. */
+export type ReceiptOutcome = 'received' | 'over' | 'unexpected' | 'quarantined';
+
+export type ReceiptResult = {
+  receiptId: number;
+  outcome: ReceiptOutcome;
+  quarantineReason: QuarantineReason | null;
+  sku: string;
+  productName: string;
+  lot: string | null;
+  expiry: string | null;
+  serial: string | null;
+  quantity: number;
+  location: string;
+  lineNo: number;
+  expected: number;
+  received: number;
+  damaged: number;
+  replayed: boolean;
+};
+
+const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) =>
+  new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
+
+type Found = { id: number; sku: string; name: string; temperatureClass: (typeof products.$inferSelect)['temperatureClass']; tracksLot: boolean; tracksExpiry: boolean; units: number };
+
+/**
+ * One scan at the dock. The scan names the product (EAN/UPC/GTIN, a case barcode, a
+ * marketplace barcode, a GS1-128 or DataMatrix string, or the SKU); its lot, expiry, serial
+ * and count fill the receipt. The units move supplier → dock in one ledger entry, or into
+ * quarantine when damaged, not on the ASN, expired, or too warm at arrival. A repeat of the
+ * same idempotency key returns the first receipt and moves nothing.
+ */
+export async function receiveItem(opts: { db: Db; user: CurrentUser; shipmentId: number; input: unknown; keyScope?: string }): Promise<ReceiptResult> {
+  const input = parseInput(receiptInputSchema, opts.input);
+  const key = `receipt:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
+  try {
+    return await withTransaction(opts.db, (tx) => receive(tx, opts.user, opts.shipmentId, input, key));
+  } catch (err) {
+    if (sqlState(err) === '23505' && String((err as Error).message + String((err as { cause?: unknown }).cause)).includes('serial')) {
+      throw fieldError('scan', 'inbound.error.serialReceived', { serial: '' });
+    }
+    throw err;
+  }
+}
+
+async function receive(tx: Tx, user: CurrentUser, shipmentId: number, input: ReturnType<typeof receiptInputSchema.parse>, key: string): Promise<ReceiptResult> {
+  await lockIdempotencyKey(tx, key);
+  const [prior] = await tx.select({ id: inboundReceipts.id }).from(inboundReceipts).where(eq(inboundReceipts.idempotencyKey, key));
+  if (prior) return { ...(await describeReceipt(tx, prior.id)), replayed: true };
+
+  // A scan must not race a status change (finish, cancel); the first scan starts receiving.
+  let s = await shipmentFor(tx, user, shipmentId, 'inbound.receive');
+  s = await shipmentFor(tx, user, shipmentId, 'inbound.receive', s.status === 'arrived' ? 'update' : 'share');
+  if (!receivableStatuses.includes(s.status)) {
+    const keyFor = s.status === 'draft' || s.status === 'expected' ? 'inbound.error.notArrived' : 'inbound.error.notReceivable';
+    throw new AppError('CONFLICT', { key: keyFor, params: { reference: s.reference, status: `@inbound.status.${s.status}` } });
+  }
+
+  const scan = input.scan !== undefined ? parseScan(input.scan) : null;
+  const product = await findProduct(tx, s, input.scan, input.sku, scan);
+  const parsed = scan?.ok ? scan : null;
+  if (parsed?.sscc && !parsed.gtin && !parsed.contentGtin) throw fieldError('scan', 'inbound.error.ssccOnly', { sscc: parsed.sscc });
+
+  const serial = parsed?.serial ?? null;
+  // (37) counts the items on a logistic unit; a serialised item is one unit; a case barcode
+  // stands for its units.
+  const count = serial ? 1 : (parsed?.count ?? input.quantity);
+  const quantity = count * product.units;
+
+  const lines = await tx
+    .select()
+    .from(inboundLines)
+    .where(and(eq(inboundLines.shipmentId, s.id), eq(inboundLines.productId, product.id)))
+    .orderBy(asc(inboundLines.lineNo));
+
+  // Lot and expiry: from the scan, else typed; a tracked product without them is asked for them.
+  const lotCode = product.tracksLot ? (parsed?.lot ?? input.lot ?? '') : '';
+  const expiry = product.tracksExpiry ? (parsed?.expiry ?? parsed?.bestBefore ?? input.expiry ?? null) : null;
+  const guess = lines.find((l) => l.lotCode || l.expiresOn);
+  const missing: FieldError[] = [];
+  if (product.tracksLot && !lotCode) missing.push({ path: 'lot', key: 'inbound.error.lotNeeded', params: { sku: product.sku, suggested: guess?.lotCode ?? '' } });
+  if (product.tracksExpiry && !expiry) missing.push({ path: 'expiry', key: 'inbound.error.expiryNeeded', params: { sku: product.sku, suggested: guess?.expiresOn ?? '' } });
+  if (missing.length) throw new AppError('VALIDATION', { key: missing[0]!.key, params: missing[0]!.params, fieldErrors: missing });
+
+  const [wh] = await tx.select({ timezone: warehouses.timezone }).from(warehouses).where(eq(warehouses.id, s.warehouseId));
+  let line = lines.find((l) => (l.lotCode ?? '') === lotCode && lotCode !== '') ?? lines.find((l) => !l.unexpected) ?? lines[0];
+  if (!line) line = await openUnexpectedLine(tx, s.id, product.id);
+  if (line.unexpected && line.decision === 'rejected') throw new AppError('CONFLICT', { key: 'inbound.error.rejectedProduct', params: { sku: product.sku }, fieldErrors: [{ path: 'scan', key: 'inbound.error.rejectedProduct', params: { sku: product.sku } }] });
+
+  let reason: QuarantineReason | null = null;
+  if (line.quarantineReason === 'temperature') reason = 'temperature';
+  else if (input.temperature_c !== undefined && isColdClass(product.temperatureClass)) {
+    const range = await classRange(tx, s.warehouseId, product.temperatureClass);
+    if (!range || !inRange(input.temperature_c, range)) reason = 'temperature';
+  }
+  if (!reason && input.condition === 'damaged') reason = 'damaged';
+  if (!reason && line.unexpected && line.decision !== 'accepted') reason = 'unexpected';
+  if (!reason && expiry && expiry < localToday(wh!.timezone)) reason = 'expired';
+
+  const [from, to] = await Promise.all([virtualLocation(tx, s.warehouseId, 'supplier'), destination(tx, s, product, reason ? 'quarantine' : 'dock')]);
+  const lotId = product.tracksLot || product.tracksExpiry ? await ensureLot(tx, product.id, lotCode, expiry) : null;
+  const { entry } = await move(tx, {
+    productId: product.id,
+    lotId,
+    quantity,
+    fromLocationId: from,
+    toLocationId: to.id,
+    reason: 'receipt',
+    document: { type: 'inbound', id: String(s.id) },
+    actor: { userId: user.id },
+    idempotencyKey: key,
+  });
+
+  const damaged = input.condition === 'damaged';
+  const [updated] = await tx
+    .update(inboundLines)
+    .set(damaged ? { damagedQty: sql`${inboundLines.damagedQty} + ${quantity}` } : { receivedQty: sql`${inboundLines.receivedQty} + ${quantity}` })
+    .where(eq(inboundLines.id, line.id))
+    .returning();
+  const [receipt] = await tx
+    .insert(inboundReceipts)
+    .values({
+      shipmentId: s.id,
+      lineId: line.id,
+      productId: product.id,
+      lotId,
+      quantity,
+      condition: input.condition,
+      locationId: to.id,
+      quarantineReason: reason,
+      ledgerEntryId: entry.id,
+      scan: input.scan ?? null,
+      sscc: parsed?.sscc ?? null,
+      serial,
+      celsius: input.temperature_c ?? null,
+      actorUserId: user.id,
+      idempotencyKey: key,
+    })
+    .returning({ id: inboundReceipts.id });
+  if (s.status === 'arrived') await recordTransition(tx, s, 'receiving', 'startReceiving', user.id);
+
+  const total = updated!.receivedQty + updated!.damagedQty;
+  const outcome: ReceiptOutcome = reason === 'unexpected' ? 'unexpected' : reason ? 'quarantined' : total > updated!.expectedQty ? 'over' : 'received';
+  return {
+    receiptId: receipt!.id,
+    outcome,
+    quarantineReason: reason,
+    sku: product.sku,
+    productName: product.name,
+    lot: lotCode || null,
+    expiry,
+    serial,
+    quantity,
+    location: to.code,
+    lineNo: updated!.lineNo,
+    expected: updated!.expectedQty,
+    received: updated!.receivedQty,
+    damaged: updated!.damagedQty,
+    replayed: false,
+  };
+}
+
+/**
+ * The product a scan or SKU names, among the ASN seller's products. A valid barcode of
+ * another seller's product is "not on this ASN"; a code that is no barcode at all says why.
+ */
+async function findProduct(tx: Tx, s: Shipment, raw: string | undefined, sku: string | undefined, scan: ReturnType<typeof parseScan> | null): Promise<Found> {
+  const fields = { id: products.id, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
+  if (raw !== undefined) {
+    const ok = scan?.ok ? (scan as ScanSuccess) : null;
+    const candidates = new Set(barcodeCandidates(raw));
+    // A logistic unit label names the trade items it holds with (02).
+    if (ok?.contentGtin) for (const c of barcodeCandidates(`(01)${ok.contentGtin}`)) candidates.add(c);
+    const rows = await tx
+      .selectDistinct({ ...fields, units: productBarcodes.units, sellerId: productBarcodes.sellerId })
+      .from(productBarcodes)
+      .innerJoin(products, eq(products.id, productBarcodes.productId))
+      .where(inArray(productBarcodes.code, [...candidates]));
+    const mine = rows.filter((r) => r.sellerId === s.sellerId);
+    if (mine.length === 1) return mine[0]!;
+    if (mine.length > 1) throw fieldError('scan', 'error.ambiguousProduct', { code: raw });
+    if (rows.length) throw new AppError('CONFLICT', { key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) }, fieldErrors: [{ path: 'scan', key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) } }] });
+    const bySku = await tx.select({ ...fields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, stripSymbology(raw.trim()))));
+    if (bySku[0]) return bySku[0];
+    if (scan && !scan.ok && looksLikeScan(raw)) {
+      const { key, params } = scanErrorMessage(scan.error);
+      throw fieldError('scan', key, params);
+    }
+    throw fieldError('scan', 'error.unknownProductCode', { code: raw.trim() });
+  }
+  const [bySku] = await tx.select({ ...fields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, sku!)));
+  if (!bySku) throw fieldError('sku', 'inbound.error.unknownSku', { sku: sku! });
+  return bySku;
+}
+
+async function openUnexpectedLine(tx: Tx, shipmentId: number, productId: number) {
+  const [{ n }] = (await tx.select({ n: sql<number>`coalesce(max(${inboundLines.lineNo}), 0)::int` }).from(inboundLines).where(eq(inboundLines.shipmentId, shipmentId))) as [{ n: number }];
+  const [line] = await tx.insert(inboundLines).values({ shipmentId, lineNo: n + 1, productId, expectedQty: 0, unexpected: true }).returning();
+  return line!;
+}
+
+export async function virtualLocation(tx: Tx, warehouseId: number, kind: 'supplier' | 'adjustment'): Promise<number> {
+  const [loc] = await tx.select({ id: locations.id }).from(locations).where(and(eq(locations.warehouseId, warehouseId), eq(locations.kind, kind))).orderBy(asc(locations.id)).limit(1);
+  if (!loc) throw new AppError('CONFLICT', { key: 'inbound.error.noSupplierLocation' });
+  return loc.id;
+}
+
+/**
+ * Where received units go: the ASN's dock (or another dock) whose zone takes the product's
+ * temperature class, or a quarantine location of a fitting class. The exact class is
+ * preferred to a colder one that also accepts it.
+ */
+async function destination(tx: Tx, s: Shipment, product: Found, kind: 'dock' | 'quarantine'): Promise<{ id: number; code: string }> {
+  const rows = await tx
+    .select({ id: locations.id, code: locations.code, cls: zones.temperatureClass })
+    .from(locations)
+    .innerJoin(zones, eq(zones.id, locations.zoneId))
+    .where(and(eq(locations.warehouseId, s.warehouseId), eq(locations.kind, kind), eq(locations.active, true)))
+    .orderBy(asc(locations.walkSequence), asc(locations.code));
+  const fit = rows.filter((r) => zoneAccepts(r.cls, product.temperatureClass));
+  const best =
+    fit.find((r) => r.id === s.dockLocationId && r.cls === product.temperatureClass) ??
+    fit.find((r) => r.cls === product.temperatureClass) ??
+    fit.find((r) => r.id === s.dockLocationId) ??
+    fit[0];
+  if (!best) {
+    throw new AppError('CONFLICT', { key: kind === 'dock' ? 'inbound.error.noDockForClass' : 'inbound.error.noQuarantineForClass', params: { class: `@class.${product.temperatureClass}` } });
+  }
+  return best;
+}
+
+/** A receipt as the scanner screen and the API show it (for a repeated request). */
+export async function describeReceipt(tx: Tx, receiptId: number): Promise<ReceiptResult> {
+  const [r] = await tx
+    .select({
+      id: inboundReceipts.id,
+      quantity: inboundReceipts.quantity,
+      reason: inboundReceipts.quarantineReason,
+      serial: inboundReceipts.serial,
+      sku: products.sku,
+      name: products.name,
+      lot: lots.code,
+      expiry: lots.expiresOn,
+      location: locations.code,
+      lineNo: inboundLines.lineNo,
+      expected: inboundLines.expectedQty,
+      received: inboundLines.receivedQty,
+      damaged: inboundLines.damagedQty,
+    })
+    .from(inboundReceipts)
+    .innerJoin(products, eq(products.id, inboundReceipts.productId))
+    .innerJoin(locations, eq(locations.id, inboundReceipts.locationId))
+    .innerJoin(inboundLines, eq(inboundLines.id, inboundReceipts.lineId))
+    .leftJoin(lots, eq(lots.id, inboundReceipts.lotId))
+    .where(eq(inboundReceipts.id, receiptId));
+  const reason = (r!.reason as QuarantineReason | null) ?? null;
+  return {
+    receiptId: r!.id,
+    outcome: reason === 'unexpected' ? 'unexpected' : reason ? 'quarantined' : r!.received + r!.damaged > r!.expected ? 'over' : 'received',
+    quarantineReason: reason,
+    sku: r!.sku,
+    productName: r!.name,
+    lot: r!.lot || null,
+    expiry: r!.expiry ?? null,
+    serial: r!.serial,
+    quantity: r!.quantity,
+    location: r!.location,
+    lineNo: r!.lineNo,
+    expected: r!.expected,
+    received: r!.received,
+    damaged: r!.damaged,
+    replayed: true,
+  };
+}

@@ -1,0 +1,202 @@
+/**
+ * Receiving on a 360 × 740 handheld, in real Chromium: an operator opens a TIR ASN by scanning
+ * its reference, records the arrival, receives a GS1-128 scan (with a GS character) that carries
+ * lot and expiry, puts the goods away by scanning the suggested location's label, and the
+ * product page shows the stock with its lot and expiry.
+ *
+ * Runs where /usr/bin/chromium exists; CI installs it and requires these tests.
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serve, type ServerType } from '@hono/node-server';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Db } from '../../src/db/client.ts';
+import { openTestDatabase } from '../helpers/db.ts';
+import { queryRows } from '../../src/db/rows.ts';
+import { createApp } from '../../src/app.tsx';
+import { verifyLedger } from '../../src/stock/index.ts';
+import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
+import { saveShipment } from '../../src/inbound/save-shipment.ts';
+import { balanceOf } from '../helpers/counts.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const inCi = Boolean(process.env.CI);
+const OPERATOR = 'operator.msk@demo.test';
+const VIEWPORT = { width: 360, height: 740 };
+const shotsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
+const GS = '\u001d';
+
+type Product = { id: number; sku: string; seller: string; ean: string; cls: string };
+
+describe.skipIf(!hasChromium && !inCi)('receiving a TIR truck on a 360 px scanner (Chromium)', () => {
+  let database: Database | undefined;
+  let db: Db;
+  let server: ServerType | undefined;
+  let context: BrowserContext | undefined;
+  let profileDir: string | undefined;
+  let base = '';
+  let product: Product;
+  let shipmentId = 0;
+  const reference = `TIR-E2E-${Date.now().toString(36).toUpperCase()}`;
+
+  beforeAll(async () => {
+    if (!hasChromium) throw new Error(`CI requires Chromium at ${CHROMIUM} for the browser tests (apt-get install chromium), and it is missing.`);
+    mkdirSync(shotsDir, { recursive: true });
+    database = await openTestDatabase('pglite');
+    db = database.db;
+    await seedDemo(db);
+
+    // A frozen, lot-tracked product of a seller, with an EAN-13: ice cream on a reefer truck.
+    [product] = (await queryRows<Product>(
+      db,
+      sql`SELECT p.id, p.sku, s.code AS seller, pb.code AS ean, p.temperature_class AS cls
+          FROM products p JOIN sellers s ON s.id = p.seller_id
+          JOIN product_barcodes pb ON pb.product_id = p.id AND pb.kind = 'ean13'
+          WHERE p.temperature_class = 'frozen' AND p.tracks_lot AND p.tracks_expiry
+          ORDER BY p.sku LIMIT 1`,
+    )) as [Product];
+    expect(product, 'the demo has a frozen lot-tracked product').toBeDefined();
+    const [manager] = await queryRows<{ id: number; email: string; name: string }>(db, sql`SELECT id, email, name FROM users WHERE role = 'manager' LIMIT 1`);
+    const shipment = await saveShipment({
+      db,
+      user: { id: manager!.id, email: manager!.email, name: manager!.name, role: 'manager', sellerId: null, warehouseIds: [], locale: 'en' },
+      input: {
+        warehouse: 'MSK',
+        seller: product.seller,
+        reference,
+        eta: '2026-12-01',
+        transport: { mode: 'road_tir', tir_carnet: 'XC40012345', vehicle_plate: 'O555OO77', trailer_plate: 'AX 7712 77', seals: 'TIR-SEAL-881' },
+        lines: [{ sku: product.sku, quantity: 24, lot: 'L0917' }],
+      },
+    });
+    shipmentId = shipment.id;
+
+    const app = createApp({ db, settings: { logRequests: false } });
+    const port = await new Promise<number>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
+      s.once('error', reject);
+      server = s;
+    });
+    base = `http://127.0.0.1:${port}`;
+    profileDir = mkdtempSync(join(tmpdir(), 'caravan-e2e-'));
+    context = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: VIEWPORT,
+    });
+  });
+
+  afterAll(async () => {
+    await context?.close().catch(() => {});
+    if (server) {
+      const s = server;
+      (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await new Promise<void>((resolve) => s.close(() => resolve()));
+    }
+    await database?.close();
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+  });
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: join(shotsDir, `receiving-${name}.png`), fullPage: true });
+  const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+  const noHorizontalScroll = async (page: Page) => {
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (width > VIEWPORT.width + 1) console.log(await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > 361).slice(0, 8).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).join('\n')));
+    expect(width, 'page must not scroll sideways at 360 px').toBeLessThanOrEqual(VIEWPORT.width + 1);
+  };
+  /** What a keyboard-wedge scanner does: type the code (control characters included), press Enter. */
+  const scanInto = async (page: Page, code: string) => {
+    await page.keyboard.type(code);
+    await page.keyboard.press('Enter');
+  };
+
+  it('receives the ASN with a GS1-128 scan, puts it away by scanning the label, and the product page shows the lot', async () => {
+    await context!.clearCookies();
+    const page = await context!.newPage();
+    await page.goto(`${base}/login`);
+    await page.locator('#f-email').fill(OPERATOR);
+    await page.locator('#f-password').fill(DEMO_PASSWORD);
+    await Promise.all([page.waitForURL(`${base}/inventory`), page.locator('#f-password').press('Enter')]);
+
+    // 1. Open the ASN by scanning its label (the reference) on the receiving screen.
+    await page.goto(`${base}/receive`);
+    expect(await focusedId(page)).toBe('f-ref');
+    await shot(page, '01-pick-asn');
+    await noHorizontalScroll(page);
+    await Promise.all([page.waitForURL(`${base}/inbound/${shipmentId}/arrival`), scanInto(page, reference)]);
+
+    // 2. The arrival: seal intact, ice cream core temperature −21 °C.
+    await shot(page, '02-arrival');
+    await noHorizontalScroll(page);
+    await page.locator('label.seal-intact').first().click();
+    await page.locator('#f-temp_frozen').fill('-21');
+    await Promise.all([page.waitForURL(`${base}/inbound/${shipmentId}?done=arrival`), page.locator('form.arrival-form button[type=submit]').click()]);
+    await shot(page, '03-arrived');
+    await noHorizontalScroll(page);
+    await Promise.all([page.waitForURL(`${base}/inbound/${shipmentId}/receive`), page.locator(`a[href="/inbound/${shipmentId}/receive"]`).first().click()]);
+
+    // 3. One GS1-128 scan: ]C1, (01) GTIN, (17) expiry, (10) lot, GS, (37) count 24.
+    expect(await focusedId(page)).toBe('f-scan');
+    const gs1 = `]C101${'0' + product.ean}17280430` + `10L0917${GS}3724`;
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/inbound/${shipmentId}/receipts`) && r.request().method() === 'POST');
+    await scanInto(page, gs1);
+    expect((await answer).status()).toBe(201);
+    await expect.poll(() => page.locator('#receive-form').getAttribute('data-result')).toBe('ok');
+    const result = (await page.locator('.result').textContent()) ?? '';
+    expect(result).toContain('L0917');
+    expect(result).toContain('24');
+    expect(result).toContain('DOCK-F1');
+    // Focus is back in the scan input, empty, ready for the next carton.
+    expect(await focusedId(page)).toBe('f-scan');
+    expect(await page.locator('#f-scan').inputValue()).toBe('');
+    expect(await page.locator('.pl-done').count()).toBe(1);
+    await shot(page, '04-received');
+    await noHorizontalScroll(page);
+
+    // A bad check digit: a red refusal in Russian, focus back in the input, nothing written.
+    const bad = product.ean.slice(0, 12) + ((Number(product.ean[12]) + 1) % 10);
+    await scanInto(page, bad);
+    await expect.poll(() => page.locator('#receive-form').getAttribute('data-result')).toBe('error');
+    expect(await page.locator('#receive-form .error').first().textContent()).toMatch(/контрольн/i);
+    expect(await focusedId(page)).toBe('f-scan');
+    await shot(page, '05-refused');
+
+    // 4. Putaway: scan the item at the dock, go to the suggested frozen slot, scan its label.
+    await page.goto(`${base}/putaway`);
+    expect(await focusedId(page)).toBe('f-item');
+    await Promise.all([page.waitForURL(/\/putaway\/task\?.*balance=/), scanInto(page, product.ean)]);
+    await shot(page, '06-putaway-task');
+    await noHorizontalScroll(page);
+    const target = ((await page.locator('.goto strong').textContent()) ?? '').trim();
+    expect(target).toMatch(/^F-/);
+    expect(await focusedId(page)).toBe('f-to_location');
+    // A different label first: refused.
+    await Promise.all([page.waitForLoadState('load'), scanInto(page, 'DOCK-01')]);
+    await expect.poll(() => page.locator('#putaway-form').getAttribute('data-result')).toBe('error');
+    expect(await focusedId(page)).toBe('f-to_location');
+    await Promise.all([page.waitForURL(`${base}/putaway`), scanInto(page, target)]);
+    await expect.poll(() => page.locator('.result-received').count()).toBe(1);
+    await shot(page, '07-put-away');
+
+    const [slot] = await queryRows<{ id: number }>(db, sql`SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id WHERE w.code = 'MSK' AND l.code = ${target}`);
+    const [lot] = await queryRows<{ id: number }>(db, sql`SELECT id FROM lots WHERE product_id = ${product.id} AND code = 'L0917'`);
+    expect(await balanceOf(db, slot!.id, product.id, lot!.id)).toEqual({ onHand: 24, reserved: 0 });
+
+    // 5. The product page shows the stock in the slot, with its lot and expiry.
+    await page.goto(`${base}/products/${product.id}`);
+    const card = (await page.locator('main').textContent()) ?? '';
+    expect(card).toContain(target);
+    expect(card).toContain('L0917');
+    expect(card).toContain('30.04.2028');
+    await shot(page, '08-product');
+    await noHorizontalScroll(page);
+    expect((await verifyLedger(db)).problems).toEqual([]);
+    await page.close();
+  });
+});

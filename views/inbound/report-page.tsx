@@ -1,0 +1,124 @@
+import type { ViewContext } from '../../src/context.ts';
+import type { ShipmentDetail } from '../../src/inbound/queries.ts';
+import { Layout } from '../layout.tsx';
+import { Expiry } from '../components/stock-table.tsx';
+import { StatusBadge } from './status-badge.tsx';
+
+export type ReportLot = { lineNo: number; lot: string | null; expiry: string | null; condition: 'good' | 'damaged'; quarantineReason: string | null; quantity: number };
+export type ReportView = { ctx: ViewContext; shipment: ShipmentDetail; lots: ReportLot[] };
+
+/** The receiving report: expected, received, damaged, short and over per line, with the lots that came. */
+export function ReportPage(v: ReportView) {
+  const { t } = v.ctx;
+  const s = v.shipment;
+  const sum = (f: (l: ShipmentDetail['lines'][number]) => number) => s.lines.reduce((n, l) => n + f(l), 0);
+  const totals = { expected: sum((l) => l.expected), received: sum((l) => l.received), damaged: sum((l) => l.damaged), short: sum((l) => l.short), over: sum((l) => l.over) };
+  return (
+    <Layout ctx={v.ctx} title={t('inbound.reportTitle', { reference: s.reference })}>
+      <p class="crumbs no-print">
+        <a href="/inbound">{t('inbound.title')}</a> / <a href={`/inbound/${s.id}`}>{s.reference}</a> / {t('inbound.report')}
+      </p>
+      <div class="title-row">
+        <h1>
+          {t('inbound.reportTitle', { reference: s.reference })} <StatusBadge t={t} status={s.status} />
+        </h1>
+        <div class="actions no-print">
+          <a class="button secondary" href={`/inbound/${s.id}/report.csv`}>
+            {t('action.exportCsv')}
+          </a>
+          <button type="button" class="secondary" onclick="window.print()">
+            {t('inbound.print')}
+          </button>
+        </div>
+      </div>
+      {s.status !== 'closed' && <p class="alert alert-info">{t('inbound.reportProvisional')}</p>}
+      <dl class="facts facts-grid">
+        <div>
+          <dt>{t('col.seller')}</dt>
+          <dd>
+            {s.sellerCode} · {s.sellerName}
+          </dd>
+        </div>
+        <div>
+          <dt>{t('col.warehouse')}</dt>
+          <dd>{s.warehouseCode}</dd>
+        </div>
+        <div>
+          <dt>{t('inbound.arrivedAt')}</dt>
+          <dd>{s.arrivedAt ? t.dateTime(s.arrivedAt, s.timezone) : '—'}</dd>
+        </div>
+        <div>
+          <dt>{t('inbound.seals')}</dt>
+          <dd>{(s.sealChecks ?? []).map((c) => `${c.seal}: ${t(`inbound.seal.${c.state}`)}`).join(', ') || '—'}</dd>
+        </div>
+      </dl>
+      <div class="table-scroll">
+        <table class="grid report">
+          <thead>
+            <tr>
+              <th>#</th>
+              <th>{t('col.sku')}</th>
+              <th>{t('col.product')}</th>
+              <th>{t('inbound.receivedLots')}</th>
+              <th class="num">{t('inbound.col.expected')}</th>
+              <th class="num">{t('inbound.col.received')}</th>
+              <th class="num">{t('inbound.col.damaged')}</th>
+              <th class="num">{t('inbound.col.short')}</th>
+              <th class="num">{t('inbound.col.over')}</th>
+              <th>{t('inbound.col.remarks')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {s.lines.map((l) => (
+              <tr>
+                <td>{l.lineNo}</td>
+                <td class="code">{l.sku}</td>
+                <td>{l.name}</td>
+                <td>
+                  <ul class="plain">
+                    {v.lots
+                      .filter((x) => x.lineNo === l.lineNo)
+                      .map((x) => (
+                        <li>
+                          {x.lot && <code>{x.lot} </code>}
+                          {x.expiry && <Expiry t={t} expiresOn={x.expiry} />} × {t.number(x.quantity)}
+                          {x.condition === 'damaged' && <small class="warn-text"> {t('inbound.condition.damaged')}</small>}
+                          {x.quarantineReason && x.quarantineReason !== 'damaged' && <small class="warn-text"> {t(`inbound.quarantine.${x.quarantineReason as 'temperature'}`)}</small>}
+                        </li>
+                      ))}
+                  </ul>
+                </td>
+                <td class="num">{t.number(l.expected)}</td>
+                <td class="num">{t.number(l.received)}</td>
+                <td class="num">{t.number(l.damaged)}</td>
+                <td class={l.short ? 'num err-text' : 'num'}>{t.number(l.short)}</td>
+                <td class={l.over ? 'num warn-text' : 'num'}>{t.number(l.over)}</td>
+                <td>
+                  {l.unexpected && <span class="badge warn">{t('inbound.notOnAsn')}</span>}
+                  {l.decision && <span class="badge"> {t(`inbound.decision.${l.decision as 'accepted'}`)}</span>}
+                  {l.quarantineReason && (
+                    <span class="badge warn">
+                      {t(`inbound.quarantine.${l.quarantineReason as 'temperature'}`)}
+                      {l.quarantineNote ? `: ${l.quarantineNote}` : ''}
+                    </span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+          <tfoot>
+            <tr>
+              <th colspan={4}>{t('inbound.total')}</th>
+              <th class="num">{t.number(totals.expected)}</th>
+              <th class="num">{t.number(totals.received)}</th>
+              <th class="num">{t.number(totals.damaged)}</th>
+              <th class="num">{t.number(totals.short)}</th>
+              <th class="num">{t.number(totals.over)}</th>
+              <th></th>
+            </tr>
+          </tfoot>
+        </table>
+      </div>
+    </Layout>
+  );
+}
