@@ -10,6 +10,7 @@ export async function cpuBusy(ms = 1000): Promise<number> {
 
 /** Formats the benchmark results as Markdown tables that can be pasted into the README. */
 import os from 'node:os';
+import type { ReceivingBench, ReceivingCase } from './receiving.ts';
 import type { RequestBench } from './requests.ts';
 import type { StartupResult } from './startup.ts';
 import { median, ms } from './stats.ts';
@@ -59,7 +60,13 @@ function shortSql(sql: string): string {
 const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
-export function markdown(machine: Machine, startup: StartupResult | null, requests: RequestBench | null): string {
+/** The receiving section's result: measured, skipped (no PostgreSQL), or failed with a message. */
+export type ReceivingReport = ReceivingBench | { failed: string };
+
+const pct = (x: number) => `${Math.round(x * 100)} %`;
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function markdown(machine: Machine, startup: StartupResult | null, requests: RequestBench | null, receiving: ReceivingReport | null = null): string {
   const out: string[] = [];
   out.push(`### Caravan benchmark (${machine.date})`, '');
   out.push(row(['Machine', '']), row(['---', '---']));
@@ -67,6 +74,7 @@ export function markdown(machine: Machine, startup: StartupResult | null, reques
   const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' / ');
   if (machine.busyBefore !== undefined) out.push(row(['CPU busy with other work just before the run', `${Math.round(machine.busyBefore * 100)} %`]));
   out.push(row(['Load average 1/5/15 min', `${load(machine.loadStart)} at start${machine.loadEnd ? `, ${load(machine.loadEnd)} at end` : ''}`]));
+  if (receiving && 'postgres' in receiving) out.push(row(['Database for receiving', receiving.postgres]));
   out.push('');
 
   if (startup) {
@@ -116,5 +124,61 @@ export function markdown(machine: Machine, startup: StartupResult | null, reques
         `Sequential requests after 30 warm-up requests each; the search uses EAN ${requests.picked.ean} (${requests.picked.sku}), the product page /products/${requests.picked.productId}.`,
     );
   }
+
+  if (receiving) {
+    if (requests) out.push('');
+    out.push(...receivingMarkdown(receiving, machine));
+  }
   return out.join('\n');
+}
+
+const share = (c: ReceivingCase, pick: (event: string) => boolean) => c.waits.filter((w) => pick(w.event)).reduce((a, w) => a + w.share, 0);
+
+function receivingMarkdown(r: ReceivingReport, machine: Machine): string[] {
+  const out: string[] = [];
+  if ('skipped' in r) return [`Receiving throughput: skipped, ${r.skipped}.`];
+  if ('failed' in r) return [`Receiving throughput: **failed**: ${r.failed}`];
+  const scanners = r.cases[0]?.scanners ?? 0;
+  out.push(row([`Receiving over HTTP, real server on PostgreSQL, ${scanners} concurrent scanners`, 'Scans', 'Wall', 'Scans/s', 'p50', 'p95', 'p99', 'Max', 'Errors', 'Retries → same receipt']));
+  out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  for (const c of r.cases) {
+    const errors = c.errors ? `**${c.errors}**${c.serverErrors ? ` (${c.serverErrors} × 5xx)` : ''}` : '0';
+    const retries = `${c.retriesSameId}/${c.retries}${c.retryStats.n ? `, p50 ${ms(c.retryStats.p50)}` : ''}`;
+    out.push(row([`${c.name} (${c.lines} lines each)`, int(c.scans), ms(c.wallMs), c.scansPerSec.toFixed(0), ms(c.stats.p50), ms(c.stats.p95), ms(c.stats.p99), ms(c.stats.max), errors, retries]));
+  }
+  out.push('');
+  out.push(row(['Where the time goes', 'Transactions/request', 'Rollbacks', 'Deadlocks', 'Busy backends (pool of 10)', 'What busy backends do (share of samples)', 'CPU in cores: server / PostgreSQL / bench client', 'Machine CPU busy']));
+  out.push(row(['---', '---:', '---:', '---:', '---:', '---', '---:', '---:']));
+  for (const c of r.cases) {
+    const waits = c.waits
+      .slice(0, 4)
+      .map((w) => `${w.event} ${pct(w.share)}`)
+      .join(', ');
+    const cores = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
+    out.push(row([c.name, (c.db.commits / c.requests).toFixed(1), c.db.rollbacks, c.db.deadlocks, c.activeBackends.toFixed(1), waits, `${cores(c.cpu.server)} / ${cores(c.cpu.postgres)} / ${cores(c.cpu.client)}`, pct(c.cpuBusy)]));
+  }
+  out.push('');
+  out.push(row(['Check against the database', 'Result']));
+  out.push(row(['---', '---']));
+  for (const c of r.checks) out.push(row([`${c.name}: ledger receipts = line received_qty = scans answered 201`, `${c.ok ? 'ok' : '**mismatch**'}: ${c.detail}`]));
+  out.push(row([`verifyLedger (${r.verify.entries} entries, ${r.verify.balances} balances, ${ms(r.verify.ms)})`, r.verify.ok ? 'ok' : `**${r.verify.problems.length} problems**: ${r.verify.problems.slice(0, 3).join('; ')}`]));
+  out.push('');
+  const [a, b] = r.cases;
+  const figure = (c: ReceivingCase | undefined) => (c ? `${c.scansPerSec.toFixed(0)} scans/s (p50 ${ms(c.stats.p50)}, p95 ${ms(c.stats.p95)}, p99 ${ms(c.stats.p99)})` : '—');
+  const perScanner = a ? a.scans / a.scanners : 0;
+  out.push(
+    `Receiving: ${scanners} scanners (${r.sessions}) POST /api/v1/inbound-shipments/:id/receipts with an EAN-13 scan of quantity 1 and a unique Idempotency-Key, ` +
+      `${perScanner} scans each after warm-up, plus one retry of an earlier key per 20 scans (5 %, expected 201 with the first receipt id). ` +
+      `Latency is request sent → body read, over keep-alive HTTP on 127.0.0.1; scans/s = new scans ÷ wall time. ` +
+      `With one ASN per scanner the server took ${figure(a)}; with all scanners on one ASN ${figure(b)}. ` +
+      `Ambient goods without lot or expiry, received at ${'MSK'} DOCK-01 on ASNs made and arrived through the API. ` +
+      `The server started on a new database in ${ms(r.readyMs)} (migrate + demo seed; ${r.database}, dropped afterwards); its PostgreSQL pool has 10 connections. ` +
+      `Client, server and PostgreSQL share the ${machine.cores} cores. ` +
+      `Busy backends that wait for the server's next statement ("idle in transaction", Client:ClientRead): ${r.cases.map((c) => pct(share(c, (e) => e === 'idle in transaction' || e === 'Client:ClientRead'))).join(' and ')}; ` +
+      `on row locks (Lock:…): ${r.cases.map((c) => pct(share(c, (e) => e.startsWith('Lock:')))).join(' and ')} (20 ASNs and shared ASN).` +
+      (r.serverLog.unhandled ? ` The server logged ${r.serverLog.unhandled} unhandled errors.` : ''),
+  );
+  const samples = r.cases.flatMap((c) => c.errorSamples.map((e) => `- ${c.name}: ${e}`));
+  if (samples.length) out.push('', 'First errors:', ...samples);
+  return out;
 }

@@ -1,20 +1,23 @@
 /**
- * `npm run bench`: startup time of the real server and server-side request times with the
- * demo data, printed as Markdown. Progress goes to stderr, the tables to stdout.
+ * `npm run bench`: startup time of the real server, server-side request times with the
+ * demo data, and receiving throughput over HTTP on PostgreSQL, printed as Markdown. Progress goes to stderr, the tables to stdout.
  *
  *   npm run bench                 everything
- *   npm run bench -- --skip-startup / --skip-requests
+ *   npm run bench -- --skip-startup / --skip-requests / --skip-receiving
+ *                                 receiving needs PostgreSQL (BENCH_DATABASE_URL, default
+ *                                 postgres://postgres@127.0.0.1:5432/postgres); skipped without it
  *   npm run bench -- --explain    also EXPLAIN ANALYZE the slowest statement of each request (stderr)
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchReceiving } from './receiving.ts';
 import { benchRequests, type RequestBench } from './requests.ts';
 import { benchStartup, type StartupResult } from './startup.ts';
-import { cpuBusy, machineFacts, markdown } from './report.ts';
+import { cpuBusy, machineFacts, markdown, type ReceivingReport } from './report.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--skip-startup', '--skip-requests', '--explain']);
+const known = new Set(['--skip-startup', '--skip-requests', '--skip-receiving', '--explain']);
 for (const a of args) {
   if (!known.has(a)) {
     process.stderr.write(`unknown option ${a}; known: ${[...known].join(' ')}\n`);
@@ -43,7 +46,23 @@ if (!args.has('--skip-requests')) {
   requests = await benchRequests(progress, { explain: args.has('--explain') });
 }
 
+let receiving: ReceivingReport | null = null;
+if (!args.has('--skip-receiving')) {
+  process.stderr.write('Receiving (real server on PostgreSQL, 20 scanners over HTTP):\n');
+  try {
+    receiving = await benchReceiving(root, progress);
+    if ('skipped' in receiving) progress(`skipped: ${receiving.skipped}`);
+  } catch (err) {
+    // The other sections' tables are still printed; the run fails at the end.
+    process.stderr.write(`  ! receiving failed: ${(err as Error).stack ?? String(err)}\n`);
+    receiving = { failed: (err as Error).message.split('\n')[0] ?? String(err) };
+    process.exitCode = 1;
+  }
+}
+
 machine.loadEnd = os.loadavg();
 process.stderr.write(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s.\n\n`);
-process.stdout.write(markdown(machine, startup, requests) + '\n');
+process.stdout.write(markdown(machine, startup, requests, receiving) + '\n');
 if (requests && !requests.verify.ok) process.stderr.write(`verifyLedger problems:\n${requests.verify.problems.join('\n')}\n`);
+if (receiving && 'verify' in receiving && !receiving.verify.ok) process.stderr.write(`verifyLedger problems (receiving):\n${receiving.verify.problems.join('\n')}\n`);
+if (receiving && 'cases' in receiving && (receiving.cases.some((c) => c.errors > 0) || receiving.checks.some((c) => !c.ok) || !receiving.verify.ok)) process.exitCode = 1;

@@ -47,4 +47,25 @@ export class SessionClient {
     if (res.status !== 303) throw new Error(`POST /login as ${email} answered ${res.status}, expected 303`);
     if (!this.cookies.has('caravan_session')) throw new Error('POST /login: no caravan_session cookie set');
   }
+
+  /**
+   * After sign-in the session has its own CSRF token (the one from /login was the visitor's):
+   * reads it from the `_csrf` field of a signed-in page, for POSTs with the X-CSRF-Token header.
+   */
+  async loadCsrf(path = '/inventory'): Promise<string> {
+    const page = await this.send(path);
+    const html = await page.text();
+    if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}`);
+    const m = /name="_csrf"\s+value="([^"]+)"/.exec(html) ?? /value="([^"]+)"\s+name="_csrf"/.exec(html);
+    if (!m) throw new Error(`GET ${path}: no _csrf hidden field found`);
+    this.csrf = m[1]!;
+    return this.csrf;
+  }
+
+  /** Takes over another client's cookies and CSRF token (one session shared by several clients). */
+  shareSession(other: SessionClient): void {
+    this.cookies.clear();
+    for (const [k, v] of other.cookies) this.cookies.set(k, v);
+    this.csrf = other.csrf;
+  }
 }

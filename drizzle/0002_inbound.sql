@@ -52,6 +52,7 @@ CREATE TABLE "inbound_receipts" (
 	"actor_user_id" integer,
 	"at" timestamp with time zone DEFAULT now() NOT NULL,
 	"idempotency_key" text NOT NULL,
+	"result" jsonb NOT NULL,
 	CONSTRAINT "inbound_receipts_quantity_ck" CHECK ("inbound_receipts"."quantity" > 0)
 );
 --> statement-breakpoint

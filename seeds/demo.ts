@@ -1,3 +1,4 @@
+import { seedInbound } from './inbound.ts';
 import { Faker, en } from '@faker-js/faker';
 import { count, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../src/db/client.ts';
@@ -208,6 +209,8 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     insertedLots.forEach((row, i) => lotIds.set(keys[i]!, row.id));
     const { entries: moves } = await moveMany(tx as Tx, planned.map(({ lotKey, ...m }) => ({ ...m, lotId: lotKey ? lotIds.get(lotKey)! : null })));
     log(`  opening stock: ${moves} moves`);
+    const asns = await seedInbound(tx as Tx, day);
+    log(`  inbound shipments: ${asns}`);
     return { products: prods.length, moves };
   });
 }

@@ -143,6 +143,13 @@ export const inboundEn = {
   'inbound.lotQuantity': 'Lot quantity',
   'inbound.total': 'Total',
   'inbound.print': 'Print',
+  'inbound.labelUnits': '{lines} lines · {units} units',
+  'inbound.palletOf': 'Pallet {n} of {total}',
+  'inbound.labelFormat': 'Format',
+  'inbound.labelFormat.a4': 'A4 sheet (3 × 8)',
+  'inbound.labelFormat.58mm': '58 mm label printer',
+  'inbound.labelCopies': 'Labels (one per pallet)',
+  'inbound.referenceNotPrintable': 'This reference cannot be printed as a barcode (Latin letters, digits and signs only, up to 40): open the ASN from the list instead.',
   'inbound.error.unknownReference': 'No ASN with reference {reference}.',
   'inbound.error.severalReferences': 'Several ASNs have reference {reference}: choose one below.',
 

@@ -198,4 +198,11 @@ export const inboundRu: Record<keyof typeof inboundEn, string> = {
   'putaway.error.wrongLabel': 'Не та ячейка: вы отсканировали {scanned}, товар идёт в {suggested}.',
   'putaway.error.notStorage': '{code} — не ячейка хранения, отбора или холодная.',
   'putaway.error.noRoom': 'В {location} поместится ещё только {free} шт.',
+  'inbound.labelUnits': '{lines} строк · {units} шт.',
+  'inbound.palletOf': 'Паллета {n} из {total}',
+  'inbound.labelFormat': 'Формат',
+  'inbound.labelFormat.a4': 'Лист A4 (3 × 8)',
+  'inbound.labelFormat.58mm': 'Термопринтер 58 мм',
+  'inbound.labelCopies': 'Этикеток (по одной на паллету)',
+  'inbound.referenceNotPrintable': 'Этот номер нельзя напечатать штрихкодом (только латиница, цифры и знаки, до 40): откройте поставку из списка.',
 };

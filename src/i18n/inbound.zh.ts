@@ -198,4 +198,11 @@ export const inboundZh: Record<keyof typeof inboundEn, string> = {
   'putaway.error.wrongLabel': '库位错误：您扫描的是 {scanned}，货物应放到 {suggested}。',
   'putaway.error.notStorage': '{code} 不是存储位、拣货位或冷库位。',
   'putaway.error.noRoom': '{location} 只能再放 {free} 件。',
+  'inbound.labelUnits': '{lines} 行 · {units} 件',
+  'inbound.palletOf': '第 {n} / {total} 托',
+  'inbound.labelFormat': '格式',
+  'inbound.labelFormat.a4': 'A4 纸（3 × 8）',
+  'inbound.labelFormat.58mm': '58 毫米标签打印机',
+  'inbound.labelCopies': '标签数量（每托一张）',
+  'inbound.referenceNotPrintable': '该单号无法打印为条码（仅限拉丁字母、数字和符号，最多 40 个）：请从列表中打开入库单。',
 };

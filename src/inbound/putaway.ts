@@ -67,6 +67,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     const [prior] = await tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key));
     if (prior) return { ...(await describePutaway(tx, prior.id)), replayed: true };
 
+    if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
     if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await findProductForPutaway(tx, input.sku, input.seller);

@@ -133,6 +133,25 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, input: Ret
     .set(damaged ? { damagedQty: sql`${inboundLines.damagedQty} + ${quantity}` } : { receivedQty: sql`${inboundLines.receivedQty} + ${quantity}` })
     .where(eq(inboundLines.id, line.id))
     .returning();
+  const total = updated!.receivedQty + updated!.damagedQty;
+  const outcome: ReceiptOutcome = reason === 'unexpected' ? 'unexpected' : reason ? 'quarantined' : total > updated!.expectedQty ? 'over' : 'received';
+  const result: Omit<ReceiptResult, 'receiptId'> = {
+    outcome,
+    quarantineReason: reason,
+    sku: product.sku,
+    productName: product.name,
+    lot: lotCode || null,
+    expiry,
+    serial,
+    quantity,
+    location: to.code,
+    lineNo: updated!.lineNo,
+    expected: updated!.expectedQty,
+    received: updated!.receivedQty,
+    damaged: updated!.damagedQty,
+    replayed: false,
+  };
+
   const [receipt] = await tx
     .insert(inboundReceipts)
     .values({
@@ -151,29 +170,11 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, input: Ret
       celsius: input.temperature_c ?? null,
       actorUserId: user.id,
       idempotencyKey: key,
+      result,
     })
     .returning({ id: inboundReceipts.id });
   if (s.status === 'arrived') await recordTransition(tx, s, 'receiving', 'startReceiving', user.id);
-
-  const total = updated!.receivedQty + updated!.damagedQty;
-  const outcome: ReceiptOutcome = reason === 'unexpected' ? 'unexpected' : reason ? 'quarantined' : total > updated!.expectedQty ? 'over' : 'received';
-  return {
-    receiptId: receipt!.id,
-    outcome,
-    quarantineReason: reason,
-    sku: product.sku,
-    productName: product.name,
-    lot: lotCode || null,
-    expiry,
-    serial,
-    quantity,
-    location: to.code,
-    lineNo: updated!.lineNo,
-    expected: updated!.expectedQty,
-    received: updated!.receivedQty,
-    damaged: updated!.damagedQty,
-    replayed: false,
-  };
+  return { receiptId: receipt!.id, ...result };
 }
 
 /**
@@ -245,46 +246,8 @@ async function destination(tx: Tx, s: Shipment, product: Found, kind: 'dock' | '
   return best;
 }
 
-/** A receipt as the scanner screen and the API show it (for a repeated request). */
+/** The answer a receipt gave when it was made: a repeated request gets it again. */
 export async function describeReceipt(tx: Tx, receiptId: number): Promise<ReceiptResult> {
-  const [r] = await tx
-    .select({
-      id: inboundReceipts.id,
-      quantity: inboundReceipts.quantity,
-      reason: inboundReceipts.quarantineReason,
-      serial: inboundReceipts.serial,
-      sku: products.sku,
-      name: products.name,
-      lot: lots.code,
-      expiry: lots.expiresOn,
-      location: locations.code,
-      lineNo: inboundLines.lineNo,
-      expected: inboundLines.expectedQty,
-      received: inboundLines.receivedQty,
-      damaged: inboundLines.damagedQty,
-    })
-    .from(inboundReceipts)
-    .innerJoin(products, eq(products.id, inboundReceipts.productId))
-    .innerJoin(locations, eq(locations.id, inboundReceipts.locationId))
-    .innerJoin(inboundLines, eq(inboundLines.id, inboundReceipts.lineId))
-    .leftJoin(lots, eq(lots.id, inboundReceipts.lotId))
-    .where(eq(inboundReceipts.id, receiptId));
-  const reason = (r!.reason as QuarantineReason | null) ?? null;
-  return {
-    receiptId: r!.id,
-    outcome: reason === 'unexpected' ? 'unexpected' : reason ? 'quarantined' : r!.received + r!.damaged > r!.expected ? 'over' : 'received',
-    quarantineReason: reason,
-    sku: r!.sku,
-    productName: r!.name,
-    lot: r!.lot || null,
-    expiry: r!.expiry ?? null,
-    serial: r!.serial,
-    quantity: r!.quantity,
-    location: r!.location,
-    lineNo: r!.lineNo,
-    expected: r!.expected,
-    received: r!.received,
-    damaged: r!.damaged,
-    replayed: true,
-  };
+  const [r] = await tx.select({ id: inboundReceipts.id, result: inboundReceipts.result }).from(inboundReceipts).where(eq(inboundReceipts.id, receiptId));
+  return { ...(r!.result as Omit<ReceiptResult, 'receiptId'>), receiptId: r!.id, replayed: true };
 }

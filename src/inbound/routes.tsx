@@ -6,7 +6,7 @@ import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
-import { locations, products, sellers, type TemperatureClass } from '../db/schema/index.ts';
+import { locations, products, sellers, zones, type TemperatureClass } from '../db/schema/index.ts';
 import { viewContext } from '../../views/view-context.ts';
 import { translateFieldErrors, type FieldErrors } from '../../views/components/forms.tsx';
 import { InboundListPage, InboundResults } from '../../views/inbound/list-page.tsx';
@@ -29,8 +29,15 @@ import { decideUnexpectedLine } from './decide-line.ts';
 import { putAway, suggestPutaway } from './putaway.ts';
 import { classRange, instantToWallClock, isColdClass } from './temperature.ts';
 import { reportCsv } from './csv.ts';
+import { z } from 'zod';
+import { labelFormats } from '../barcodes/labels.ts';
+import { AsnLabelPage } from '../../views/inbound/asn-label-page.tsx';
 
 const PAGE_SIZE = 50;
+const labelQuerySchema = z.object({
+  format: z.preprocess((v) => (v === '' ? undefined : v), z.enum(labelFormats).default('a4')),
+  copies: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100).default(1)),
+});
 const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
 const notFound = () => new AppError('NOT_FOUND', { key: 'inbound.error.notFound' });
@@ -115,12 +122,16 @@ function valuesOf(s: ShipmentDetail): ShipmentFormValues {
 
 async function arrivalContext(c: Context<AppEnv>, s: ShipmentDetail) {
   const db = c.var.db;
-  const docks = await db
-    .select({ code: locations.code })
+  const all = await db
+    .select({ code: locations.code, cls: zones.temperatureClass })
     .from(locations)
+    .innerJoin(zones, eq(zones.id, locations.zoneId))
     .where(and(eq(locations.warehouseId, s.warehouseId), eq(locations.kind, 'dock'), eq(locations.active, true)))
     .orderBy(asc(locations.walkSequence), asc(locations.code));
   const classes = [...new Set(s.lines.map((l) => l.temperatureClass).filter(isColdClass))];
+  // The dock offered first is one for the truck's cold goods (a reefer backs up to the cold dock).
+  const fits = (d: (typeof all)[number]) => (classes.length ? classes.includes(d.cls) : d.cls === 'ambient');
+  const docks = [...all.filter(fits), ...all.filter((d) => !fits(d))];
   const coldClasses = await Promise.all(classes.map(async (cls) => ({ cls, range: await db.transaction((tx) => classRange(tx, s.warehouseId, cls)) })));
   return { docks, coldClasses };
 }
@@ -352,6 +363,15 @@ export function inboundRoutes() {
     const lots = await receivedLots(c.var.db, s.id);
     c.header('Content-Disposition', `attachment; filename="receiving-${s.reference.replace(/[^A-Za-z0-9._-]/g, '_')}.csv"`);
     return c.body(reportCsv(c.var.t, s, lots.map((l) => ({ ...l, lot: l.lot || null, quantity: Number(l.quantity) }))), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+  });
+
+  app.get('/inbound/:id{[0-9]{1,9}}/label', async (c) => {
+    const user = c.var.user!;
+    if (user.role === 'seller') throw forbidden();
+    const q = labelQuerySchema.safeParse(c.req.query());
+    if (!q.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
+    const s = await loadShipment(c, idParam(c));
+    return c.html(<AsnLabelPage ctx={viewContext(c)} shipment={s} format={q.data.format} copies={q.data.copies} />);
   });
 
   // Putaway: scanner screens.

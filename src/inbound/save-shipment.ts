@@ -5,6 +5,7 @@ import { can, sellerScope, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { sqlState, withTransaction } from '../db/tx.ts';
 import { parseInput, shipmentInputSchema } from './schemas.ts';
+import { lockIdempotencyKey } from '../stock/index.ts';
 import { shipmentFor, recordEvent, type Shipment } from './access.ts';
 import { editableStatuses } from './status.ts';
 
@@ -37,6 +38,8 @@ export async function saveShipment(opts: SaveShipmentOptions): Promise<Shipment>
   try {
     return await withTransaction(opts.db, async (tx) => {
       if (opts.idempotencyKey) {
+        // Concurrent repeats of one key wait here for the first to commit, then find its ASN.
+        await lockIdempotencyKey(tx, `asn:${opts.idempotencyKey}`);
         const [prior] = await tx.select().from(inboundShipments).where(eq(inboundShipments.idempotencyKey, opts.idempotencyKey));
         if (prior) {
           if (prior.reference !== input.reference) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });

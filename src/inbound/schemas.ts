@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { receiptConditions, sealStates, temperatureClasses, transportModes } from '../db/schema/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import type { MessageKey } from '../i18n/index.ts';
-import { blankToUndefined, isoDate, optionalText } from '../inventory/filters.ts';
+import { blankToUndefined, isRealDate, isoDate, optionalText } from '../inventory/filters.ts';
+
+/** "2025-02-30T25:61" is no time at all: the day must exist, hours < 24, minutes and seconds < 60. */
+const isRealWallClock = (s: string) => {
+  const [d = '', t = ''] = s.split('T');
+  const [h = 0, m = 0, sec = 0] = t.split(':').map(Number);
+  return isRealDate(d) && h < 24 && m < 60 && sec < 60;
+};
 
 const code = (max: number) => z.string().trim().toUpperCase().min(1).max(max);
 const optionalCode = (max: number) => z.preprocess(blankToUndefined, code(max).optional());
@@ -47,7 +54,7 @@ const celsius = z.preprocess(blankToUndefined, z.coerce.number().min(-80).max(80
 
 /** Arrival at the dock (tablet form). `arrived_at` is the warehouse's wall-clock time. */
 export const arrivalInputSchema = z.object({
-  arrived_at: z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/).optional()),
+  arrived_at: z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/).refine(isRealWallClock).optional()),
   dock: optionalCode(40),
   seals: z.array(z.object({ seal: z.string().trim().min(1).max(40), state: z.enum(sealStates), note: optionalText(200) })).max(40).default([]),
   temperatures: z.partialRecord(z.enum(temperatureClasses), celsius).default({}),

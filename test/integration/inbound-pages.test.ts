@@ -214,6 +214,29 @@ describe.each(backends)('inbound pages on %s', (backend) => {
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 10, reserved: 0 });
   });
 
+  it('prints ASN labels with the reference as Code 128, on A4 or a 58 mm roll; sellers may not', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    const m = await signedIn(app, w.user.manager.email);
+    const a4 = await (await m.get(`/inbound/${asn.id}/label`)).text();
+    expect(a4.match(/<svg/g)).toHaveLength(1);
+    expect(a4).toContain(asn.reference);
+    const roll = await (await m.get(`/inbound/${asn.id}/label?format=58mm&copies=3`)).text();
+    expect(roll.match(/<svg/g)).toHaveLength(3);
+    expect(roll).toContain('58mm');
+    expect((await m.get(`/inbound/${asn.id}/label?copies=0`)).status).toBe(422);
+    const s = await signedIn(app, w.user.sellerA.email);
+    expect((await s.get(`/inbound/${asn.id}/label`)).status).toBe(403);
+  });
+
+  it('the arrival form offers the cold dock first for a reefer with cold goods', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w, { lines: [{ sku: w.product.icecream.sku, quantity: 4 }] });
+    const op = await signedIn(app, w.user.operator.email);
+    const html = await (await op.get(`/inbound/${asn.id}/arrival`)).text();
+    expect(/<select name="dock" id="f-dock"><option value="([^"]+)"/.exec(html)![1]).toBe('DOCK-F1');
+  });
+
   async function lotId(w: World, code: string) {
     const { lots } = await import('../../src/db/schema/index.ts');
     const { and } = await import('drizzle-orm');

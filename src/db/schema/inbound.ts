@@ -117,6 +117,8 @@ export const inboundReceipts = pgTable(
     actorUserId: integer('actor_user_id').references(() => users.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     idempotencyKey: text('idempotency_key').notNull(),
+    /** The answer given to the scan, returned as it was to a repeat of the same key. */
+    result: jsonb('result').$type<Record<string, unknown>>().notNull(),
   },
   (t) => [
     uniqueIndex('inbound_receipts_idempotency_uq').on(t.idempotencyKey),
