@@ -204,4 +204,6 @@ export const inboundEn = {
   'putaway.error.wrongLabel': 'Wrong location: you scanned {scanned}, the goods go to {suggested}.',
   'putaway.error.notStorage': '{code} is not a storage, pick or cold location.',
   'putaway.error.noRoom': '{location} has room for {free} more units only.',
+  'doc.inbound': 'ASN',
+  'doc.putaway': 'Putaway',
 } as const;

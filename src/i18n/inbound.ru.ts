@@ -205,4 +205,6 @@ export const inboundRu: Record<keyof typeof inboundEn, string> = {
   'inbound.labelFormat.58mm': 'Термопринтер 58 мм',
   'inbound.labelCopies': 'Этикеток (по одной на паллету)',
   'inbound.referenceNotPrintable': 'Этот номер нельзя напечатать штрихкодом (только латиница, цифры и знаки, до 40): откройте поставку из списка.',
+  'doc.inbound': 'Поставка',
+  'doc.putaway': 'Размещение',
 };

@@ -205,4 +205,6 @@ export const inboundZh: Record<keyof typeof inboundEn, string> = {
   'inbound.labelFormat.58mm': '58 毫米标签打印机',
   'inbound.labelCopies': '标签数量（每托一张）',
   'inbound.referenceNotPrintable': '该单号无法打印为条码（仅限拉丁字母、数字和符号，最多 40 个）：请从列表中打开入库单。',
+  'doc.inbound': '入库单',
+  'doc.putaway': '上架',
 };

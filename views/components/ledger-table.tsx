@@ -62,7 +62,14 @@ export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProdu
             <td data-label={t('col.document')}>
               {r.documentType ? (
                 <span>
-                  {t.optional(`doc.${r.documentType}`, r.documentType)} <span class="code">{r.documentId}</span>
+                  {t.optional(`doc.${r.documentType}`, r.documentType)}{' '}
+                  {r.documentType === 'inbound' ? (
+                    <a class="code" href={`/inbound/${r.documentId}`}>
+                      {r.documentId}
+                    </a>
+                  ) : (
+                    <span class="code">{r.documentId}</span>
+                  )}
                 </span>
               ) : (
                 <span class="muted">—</span>
