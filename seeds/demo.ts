@@ -1,4 +1,5 @@
 import { seedInbound } from './inbound.ts';
+import { seedOutbound } from './outbound.ts';
 import { Faker, en } from '@faker-js/faker';
 import { count, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../src/db/client.ts';
@@ -211,6 +212,8 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     log(`  opening stock: ${moves} moves`);
     const asns = await seedInbound(tx as Tx, day);
     log(`  inbound shipments: ${asns}`);
+    const outbound = await seedOutbound(tx as Tx, day);
+    log(`  orders: ${outbound}`);
     return { products: prods.length, moves };
   });
 }

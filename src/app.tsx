@@ -16,8 +16,10 @@ import { wantsFragment } from './http/htmx.ts';
 import { problem } from './api/problem.ts';
 import { apiRoutes } from './api/routes.ts';
 import { inboundApiRoutes } from './api/inbound.ts';
+import { outboundApiRoutes } from './api/outbound.ts';
 import { inventoryRoutes } from './inventory/routes.tsx';
 import { inboundRoutes } from './inbound/routes.tsx';
+import { outboundRoutes } from './outbound/routes.tsx';
 import { labelRoutes } from './barcodes/label-routes.tsx';
 import { assets } from '../views/assets.ts';
 import { ErrorFragment, ErrorPage } from '../views/error-page.tsx';
@@ -85,9 +87,11 @@ export function createApp(opts: AppOptions) {
   app.route('/', authRoutes());
   app.route('/', inventoryRoutes());
   app.route('/', inboundRoutes());
+  app.route('/', outboundRoutes());
   app.route('/', labelRoutes());
   app.route('/', apiRoutes());
   app.route('/', inboundApiRoutes());
+  app.route('/', outboundApiRoutes());
 
   app.notFound((c) => renderError(c as Context<AppEnv>, 404, new AppError('NOT_FOUND', { key: 'error.notFound' })));
 

@@ -1,4 +1,5 @@
 /** Starts Caravan: reads config, opens the database, migrates, seeds a new demo, listens. */
+import { stopImports } from './outbound/import-csv.ts';
 import { serve } from '@hono/node-server';
 import { eq } from 'drizzle-orm';
 import { loadConfig } from './config.ts';
@@ -42,6 +43,8 @@ async function shutdown(signal: string) {
   const force = setTimeout(() => server instanceof Object && 'closeAllConnections' in server && (server as { closeAllConnections(): void }).closeAllConnections(), 5000);
   force.unref();
   await new Promise<void>((resolve) => server.close(() => resolve()));
+  // A CSV import running in the background stops after its current order (a re-upload finishes it).
+  await stopImports();
   await database.close();
   log('stopped');
   process.exit(0);

@@ -27,6 +27,7 @@ function navFor(ctx: ViewContext): NavItem[] {
   if (!u) return [];
   const items: NavItem[] = [{ href: '/inventory', key: u.role === 'seller' ? 'nav.myStock' : 'nav.inventory' }];
   items.push({ href: '/inbound', key: 'nav.inbound' });
+  items.push({ href: '/orders', key: 'nav.orders' });
   if (u.role !== 'seller') items.push({ href: '/receive', key: 'nav.receive' });
   if (u.role !== 'seller') items.push({ href: '/putaway', key: 'nav.putaway' });
   if (u.role !== 'seller') items.push({ href: '/moves/new', key: 'nav.moveStock' });

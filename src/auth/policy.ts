@@ -22,10 +22,14 @@ export type Action =
   | 'inbound.create' // create, edit and submit ASNs (sellers: for their own goods)
   | 'inbound.cancel'
   | 'inbound.receive' // dock arrival, scan receiving, finish receiving, putaway
-  | 'inbound.approve'; // close an ASN, accept or reject goods that were not on it
+  | 'inbound.approve' // close an ASN, accept or reject goods that were not on it
+  | 'order.read' // orders (sellers: their own)
+  | 'order.create' // create and import orders (sellers: their own)
+  | 'order.cancel'
+  | 'order.fulfil'; // pick lists, picking, packing, shipping
 
 /** What a seller may never do (their reads are narrowed to their goods by `sellerScope`). */
-const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve']);
+const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil']);
 
 /**
  * The one place that answers "may this user do this". `warehouseId` narrows the question

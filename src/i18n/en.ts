@@ -1,5 +1,7 @@
 import { inboundEn } from './inbound.en.ts';
 import { labelsEn } from './labels.en.ts';
+import { importsEn } from './imports.en.ts';
+import { outboundEn } from './outbound.en.ts';
 
 /** English: the reference catalog. Every other catalog has exactly these keys. */
 export const en = {
@@ -209,4 +211,6 @@ export const en = {
   'error.idempotencyKeyReused': 'This request key was already used for a different move.',
   ...inboundEn,
   ...labelsEn,
+  ...importsEn,
+  ...outboundEn,
 } as const;

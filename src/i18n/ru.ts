@@ -2,6 +2,8 @@
 import type { Catalog } from "./index.ts";
 import { inboundRu } from './inbound.ru.ts';
 import { labelsRu } from './labels.ru.ts';
+import { importsRu } from './imports.ru.ts';
+import { outboundRu } from './outbound.ru.ts';
 
 export const ru: Catalog = {
   'nav.main': 'Главная',
@@ -26,9 +28,9 @@ export const ru: Catalog = {
 
   'kind.dock': 'Рампа',
   'kind.storage': 'Хранение',
-  'kind.pick': 'Зона отбора',
+  'kind.pick': 'Зона подбора',
   'kind.cold': 'Холодная ячейка',
-  'kind.staging': 'Буферная зона',
+  'kind.staging': 'Зона отгрузки',
   'kind.quarantine': 'Карантин',
   'kind.supplier': 'Поставщик',
   'kind.customer': 'Получатель',
@@ -38,7 +40,7 @@ export const ru: Catalog = {
   'reason.receipt': 'Приёмка',
   'reason.putaway': 'Размещение',
   'reason.relocation': 'Перемещение',
-  'reason.pick': 'Отбор',
+  'reason.pick': 'Подбор',
   'reason.ship': 'Отгрузка',
   'reason.transfer_out': 'Межскладская отправка',
   'reason.transfer_in': 'Межскладской приход',
@@ -210,4 +212,6 @@ export const ru: Catalog = {
   'error.idempotencyKeyReused': 'Этот ключ запроса уже использован для другого перемещения.',
   ...inboundRu,
   ...labelsRu,
+  ...importsRu,
+  ...outboundRu,
 };

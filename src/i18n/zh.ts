@@ -2,6 +2,8 @@
 import type { Catalog } from "./index.ts";
 import { inboundZh } from './inbound.zh.ts';
 import { labelsZh } from './labels.zh.ts';
+import { importsZh } from './imports.zh.ts';
+import { outboundZh } from './outbound.zh.ts';
 
 export const zh: Catalog = {
   'nav.main': '首页',
@@ -28,7 +30,7 @@ export const zh: Catalog = {
   'kind.storage': '存储位',
   'kind.pick': '拣货位',
   'kind.cold': '冷库位',
-  'kind.staging': '暂存区',
+  'kind.staging': '待发区',
   'kind.quarantine': '隔离区',
   'kind.supplier': '供应商',
   'kind.customer': '客户',
@@ -39,7 +41,7 @@ export const zh: Catalog = {
   'reason.putaway': '上架',
   'reason.relocation': '移库',
   'reason.pick': '拣货',
-  'reason.ship': '出库',
+  'reason.ship': '发货',
   'reason.transfer_out': '调拨出库',
   'reason.transfer_in': '调拨入库',
   'reason.adjustment': '库存调整',
@@ -210,4 +212,6 @@ export const zh: Catalog = {
   'error.idempotencyKeyReused': '此请求键已用于另一次移库。',
   ...inboundZh,
   ...labelsZh,
+  ...importsZh,
+  ...outboundZh,
 };

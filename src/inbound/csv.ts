@@ -4,7 +4,10 @@ import type { ShipmentDetail } from './queries.ts';
 
 type Lot = { lineNo: number; lot: string | null; expiry: string | null; condition: string; quarantineReason: string | null; quantity: number };
 
-/** The receiving report as CSV: one row per line and received lot, headers in the user's language. */
+/**
+ * The receiving report as CSV: one row per ASN line (so the columns add up), with the lots that
+ * came as one cell ("L0917 2028-04-30 × 24; …"); headers in the user's language.
+ */
 export function reportCsv(t: Translator, s: ShipmentDetail, lots: Lot[]): string {
   const header = [
     t('inbound.col.reference'),
@@ -16,14 +19,11 @@ export function reportCsv(t: Translator, s: ShipmentDetail, lots: Lot[]): string
     t('inbound.col.damaged'),
     t('inbound.col.short'),
     t('inbound.col.over'),
-    t('col.lot'),
-    t('col.expiry'),
-    t('inbound.lotQuantity'),
-    t('inbound.condition'),
+    t('inbound.expectedLot'),
+    t('inbound.receivedLots'),
     t('inbound.col.remarks'),
   ];
-  const rows: (string | number)[][] = [];
-  for (const l of s.lines) {
+  const rows = s.lines.map((l) => {
     const remarks = [
       l.unexpected ? t('inbound.notOnAsn') : '',
       l.decision ? t(`inbound.decision.${l.decision as 'accepted'}`) : '',
@@ -31,10 +31,11 @@ export function reportCsv(t: Translator, s: ShipmentDetail, lots: Lot[]): string
     ]
       .filter(Boolean)
       .join('; ');
-    const mine = lots.filter((x) => x.lineNo === l.lineNo);
-    const base = [s.reference, l.lineNo, l.sku, l.name, l.expected, l.received, l.damaged, l.short, l.over];
-    if (mine.length === 0) rows.push([...base, l.lotCode ?? '', l.expiresOn ?? '', 0, '', remarks]);
-    for (const x of mine) rows.push([...base, x.lot ?? '', x.expiry ?? '', x.quantity, t(`inbound.condition.${x.condition as 'good'}`), remarks]);
-  }
+    const received = lots
+      .filter((x) => x.lineNo === l.lineNo)
+      .map((x) => `${[x.lot, x.expiry].filter(Boolean).join(' ')} × ${x.quantity}${x.condition === 'damaged' ? ` (${t('inbound.condition.damaged')})` : ''}`.trim())
+      .join('; ');
+    return [s.reference, l.lineNo, l.sku, l.name, l.expected, l.received, l.damaged, l.short, l.over, [l.lotCode, l.expiresOn].filter(Boolean).join(' '), received, remarks];
+  });
   return '\uFEFF' + stringify([header, ...rows], { eof: true, escape_formulas: true });
 }

@@ -9,6 +9,7 @@ import { lockIdempotencyKey, move, zoneClassesFor } from '../stock/index.ts';
 import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
 import { findLot } from '../inventory/service.ts';
 import { parseInput, putawayInputSchema } from './schemas.ts';
+import { retryBackorders } from '../outbound/allocate.ts';
 
 export type Suggestion = { locationId: number; code: string; quantity: number; holdsSame: boolean };
 
@@ -62,7 +63,7 @@ const fieldError = (path: string, key: FieldError['key'], params?: FieldError['p
 export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown; keyScope?: string }): Promise<PutawayResult> {
   const input = parseInput(putawayInputSchema, opts.input);
   const key = `putaway:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
-  return withTransaction(opts.db, async (tx) => {
+  const done = await withTransaction(opts.db, async (tx) => {
     await lockIdempotencyKey(tx, key);
     const [prior] = await tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key));
     if (prior) return { ...(await describePutaway(tx, prior.id)), replayed: true };
@@ -124,8 +125,18 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
       }
       throw err;
     }
-    return { ...(await describePutaway(tx, id)), replayed: false };
+    return { ...(await describePutaway(tx, id)), replayed: false, warehouseId: wh.id, productId: product.id };
   });
+  // After commit: stock that reached a shelf may fill backordered orders.
+  if (!done.replayed && 'productId' in done) {
+    try {
+      await retryBackorders(opts.db, { warehouseId: done.warehouseId, productIds: [done.productId] });
+    } catch (err) {
+      process.stderr.write(JSON.stringify({ t: new Date().toISOString(), level: 'error', msg: 'backorder retry after putaway failed', error: String(err) }) + '\n');
+    }
+  }
+  const { warehouseId: _w, productId: _p, ...result } = done as PutawayResult & { warehouseId?: number; productId?: number };
+  return result;
 }
 
 async function findProductForPutaway(tx: Tx, code: string, sellerCode: string | undefined) {

@@ -3,7 +3,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import { z } from 'zod';
 import type { Executor } from '../db/client.ts';
 import { inboundEvents, inboundLines, inboundReceipts, inboundShipments, inboundStatuses, locations, lots, products, sellers, stockBalances, users, warehouses } from '../db/schema/index.ts';
-import { blankToUndefined, isoDate, optionalText } from '../inventory/filters.ts';
+import { blankToUndefined, isoDate, optionalText, stripSymbology } from '../inventory/filters.ts';
 import { sellerCondition, warehouseCondition, type ReadScope } from '../inventory/scope.ts';
 
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
@@ -47,7 +47,7 @@ export async function listShipments(db: Executor, scope: ReadScope, f: ShipmentF
     f.status === 'open' ? inArray(inboundShipments.status, ['draft', 'expected', 'arrived', 'receiving', 'received']) : f.status ? eq(inboundShipments.status, f.status) : undefined,
     f.due_from ? gte(inboundShipments.eta, f.due_from) : undefined,
     f.due_to ? lte(inboundShipments.eta, f.due_to) : undefined,
-    f.q ? ilike(inboundShipments.reference, `%${f.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`) : undefined,
+    f.q ? ilike(inboundShipments.reference, `%${stripSymbology(f.q).replace(/[\\%_]/g, (m) => '\\' + m)}%`) : undefined,
   );
   const totals = db
     .select({

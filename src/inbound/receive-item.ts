@@ -59,7 +59,8 @@ export async function receiveItem(opts: { db: Db; user: CurrentUser; shipmentId:
   }
 }
 
-async function receive(tx: Tx, user: CurrentUser, shipmentId: number, input: ReturnType<typeof receiptInputSchema.parse>, key: string): Promise<ReceiptResult> {
+async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInput: ReturnType<typeof receiptInputSchema.parse>, key: string): Promise<ReceiptResult> {
+  let input = parsedInput;
   await lockIdempotencyKey(tx, key);
   const [prior] = await tx.select({ id: inboundReceipts.id }).from(inboundReceipts).where(eq(inboundReceipts.idempotencyKey, key));
   if (prior) return { ...(await describeReceipt(tx, prior.id)), replayed: true };
@@ -72,6 +73,19 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, input: Ret
     throw new AppError('CONFLICT', { key: keyFor, params: { reference: s.reference, status: `@inbound.status.${s.status}` } });
   }
 
+  // Asked for a lot, the operator may scan the carton's GS1 label into the lot field: that
+  // label is the scan (it carries the lot), not a lot number.
+  for (const field of ['lot', 'expiry'] as const) {
+    const v = input[field];
+    if (v && looksLikeScan(v)) {
+      const asScan = parseScan(v);
+      if (asScan.ok && asScan.kind === 'gs1') {
+        input = { ...input, scan: v, [field]: undefined };
+      } else {
+        throw fieldError(field, field === 'lot' ? 'inbound.error.lotIsBarcode' : 'inbound.error.badDate');
+      }
+    }
+  }
   const scan = input.scan !== undefined ? parseScan(input.scan) : null;
   const product = await findProduct(tx, s, input.scan, input.sku, scan);
   const parsed = scan?.ok ? scan : null;
@@ -91,7 +105,14 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, input: Ret
 
   // Lot and expiry: from the scan, else typed; a tracked product without them is asked for them.
   const lotCode = product.tracksLot ? (parsed?.lot ?? input.lot ?? '') : '';
-  const expiry = product.tracksExpiry ? (parsed?.expiry ?? parsed?.bestBefore ?? input.expiry ?? null) : null;
+  let expiry = product.tracksExpiry ? (parsed?.expiry ?? parsed?.bestBefore ?? input.expiry ?? null) : null;
+  // A lot this product already has (from an earlier GS1 scan or the ASN) brings its expiry.
+  if (product.tracksExpiry && !expiry && lotCode) {
+    const known = await tx.select({ expiresOn: lots.expiresOn }).from(lots).where(and(eq(lots.productId, product.id), eq(lots.code, lotCode)));
+    const dated = [...new Set(known.map((k) => k.expiresOn).filter((d): d is string => Boolean(d)))];
+    if (dated.length === 1) expiry = dated[0]!;
+    else if (dated.length === 0) expiry = lines.find((l) => l.lotCode === lotCode && l.expiresOn)?.expiresOn ?? null;
+  }
   const guess = lines.find((l) => l.lotCode || l.expiresOn);
   const missing: FieldError[] = [];
   if (product.tracksLot && !lotCode) missing.push({ path: 'lot', key: 'inbound.error.lotNeeded', params: { sku: product.sku, suggested: guess?.lotCode ?? '' } });
@@ -127,6 +148,16 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, input: Ret
     idempotencyKey: key,
   });
 
+  // Far more than expected is usually a wrong count or a wrong line: the operator confirms it.
+  const before = line.receivedQty + line.damagedQty;
+  const tolerance = Math.max(1, Math.ceil(line.expectedQty * 0.1));
+  if (!line.unexpected && before + quantity > line.expectedQty + tolerance && !input.confirm_over) {
+    throw new AppError('CONFLICT', {
+      key: 'inbound.error.confirmOver',
+      params: { sku: product.sku, total: before + quantity, expected: line.expectedQty },
+      fieldErrors: [{ path: 'confirm_over', key: 'inbound.error.confirmOver', params: { sku: product.sku, total: before + quantity, expected: line.expectedQty } }],
+    });
+  }
   const damaged = input.condition === 'damaged';
   const [updated] = await tx
     .update(inboundLines)

@@ -200,7 +200,7 @@ export function inboundRoutes() {
     if (one(form.rows)) return formPage(c, { values, rows: Number(one(form.rows)) || 10, shipment });
     try {
       const saved = await saveShipment({ db: c.var.db, user, input, shipmentId: shipment?.id });
-      return c.redirect(`/inbound/${saved.id}`, 303);
+      return c.redirect(`/inbound/${saved.id}?done=saved`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       // Errors name lines by their place among the filled rows; the form shows every row.
@@ -219,7 +219,7 @@ export function inboundRoutes() {
     const s = await loadShipment(c, idParam(c));
     const [receipts, events] = await Promise.all([shipmentReceipts(c.var.db, s.id, 200), shipmentEvents(c.var.db, s.id)]);
     const notice = c.req.query('done');
-    return c.html(<ShipmentPage ctx={viewContext(c)} shipment={s} receipts={receipts} events={events} notice={notice === 'arrival' ? c.var.t('inbound.arrivalRecorded') : undefined} />);
+    return c.html(<ShipmentPage ctx={viewContext(c)} shipment={s} receipts={receipts} events={events} notice={notice === 'arrival' ? c.var.t('inbound.arrivalRecorded') : notice === 'saved' ? c.var.t('inbound.saved') : undefined} />);
   });
 
   app.get('/inbound/:id{[0-9]{1,9}}/edit', async (c) => {
@@ -331,7 +331,7 @@ export function inboundRoutes() {
     const user = c.var.user!;
     const id = idParam(c);
     const form = await formOf(c);
-    const values = { scan: one(form.scan), quantity: one(form.quantity), lot: one(form.lot), expiry: one(form.expiry), condition: one(form.condition) };
+    const values = { scan: one(form.scan), quantity: one(form.quantity), lot: one(form.lot), expiry: one(form.expiry), condition: one(form.condition), confirm_over: one(form.confirm_over) };
     const render = async (rest: Partial<ReceiveView>, status: 201 | 409 | 422) => {
       const s = await loadShipment(c, id);
       const v = receiveView(c, s, rest);

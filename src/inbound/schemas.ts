@@ -23,7 +23,8 @@ const sealList = z.preprocess(
 export const shipmentInputSchema = z.object({
   warehouse: code(20),
   seller: optionalCode(40),
-  reference: z.string().trim().min(1).max(60),
+  // Printed as Code 128 on the ASN label and scanned at the dock: Latin letters, digits, signs.
+  reference: z.string().trim().min(1).max(40).regex(/^[\x21-\x7e]( ?[\x21-\x7e])*$/),
   eta: isoDate,
   transport: z.object({
     mode: z.enum(transportModes),
@@ -72,6 +73,8 @@ export const receiptInputSchema = z
     expiry: isoDate,
     condition: z.preprocess(blankToUndefined, z.enum(receiptConditions).default('good')),
     temperature_c: celsius,
+    /** Receive although the line is already well over what the ASN expects. */
+    confirm_over: z.preprocess((v) => v === 'on' || v === '1' || v === 'true' || v === true, z.boolean()).default(false),
     idempotency_key: z.string().trim().min(8).max(100),
   })
   .refine((v) => v.scan !== undefined || v.sku !== undefined, { path: ['scan'], message: 'scan or sku' });
@@ -94,7 +97,7 @@ export type PutawayInput = z.input<typeof putawayInputSchema>;
 
 const messages: Record<string, MessageKey> = {
   quantity: 'error.quantityPositiveInteger',
-  reference: 'error.required',
+  reference: 'inbound.error.referenceChars',
   warehouse: 'error.required',
   sku: 'error.required',
   eta: 'inbound.error.badDate',

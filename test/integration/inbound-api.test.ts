@@ -114,7 +114,10 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
       ]);
       expect(arrived.body.lines[1].arrival_celsius).toBe(4);
 
-      const ean = await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: w.product.widget.ean, quantity: 12 }, { key: key() });
+      // Far over the expected 10: refused until confirmed.
+      const unconfirmed = await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: w.product.widget.ean, quantity: 12 }, { key: key() });
+      expect(unconfirmed.status).toBe(409);
+      const ean = await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: w.product.widget.ean, quantity: 12, confirm_over: true }, { key: key() });
       expect(ean.status, JSON.stringify(ean.body)).toBe(201);
       expect(ean.body).toEqual({
         id: expect.any(String),
@@ -499,7 +502,9 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
     it('text the database cannot store and malformed JSON are 400, never 500', async () => {
       const w = await makeWorld(db());
       const m = await signedIn(app, w.user.manager.email);
-      problemOf(await post(m, '/api/v1/inbound-shipments', asnBody(w, { reference: 'A\u0000B' })), 400);
+      // A NUL in the reference is refused as a value (references are printable); in a note, by the database.
+      problemOf(await post(m, '/api/v1/inbound-shipments', asnBody(w, { reference: 'A\u0000B' })), 422);
+      problemOf(await post(m, '/api/v1/inbound-shipments', asnBody(w, { note: 'A\u0000B' })), 400);
       problemOf(await post(m, '/api/v1/inbound-shipments', '{"warehouse": "W", ', { raw: true }), 400);
       problemOf(await post(m, '/api/v1/inbound-shipments', '[]', { raw: true }), 400);
       problemOf(await post(m, '/api/v1/putaways', 'quantity=1', { raw: true }), 400);

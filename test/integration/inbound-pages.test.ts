@@ -176,7 +176,7 @@ describe.each(backends)('inbound pages on %s', (backend) => {
     await arrive(db(), w, asn.id);
     await scan(db(), w, asn.id, { scan: w.product.widget.ean, quantity: 7 });
     await scan(db(), w, asn.id, { scan: w.product.widget.ean, quantity: 1, condition: 'damaged' });
-    await scan(db(), w, asn.id, { scan: `01${gtinOf(w.product.kefir.ean)}17300531` + '10L2611', quantity: 8 });
+    await scan(db(), w, asn.id, { scan: `01${gtinOf(w.product.kefir.ean)}17300531` + '10L2611', quantity: 8, confirm_over: true });
     const m = await signedIn(app, w.user.manager.email);
     await m.get(`/inbound/${asn.id}`);
     await postForm(m, `/inbound/${asn.id}/status`, [['action', 'finishReceiving']]);
@@ -189,7 +189,7 @@ describe.each(backends)('inbound pages on %s', (backend) => {
     const rows = new TextDecoder().decode(bytes).trim().split('\n');
     // widget: expected 10, received 7, damaged 1, short 2, over 0; kefir: expected 6, received 8, over 2.
     expect(rows.find((r) => r.includes(w.product.widget.sku))).toContain(',10,7,1,2,0,');
-    expect(rows.find((r) => r.includes(w.product.kefir.sku))).toContain(',6,8,0,0,2,L2611,2030-05-31,8');
+    expect(rows.find((r) => r.includes(w.product.kefir.sku))).toContain(',6,8,0,0,2,L2611 2030-05-31,L2611 2030-05-31 × 8,');
   });
 
   it('putaway: scan the item at the dock, go where told, a wrong label is refused, the right one moves it', async () => {

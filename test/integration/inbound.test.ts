@@ -265,4 +265,30 @@ describe.each(backends)('inbound receiving on %s', (backend) => {
     expect(p!.tracksLot).toBe(true);
     await ledgerOk();
   });
+  it('a GS1 label scanned into the lot field is taken as the scan; a known lot brings its expiry', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    await arrive(db(), w, asn.id);
+    const gs1 = `]C101${gtinOf(w.product.kefir.ean)}17300531` + '10L2611';
+    const r = await scan(db(), w, asn.id, { scan: w.product.kefir.ean, lot: gs1, quantity: 2 });
+    expect(r).toMatchObject({ lot: 'L2611', expiry: '2030-05-31', quantity: 2 });
+    // The lot is known now: its code alone is enough.
+    const again = await scan(db(), w, asn.id, { scan: w.product.kefir.ean, lot: 'L2611', quantity: 1 });
+    expect(again).toMatchObject({ lot: 'L2611', expiry: '2030-05-31' });
+    const bad = await scan(db(), w, asn.id, { scan: w.product.kefir.ean, lot: '4600000000000' }).catch((e: unknown) => e);
+    expect((bad as { key: string }).key).toBe('inbound.error.lotIsBarcode');
+    await ledgerOk();
+  });
+
+  it('far more than expected must be confirmed; a little over is flagged', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    await arrive(db(), w, asn.id);
+    expect((await scan(db(), w, asn.id, { scan: w.product.widget.ean, quantity: 11 })).outcome).toBe('over');
+    const refused = await scan(db(), w, asn.id, { scan: w.product.widget.ean, quantity: 5 }).catch((e: unknown) => e);
+    expect((refused as { key: string }).key).toBe('inbound.error.confirmOver');
+    expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id)).toEqual({ onHand: 11, reserved: 0 });
+    expect((await scan(db(), w, asn.id, { scan: w.product.widget.ean, quantity: 5, confirm_over: true })).received).toBe(16);
+    await ledgerOk();
+  });
 });

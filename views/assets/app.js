@@ -91,5 +91,9 @@
     }
     var result = document.querySelector('[data-result]');
     if (result) beep(result.getAttribute('data-result'));
+    // A scanner screen loaded after a refused scan keeps the scan in the box: select it, so the
+    // next scan replaces it instead of being added to it.
+    var box = document.querySelector('input[autofocus]');
+    if (box && box.select && box.value) box.select();
   });
 })();

@@ -11,9 +11,12 @@ export type FieldErrors = Partial<Record<string, string>>;
 /** Field errors of an AppError, translated, by field name. */
 export function translateFieldErrors(t: Translator, errors: FieldError[]): FieldErrors {
   const out: FieldErrors = {};
-  for (const e of errors) out[e.path] ??= t(e.key, e.params);
+  // Messages built from fragments (a scan's problem) may start in lower case: a field's message is a sentence.
+  for (const e of errors) out[e.path] ??= sentence(t(e.key, e.params));
   return out;
 }
+
+const sentence = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
 
 export function Field(props: { label: string; name: string; error?: string | undefined; hint?: string; children: Child }) {
   const id = `f-${props.name}`;

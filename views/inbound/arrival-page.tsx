@@ -45,7 +45,7 @@ export function ArrivalPage(v: ArrivalView) {
         <CsrfField token={v.ctx.csrfToken} />
         {v.formError && <Alert kind="error">{v.formError}</Alert>}
         <div class="form-grid">
-          <Field label={t('inbound.arrivedAt')} name="arrived_at" error={e.arrived_at} hint={t('inbound.arrivedAtHint', { zone: s.timezone })}>
+          <Field label={t('inbound.arrivedAt')} name="arrived_at" error={e.arrived_at} hint={t('inbound.arrivedAtHint', { zone: s.warehouseCode })}>
             <input type="datetime-local" id="f-arrived_at" name="arrived_at" value={v.values.arrived_at} aria-invalid={e.arrived_at ? 'true' : undefined} />
           </Field>
           <Field label={t('inbound.dock')} name="dock" error={e.dock}>
@@ -87,7 +87,7 @@ export function ArrivalPage(v: ArrivalView) {
                 <Field label={t('inbound.temperatureOf', { class: t(`class.${cls}`) })} name={`temp_${cls}`} error={e[`temperatures.${cls}`]} hint={range ? t('inbound.allowed', { range: t.range(range.min, range.max) }) : t('inbound.noZoneForClass')}>
                   <div class="with-unit">
                     <ClassBadge t={t} value={cls} />
-                    <input id={`f-temp_${cls}`} name={`temp_${cls}`} value={v.values.temperatures[cls] ?? ''} inputmode="decimal" autocomplete="off" required aria-invalid={e[`temperatures.${cls}`] ? 'true' : undefined} />
+                    <input id={`f-temp_${cls}`} name={`temp_${cls}`} value={v.values.temperatures[cls] ?? ''} type="number" step="0.1" min="-80" max="80" autocomplete="off" required aria-invalid={e[`temperatures.${cls}`] ? 'true' : undefined} />
                     <span>°C</span>
                   </div>
                 </Field>

@@ -15,13 +15,15 @@ export const encodable = (code: string) => code.length <= CODE128_MAX_LENGTH && 
 export function AsnLabelPage(props: { ctx: ViewContext; shipment: ShipmentDetail; format: LabelFormat; copies: number }) {
   const { t } = props.ctx;
   const s = props.shipment;
-  const units = s.lines.reduce((n, l) => n + l.expected, 0);
+  const announced = s.lines.filter((l) => !l.unexpected);
+  const units = announced.reduce((n, l) => n + l.expected, 0);
   const labels: LabelData[] = encodable(s.reference)
     ? Array.from({ length: props.copies }, (_, i) => ({
         code: s.reference,
         title: `${s.sellerCode} → ${s.warehouseCode}`,
         lines: [
-          [s.eta ? `${t('inbound.col.eta')} ${t.date(s.eta)}` : '', t('inbound.labelUnits', { lines: s.lines.length, units: t.number(units) })].filter(Boolean).join(' · '),
+          [s.eta ? `${t('inbound.col.eta')} ${t.date(s.eta)}` : '', ].filter(Boolean).join(' · '),
+          t('inbound.labelUnits', { lines: announced.length, units: t.number(units) }),
           props.copies > 1 ? t('inbound.palletOf', { n: i + 1, total: props.copies }) : t(`inbound.mode.${s.transportMode}`),
         ],
       }))
@@ -52,7 +54,7 @@ export function AsnLabelPage(props: { ctx: ViewContext; shipment: ShipmentDetail
           </div>
           <div class="form-actions">
             <button type="submit" class="secondary">
-              {t('action.filter')}
+              {t('inbound.labelShow')}
             </button>
             <button type="button" onclick="window.print()">
               {t('inbound.print')}

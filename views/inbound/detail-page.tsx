@@ -31,6 +31,8 @@ export function ShipmentPage(v: ShipmentView) {
   const sealState = new Map((s.sealChecks ?? []).map((c) => [c.seal, c]));
   const extraSeals = (s.sealChecks ?? []).filter((c) => !s.seals.includes(c.seal));
   const tz = s.timezone;
+  const sum = (f: (l: ShipmentDetail['lines'][number]) => number) => s.lines.reduce((n, l) => n + f(l), 0);
+  const shortTotal = sum((l) => l.short);
   return (
     <Layout ctx={v.ctx} title={`${t('inbound.asn')} ${s.reference}`}>
       <p class="crumbs">
@@ -58,9 +60,11 @@ export function ShipmentPage(v: ShipmentView) {
             </a>
           )}
           {canTransition(s.status, 'finishReceiving') && can(u, 'inbound.receive', at) && (
-            <ActionButton ctx={v.ctx} id={s.id} action="finishReceiving" label={t('inbound.finishReceiving')} kind="secondary" confirm={t('inbound.confirmFinish')} />
+            <ActionButton ctx={v.ctx} id={s.id} action="finishReceiving" label={t('inbound.finishReceiving')} kind="secondary" confirm={shortTotal > 0 ? t('inbound.confirmFinishShort', { short: shortTotal }) : t('inbound.confirmFinish')} />
           )}
-          {canTransition(s.status, 'close') && can(u, 'inbound.approve', at) && <ActionButton ctx={v.ctx} id={s.id} action="close" label={t('inbound.close')} />}
+          {canTransition(s.status, 'close') && can(u, 'inbound.approve', at) && (
+            <ActionButton ctx={v.ctx} id={s.id} action="close" label={t('inbound.close')} confirm={t('inbound.confirmClose', { short: shortTotal, over: sum((l) => l.over), damaged: sum((l) => l.damaged) })} />
+          )}
           {canTransition(s.status, 'cancel') && can(u, 'inbound.cancel', at) && (u.role !== 'seller' || s.status !== 'arrived') && (
             <ActionButton ctx={v.ctx} id={s.id} action="cancel" label={t('inbound.cancel')} kind="danger" confirm={t('inbound.confirmCancel')} />
           )}
@@ -74,7 +78,7 @@ export function ShipmentPage(v: ShipmentView) {
               {t('inbound.printLabel')}
             </a>
           )}
-          {staff && ['receiving', 'received'].includes(s.status) && can(u, 'inbound.receive', at) && (
+          {staff && ['receiving', 'received', 'closed'].includes(s.status) && can(u, 'inbound.receive', at) && (
             <a class="button secondary" href={`/putaway?warehouse=${encodeURIComponent(s.warehouseCode)}`}>
               {t('putaway.title')}
             </a>

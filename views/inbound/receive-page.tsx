@@ -122,10 +122,25 @@ export function ReceiveForm(v: ReceiveView) {
             {d.quarantineReason && ` · ${t(`inbound.quarantine.${d.quarantineReason}`)}`}
             {d.replayed && ` · ${t('move.replayed')}`}
           </small>
-          <small>{t('inbound.lineProgress', { line: d.lineNo, received: t.number(d.received + d.damaged), expected: t.number(d.expected) })}</small>
+          <small>
+            {d.outcome === 'unexpected'
+              ? t('inbound.notOnAsnProgress', { line: d.lineNo, received: t.number(d.received + d.damaged) })
+              : t('inbound.lineProgress', { line: d.lineNo, received: t.number(d.received + d.damaged), expected: t.number(d.expected) })}
+          </small>
         </div>
       )}
       {v.formError && <Alert kind="error">{v.formError}</Alert>}
+      {e.confirm_over && (
+        <div class="field invalid confirm-over">
+          <small class="error" role="alert">
+            {e.confirm_over}
+          </small>
+          <label class="check">
+            <input type="checkbox" name="confirm_over" value="1" autofocus />
+            <span>{t('inbound.confirmOver')}</span>
+          </label>
+        </div>
+      )}
       <div class={e.scan || e.sku ? 'field invalid' : 'field'}>
         <label for="f-scan">{t('inbound.scanItem')}</label>
         <input
@@ -136,7 +151,7 @@ export function ReceiveForm(v: ReceiveView) {
           autocapitalize="off"
           spellcheck={false}
           enterkeyhint="send"
-          autofocus={!focusLot && !focusExpiry && !focusQuantity}
+          autofocus={!focusLot && !focusExpiry && !focusQuantity && !e.confirm_over}
           required
           aria-invalid={e.scan ? 'true' : undefined}
           data-scan-input

@@ -41,6 +41,7 @@ export function ShipmentFormPage(v: ShipmentFormView) {
   const e = v.errors;
   const isSeller = v.ctx.user?.role === 'seller';
   const action = v.shipmentId ? `/inbound/${v.shipmentId}` : '/inbound';
+  const colKey = { sku: 'col.sku', quantity: 'col.quantity', lot: 'col.lot', expiry: 'col.expiry' } as const;
   const rows = Array.from({ length: v.rows }, (_, i) => val.lines[i] ?? { sku: '', quantity: '', lot: '', expiry: '' });
   const input = (name: keyof ShipmentFormValues, extra: Record<string, unknown> = {}) => (
     <input id={`f-${name}`} name={name} value={(val[name] as string | undefined) ?? ''} aria-invalid={e[name] ? 'true' : undefined} autocomplete="off" {...extra} />
@@ -117,7 +118,7 @@ export function ShipmentFormPage(v: ShipmentFormView) {
                 const err = (f: string) => e[`lines.${i}.${f}`];
                 const cell = (f: keyof LineValues, extra: Record<string, unknown> = {}) => (
                   <td class={err(f) ? 'invalid' : undefined}>
-                    <input name={`line_${f}`} value={l[f]} aria-label={`${t(f === 'sku' ? 'col.sku' : f === 'quantity' ? 'col.quantity' : f === 'lot' ? 'col.lot' : 'col.expiry')} ${i + 1}`} aria-invalid={err(f) ? 'true' : undefined} autocomplete="off" {...extra} />
+                    <input name={`line_${f}`} value={l[f]} placeholder={f === 'expiry' ? undefined : t(colKey[f])} aria-label={`${t(colKey[f])} ${i + 1}`} aria-invalid={err(f) ? 'true' : undefined} autocomplete="off" {...extra} />
                     {err(f) && <small class="error">{err(f)}</small>}
                   </td>
                 );

@@ -21,11 +21,14 @@ export const products = pgTable(
     temperatureClass: temperatureClass('temperature_class').notNull().default('ambient'),
     tracksLot: boolean('tracks_lot').notNull().default(false),
     tracksExpiry: boolean('tracks_expiry').notNull().default(false),
+    /** Days of shelf life a lot must have left on the ship-by date to be allocated. */
+    minShelfLifeDays: integer('min_shelf_life_days').notNull().default(0),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('products_seller_sku_uq').on(t.sellerId, t.sku),
     index('products_name_idx').on(t.name),
+    check('products_shelf_life_ck', sql`${t.minShelfLifeDays} >= 0`),
   ],
 );
 

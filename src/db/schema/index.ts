@@ -4,3 +4,4 @@ export * from './catalog.ts';
 export * from './auth.ts';
 export * from './stock.ts';
 export * from './inbound.ts';
+export * from './outbound.ts';

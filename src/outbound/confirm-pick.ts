@@ -1,0 +1,170 @@
+import { and, eq, inArray, ne, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, Tx } from '../db/client.ts';
+import { locations, lots, orderLines, orders, pickLists, pickTasks, picks, productBarcodes, products } from '../db/schema/index.ts';
+import { can, type CurrentUser } from '../auth/policy.ts';
+import { AppError, type FieldError } from '../errors.ts';
+import { withTransaction } from '../db/tx.ts';
+import { lockIdempotencyKey, move, release } from '../stock/index.ts';
+import { parseScan } from '../barcodes/gs1.ts';
+import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
+import { barcodeCandidates, blankToUndefined, optionalText, stripSymbology } from '../inventory/filters.ts';
+import { parseInput } from '../inbound/schemas.ts';
+import { orderEvent, setOrderStatus } from './events.ts';
+import { allocationDays, linesToFill, reserveForLine } from './allocate.ts';
+import { stagingFor } from './pick-list.ts';
+
+export const pickInputSchema = z
+  .object({
+    location: z.string().trim().min(1).max(60),
+    scan: z.preprocess(blankToUndefined, z.string().max(500).optional()),
+    sku: optionalText(80),
+    lot: optionalText(40),
+    quantity: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(100_000).default(1)),
+    idempotency_key: z.string().trim().min(8).max(100),
+  })
+  .refine((v) => v.scan !== undefined || v.sku !== undefined, { path: ['scan'], message: 'scan or sku' });
+
+export type PickResult = { pickId: number; taskId: number; sku: string; lot: string | null; quantity: number; from: string; to: string; taskDone: boolean; listDone: boolean; replayed: boolean };
+
+const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) => new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
+const conflict = (path: string, key: FieldError['key'], params?: FieldError['params']) => new AppError('CONFLICT', { key, params, fieldErrors: [{ path, key, params }] });
+
+type Task = typeof pickTasks.$inferSelect;
+
+async function taskFor(tx: Tx, user: CurrentUser, taskId: number): Promise<{ task: Task; warehouseId: number }> {
+  const [row] = await tx.select({ task: pickTasks, warehouseId: pickLists.warehouseId, listStatus: pickLists.status }).from(pickTasks).innerJoin(pickLists, eq(pickLists.id, pickTasks.pickListId)).where(eq(pickTasks.id, taskId)).for('update', { of: pickTasks });
+  if (!row || !can(user, 'order.fulfil', { warehouseId: row.warehouseId })) throw new AppError('NOT_FOUND', { key: 'outbound.error.taskNotFound' });
+  if (row.task.status !== 'open') throw new AppError('CONFLICT', { key: 'outbound.error.taskDone' });
+  return { task: row.task, warehouseId: row.warehouseId };
+}
+
+/**
+ * One confirmed pick: the operator scanned the task's location label, then the item (EAN, case
+ * code or GS1 with lot), and the quantity. The units move location → staging with the task's
+ * reservation, in one idempotent ledger move. A wrong location, product or lot, or more than
+ * the task, is refused and moves nothing.
+ */
+export async function confirmPick(opts: { db: Db; user: CurrentUser; taskId: number; input: unknown; keyScope?: string }): Promise<PickResult> {
+  const input = parseInput(pickInputSchema, opts.input);
+  const key = `pick:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
+  return withTransaction(opts.db, async (tx) => {
+    await lockIdempotencyKey(tx, key);
+    const [prior] = await tx.select({ result: picks.result }).from(picks).where(eq(picks.idempotencyKey, key));
+    if (prior) return { ...(prior.result as PickResult), replayed: true };
+    const { task, warehouseId } = await taskFor(tx, opts.user, opts.taskId);
+    const [loc] = await tx.select({ code: locations.code }).from(locations).where(eq(locations.id, task.locationId));
+    if (stripSymbology(input.location).toUpperCase() !== loc!.code) throw conflict('location', 'outbound.error.wrongLocation', { scanned: input.location, expected: loc!.code });
+
+    const [product] = await tx.select({ sku: products.sku, sellerId: products.sellerId }).from(products).where(eq(products.id, task.productId));
+    const [lot] = task.lotId ? await tx.select({ code: lots.code, expiresOn: lots.expiresOn }).from(lots).where(eq(lots.id, task.lotId)) : [];
+    let units = 1;
+    if (input.scan !== undefined) {
+      const scan = parseScan(input.scan);
+      const rows = await tx
+        .select({ productId: productBarcodes.productId, units: productBarcodes.units })
+        .from(productBarcodes)
+        .where(and(eq(productBarcodes.sellerId, product!.sellerId), inArray(productBarcodes.code, barcodeCandidates(input.scan))));
+      const mine = rows.find((r) => r.productId === task.productId);
+      if (!mine) {
+        if (rows.length === 0 && scan && !scan.ok && looksLikeScan(input.scan)) {
+          const { key: k, params } = scanErrorMessage(scan.error);
+          throw fieldError('scan', k, params);
+        }
+        throw conflict('scan', 'outbound.error.wrongProduct', { code: stripSymbology(input.scan.trim()), sku: product!.sku });
+      }
+      units = mine.units;
+      if (scan.ok && lot) {
+        if ((scan.lot !== undefined && scan.lot !== lot.code) || (scan.expiry !== undefined && lot.expiresOn && scan.expiry !== lot.expiresOn)) {
+          throw conflict('scan', 'outbound.error.wrongLot', { lot: scan.lot ?? scan.expiry ?? '', expected: [lot.code, lot.expiresOn].filter(Boolean).join(' ') });
+        }
+      }
+    } else if (input.sku !== product!.sku) {
+      throw conflict('sku', 'outbound.error.wrongProduct', { code: input.sku ?? '', sku: product!.sku });
+    }
+    if (lot && input.lot && input.lot !== lot.code && input.lot !== lot.expiresOn) throw conflict('lot', 'outbound.error.wrongLot', { lot: input.lot, expected: [lot.code, lot.expiresOn].filter(Boolean).join(' ') });
+
+    const quantity = input.quantity * units;
+    const left = task.quantity - task.pickedQty - task.shortQty;
+    if (quantity > left) throw fieldError('quantity', 'outbound.error.tooMany', { quantity, left });
+    const staging = await stagingFor(tx, warehouseId, task.productId);
+    const { entry } = await move(tx, {
+      productId: task.productId,
+      lotId: task.lotId,
+      quantity,
+      fromLocationId: task.locationId,
+      toLocationId: staging.id,
+      reason: 'pick',
+      reservationId: task.reservationId,
+      document: { type: 'order', id: String(task.orderId) },
+      actor: { userId: opts.user.id },
+      idempotencyKey: key,
+    });
+    const taskDone = quantity === left;
+    await tx
+      .update(pickTasks)
+      .set({ pickedQty: sql`${pickTasks.pickedQty} + ${quantity}`, ...(taskDone ? { status: 'done' as const, doneBy: opts.user.id, doneAt: sql`now()` } : {}) })
+      .where(eq(pickTasks.id, task.id));
+    await tx.update(orderLines).set({ pickedQty: sql`${orderLines.pickedQty} + ${quantity}` }).where(eq(orderLines.id, task.orderLineId));
+    const listDone = await afterTaskChange(tx, task, opts.user.id);
+    const result: PickResult = { pickId: 0, taskId: task.id, sku: product!.sku, lot: lot ? lot.code || lot.expiresOn : null, quantity, from: loc!.code, to: staging.code, taskDone, listDone, replayed: false };
+    const [row] = await tx
+      .insert(picks)
+      .values({ taskId: task.id, orderId: task.orderId, orderLineId: task.orderLineId, productId: task.productId, lotId: task.lotId, quantity, fromLocationId: task.locationId, toLocationId: staging.id, ledgerEntryId: entry.id, actorUserId: opts.user.id, idempotencyKey: key, result })
+      .returning({ id: picks.id });
+    await tx.update(picks).set({ result: { ...result, pickId: row!.id } }).where(eq(picks.id, row!.id));
+    return { ...result, pickId: row!.id };
+  });
+}
+
+/**
+ * After a task is done or short: the order is picked when none of its tasks is open, and the
+ * list is done when none of its tasks is open. Returns whether the list is done.
+ */
+export async function afterTaskChange(tx: Tx, task: Task, userId: number): Promise<boolean> {
+  const [openForOrder] = await tx.select({ n: sql<number>`count(*)::int` }).from(pickTasks).where(and(eq(pickTasks.orderId, task.orderId), eq(pickTasks.status, 'open')));
+  if (Number(openForOrder!.n) === 0) {
+    const [o] = await tx.select().from(orders).where(eq(orders.id, task.orderId)).for('update');
+    if (o && o.status === 'picking') await setOrderStatus(tx, o, 'picked', 'finishPicking', userId);
+  }
+  const [openForList] = await tx.select({ n: sql<number>`count(*)::int` }).from(pickTasks).where(and(eq(pickTasks.pickListId, task.pickListId), eq(pickTasks.status, 'open')));
+  const listDone = Number(openForList!.n) === 0;
+  await tx
+    .update(pickLists)
+    .set(listDone ? { status: 'done', completedAt: sql`now()` } : { status: 'picking' })
+    .where(and(eq(pickLists.id, task.pickListId), ne(pickLists.status, 'cancelled')));
+  return listDone;
+}
+
+export type ShortResult = { taskId: number; missing: number; replacedBy: number; stillShort: number; replacedAt: string[] };
+
+/**
+ * The location holds less than the task says. What is left of the task is recorded short, its
+ * reservation released, and the line re-allocated from other locations (never this one again
+ * for this line): new tasks join the same pick list. What cannot be found anywhere stays short
+ * on the line for the manager.
+ */
+export async function shortPick(opts: { db: Db; user: CurrentUser; taskId: number }): Promise<ShortResult> {
+  return withTransaction(opts.db, async (tx) => {
+    const { task } = await taskFor(tx, opts.user, opts.taskId);
+    const missing = task.quantity - task.pickedQty - task.shortQty;
+    await release(tx, { reservationId: task.reservationId, quantity: missing });
+    await tx.update(pickTasks).set({ shortQty: sql`${pickTasks.shortQty} + ${missing}`, status: 'short', doneBy: opts.user.id, doneAt: sql`now()` }).where(eq(pickTasks.id, task.id));
+    await tx.update(orderLines).set({ shortAt: sql`array_append(${orderLines.shortAt}, ${task.locationId})` }).where(eq(orderLines.id, task.orderLineId));
+    const [order] = await tx.select().from(orders).where(eq(orders.id, task.orderId));
+    const [line] = await linesToFill(tx, task.orderId, task.orderLineId);
+    const got = await reserveForLine(tx, order!, line!, missing, await allocationDays(tx, order!));
+    const replacedBy = got.reduce((n, r) => n + r.quantity, 0);
+    if (got.length) {
+      const [{ max }] = (await tx.select({ max: sql<number>`coalesce(max(${pickTasks.sequence}), 0)::int` }).from(pickTasks).where(eq(pickTasks.pickListId, task.pickListId))) as [{ max: number }];
+      await tx.insert(pickTasks).values(got.map((r, i) => ({ pickListId: task.pickListId, sequence: Number(max) + i + 1, orderId: task.orderId, orderLineId: task.orderLineId, reservationId: r.reservationId, locationId: r.locationId, productId: task.productId, lotId: r.lotId, quantity: r.quantity })));
+    }
+    const stillShort = missing - replacedBy;
+    if (stillShort > 0) await tx.update(orderLines).set({ shortQty: sql`${orderLines.shortQty} + ${stillShort}` }).where(eq(orderLines.id, task.orderLineId));
+    const [loc] = await tx.select({ code: locations.code }).from(locations).where(eq(locations.id, task.locationId));
+    await orderEvent(tx, task.orderId, 'shortPick', opts.user.id, `${loc!.code}: −${missing}${replacedBy ? `, +${replacedBy}` : ''}${stillShort ? `, short ${stillShort}` : ''}`);
+    await afterTaskChange(tx, task, opts.user.id);
+    const replacedAt = got.length ? (await tx.select({ code: locations.code }).from(locations).where(inArray(locations.id, got.map((r) => r.locationId)))).map((l) => l.code) : [];
+    return { taskId: task.id, missing, replacedBy, stillShort, replacedAt };
+  });
+}

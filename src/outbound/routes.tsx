@@ -1,0 +1,318 @@
+import { Hono, type Context } from 'hono';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { AppEnv } from '../context.ts';
+import { requireUser } from '../auth/middleware.ts';
+import { can } from '../auth/policy.ts';
+import { AppError, isAppError } from '../errors.ts';
+import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
+import { generateSecureRandomString } from '../auth/session.ts';
+import { orders } from '../db/schema/index.ts';
+import { viewContext } from '../../views/view-context.ts';
+import { translateFieldErrors, type FieldErrors } from '../../views/components/forms.tsx';
+import { OrdersPage, OrdersResults } from '../../views/outbound/orders-page.tsx';
+import { OrderFormPage, type OrderFormValues } from '../../views/outbound/order-form.tsx';
+import { OrderPage } from '../../views/outbound/order-page.tsx';
+import { PickListPage, PickListsPage } from '../../views/outbound/pick-lists-page.tsx';
+import { PickForm, PickPage, type PickView } from '../../views/outbound/pick-page.tsx';
+import { PackingListPage, PackPage, PackPanel, type PackView } from '../../views/outbound/pack-page.tsx';
+import { listSellers, listWarehouses } from '../inventory/queries.ts';
+import { readScope } from '../inventory/scope.ts';
+import { getOrder, getPickList, listOrders, listPickLists, orderCounts, orderFilterSchema, orderHistory, orderMarkingCodes, orderReservations, pickListTasks, type OrderDetail } from './queries.ts';
+import { createOrder } from './create-order.ts';
+import { cancelOrder, packOrder, packScan, shipOrder } from './pack-ship.ts';
+import { createPickList } from './pick-list.ts';
+import { confirmPick, shortPick } from './confirm-pick.ts';
+import { getImportJob, recentImportJobs, startCsvImport } from './import-csv.ts';
+import { importOzon, importWildberries } from './import-marketplace.ts';
+import { ImportJobPage, ImportPage, ImportProgress, type ImportFormView } from '../../views/outbound/imports-page.tsx';
+
+const PAGE_SIZE = 50;
+const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
+const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
+const isFormError = (err: unknown): err is AppError => isAppError(err) && [409, 422].includes(err.status);
+
+async function formOf(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
+  const body = await c.req.parseBody({ all: true });
+  const out: Record<string, string | string[]> = {};
+  for (const [k, v] of Object.entries(body)) out[k] = Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : typeof v === 'string' ? v : '';
+  return out;
+}
+const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
+const many = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
+
+export function outboundRoutes() {
+  const app = new Hono<AppEnv>();
+  for (const path of ['/orders', '/orders/*', '/pick-lists', '/pick-lists/*', '/pick-tasks/*', '/imports/*']) app.use(path, requireUser());
+
+  const loadOrder = async (c: Context<AppEnv>, id: number): Promise<OrderDetail> => {
+    const o = await getOrder(c.var.db, readScope(c.var.user!), id);
+    if (!o) throw new AppError('NOT_FOUND', { key: 'outbound.error.orderNotFound' });
+    return o;
+  };
+
+  app.get('/orders', async (c) => {
+    const raw = c.req.query();
+    const parsed = orderFilterSchema.safeParse(raw);
+    if (!parsed.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
+    const scope = readScope(c.var.user!);
+    const f = parsed.data;
+    const query = new URLSearchParams(Object.entries(raw).filter(([k, v]) => v !== '' && k !== 'page'));
+    const [result, counts, whs, sellersList] = await Promise.all([listOrders(c.var.db, scope, f, PAGE_SIZE), orderCounts(c.var.db, scope, f.warehouse), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
+    const v = { ctx: viewContext(c), filter: f, query, ...result, counts, warehouses: whs, sellers: sellersList };
+    return pageOrFragment(c, () => <OrdersPage {...v} />, () => <OrdersResults {...v} />);
+  });
+
+  const formPage = async (c: Context<AppEnv>, values: OrderFormValues, opts: { errors?: FieldErrors; formError?: string; rows?: number } = {}, status: 200 | 409 | 422 = 200) => {
+    const user = c.var.user!;
+    const scope = readScope(user);
+    const whs = (await listWarehouses(c.var.db, { ...scope, sellerId: null })).filter((w) => can(user, 'order.create', { warehouseId: w.id }));
+    const rows = Math.min(200, Math.max(opts.rows ?? 0, 5, values.lines.length + 1));
+    return c.html(<OrderFormPage ctx={viewContext(c)} warehouses={whs} sellers={await listSellers(c.var.db, scope)} values={values} errors={opts.errors ?? {}} formError={opts.formError} rows={rows} />, status);
+  };
+
+  app.get('/orders/new', async (c) => {
+    if (!can(c.var.user!, 'order.create')) throw forbidden();
+    return formPage(c, { lines: [] });
+  });
+
+  app.post('/orders', async (c) => {
+    const user = c.var.user!;
+    if (!can(user, 'order.create')) throw forbidden();
+    const form = await formOf(c);
+    const skus = many(form.line_sku);
+    const qtys = many(form.line_quantity);
+    const lines = skus.map((sku, i) => ({ sku, quantity: qtys[i] ?? '' }));
+    const rowIndex: number[] = [];
+    const filled = lines.filter((l, i) => (l.sku.trim() || l.quantity.trim() ? (rowIndex.push(i), true) : false));
+    const values: OrderFormValues = { warehouse: one(form.warehouse), seller: one(form.seller), external_id: one(form.external_id), ship_by: one(form.ship_by), note: one(form.note), lines };
+    if (one(form.rows)) return formPage(c, values, { rows: Number(one(form.rows)) || 10 });
+    try {
+      const { order } = await createOrder({ db: c.var.db, user, input: { ...values, channel: 'manual', lines: filled } });
+      return c.redirect(`/orders/${order.id}`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      const fieldErrors = err.fieldErrors.map((f) => {
+        const m = /^lines\.(\d+)\.(.+)$/.exec(f.path);
+        return m ? { ...f, path: `lines.${rowIndex[Number(m[1])] ?? m[1]}.${m[2]}` } : f;
+      });
+      return formPage(c, values, { errors: translateFieldErrors(c.var.t, fieldErrors), formError: c.var.t(err.key, err.params) }, 422);
+    }
+  });
+
+  const orderPage = async (c: Context<AppEnv>, id: number, error?: string, status: 200 | 409 | 422 = 200) => {
+    const o = await loadOrder(c, id);
+    const [reservations, history] = await Promise.all([orderReservations(c.var.db, o.id), orderHistory(c.var.db, o.id)]);
+    return c.html(<OrderPage ctx={viewContext(c)} order={o} reservations={reservations} history={history} error={error} />, status);
+  };
+
+  app.get('/orders/:id{[0-9]{1,9}}', (c) => orderPage(c, idParam(c)));
+
+  app.post('/orders/:id{[0-9]{1,9}}/cancel', async (c) => {
+    try {
+      await cancelOrder({ db: c.var.db, user: c.var.user!, orderId: idParam(c) });
+      return c.redirect(`/orders/${idParam(c)}`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return orderPage(c, idParam(c), c.var.t(err.key, err.params), 409);
+    }
+  });
+
+  const packView = async (c: Context<AppEnv>, id: number, rest: Partial<PackView> = {}): Promise<PackView> => {
+    const o = await loadOrder(c, id);
+    if (!can(c.var.user!, 'order.fulfil', { warehouseId: o.warehouseId })) throw forbidden();
+    const codes = (await orderMarkingCodes(c.var.db, o.id)).map((x) => ({ lineId: x.lineId, serial: x.serial }));
+    return { ctx: viewContext(c), order: o, codes, errors: {}, values: {}, ...rest };
+  };
+
+  app.get('/orders/:id{[0-9]{1,9}}/pack', async (c) => c.html(<PackPage {...await packView(c, idParam(c))} />));
+
+  app.post('/orders/:id{[0-9]{1,9}}/pack-scans', async (c) => {
+    const form = await formOf(c);
+    let v: PackView;
+    let status: 201 | 409 | 422 = 201;
+    try {
+      const done = await packScan({ db: c.var.db, user: c.var.user!, orderId: idParam(c), input: { scan: one(form.scan), quantity: one(form.quantity) } });
+      v = await packView(c, idParam(c), { done });
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      const errors = translateFieldErrors(c.var.t, err.fieldErrors);
+      v = await packView(c, idParam(c), { errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params) });
+      status = err.status === 409 ? 409 : 422;
+    }
+    return c.html(wantsFragment(c) ? <PackPanel {...v} /> : <PackPage {...v} />, status);
+  });
+
+  app.post('/orders/:id{[0-9]{1,9}}/pack', async (c) => {
+    const form = await formOf(c);
+    const values = { weight_kg: one(form.weight_kg).replace(',', '.'), carrier: one(form.carrier), tracking_number: one(form.tracking_number) };
+    try {
+      await packOrder({ db: c.var.db, user: c.var.user!, orderId: idParam(c), input: values });
+      return c.redirect(`/orders/${idParam(c)}/pack`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      const errors = translateFieldErrors(c.var.t, err.fieldErrors);
+      return c.html(<PackPage {...await packView(c, idParam(c), { values, errors, formError: c.var.t(err.key, err.params) })} />, err.status === 409 ? 409 : 422);
+    }
+  });
+
+  app.post('/orders/:id{[0-9]{1,9}}/ship', async (c) => {
+    try {
+      await shipOrder({ db: c.var.db, user: c.var.user!, orderId: idParam(c), input: {} });
+      return c.redirect(`/orders/${idParam(c)}`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return orderPage(c, idParam(c), c.var.t(err.key, err.params), 409);
+    }
+  });
+
+  app.get('/orders/:id{[0-9]{1,9}}/packing-list', async (c) => {
+    const o = await loadOrder(c, idParam(c));
+    const codes = (await orderMarkingCodes(c.var.db, o.id)).map((x) => ({ lineId: x.lineId, serial: x.serial }));
+    return c.html(<PackingListPage ctx={viewContext(c)} order={o} codes={codes} />);
+  });
+
+  // Imports: CSV in the background with a progress page; marketplace payloads at once.
+  const importPage = async (c: Context<AppEnv>, error?: string, values: ImportFormView['values'] = {}, status: 200 | 409 | 422 = 200) => {
+    const user = c.var.user!;
+    const scope = readScope(user);
+    const whs = (await listWarehouses(c.var.db, { ...scope, sellerId: null })).filter((w) => can(user, 'order.create', { warehouseId: w.id }));
+    const [sellersList, jobs] = await Promise.all([listSellers(c.var.db, scope), recentImportJobs({ db: c.var.db, user, limit: 10 })]);
+    return c.html(<ImportPage ctx={viewContext(c)} warehouses={whs} sellers={sellersList} jobs={jobs} error={error} values={values} />, status);
+  };
+
+  app.get('/orders/import', async (c) => {
+    if (!can(c.var.user!, 'order.create')) throw forbidden();
+    return importPage(c);
+  });
+
+  const fileText = async (f: unknown): Promise<Uint8Array | null> => (f instanceof File && f.size > 0 ? new Uint8Array(await f.arrayBuffer()) : null);
+
+  app.post('/orders/import/csv', async (c) => {
+    const user = c.var.user!;
+    if (!can(user, 'order.create')) throw forbidden();
+    const body = await c.req.parseBody();
+    const values = { warehouse: String(body.warehouse ?? ''), seller: String(body.seller ?? '') };
+    const file = body.file;
+    const bytes = await fileText(file);
+    if (!bytes) return importPage(c, c.var.t('imports.error.emptyFile'), values, 422);
+    try {
+      const { id } = await startCsvImport({ db: c.var.db, user, warehouse: values.warehouse, seller: values.seller || undefined, fileName: file instanceof File ? file.name.slice(0, 200) : undefined, text: bytes });
+      return c.redirect(`/imports/${id}`, 303);
+    } catch (err) {
+      if (!isAppError(err) || err.status >= 500) throw err;
+      return importPage(c, c.var.t(err.key, err.params), values, 422);
+    }
+  });
+
+  app.post('/orders/import/marketplace', async (c) => {
+    const user = c.var.user!;
+    if (!can(user, 'order.create')) throw forbidden();
+    const body = await c.req.parseBody();
+    const values = { warehouse: String(body.warehouse ?? ''), seller: String(body.seller ?? ''), channel: String(body.channel ?? 'ozon') };
+    const bytes = await fileText(body.file);
+    const payload = bytes ? new TextDecoder().decode(bytes) : String(body.payload ?? '');
+    if (!payload.trim()) return importPage(c, c.var.t('imports.error.badPayload'), values, 422);
+    try {
+      const opts = { db: c.var.db, user, warehouse: values.warehouse, seller: values.seller || undefined, payload, fileName: body.file instanceof File ? body.file.name.slice(0, 200) : undefined };
+      const result = values.channel === 'wildberries' ? await importWildberries(opts) : await importOzon(opts);
+      return c.redirect(`/imports/${result.job_id}?cancelled=${result.cancelled.length}`, 303);
+    } catch (err) {
+      if (!isAppError(err) || err.status >= 500) throw err;
+      const detail = err.fieldErrors.length ? ` (${err.fieldErrors.slice(0, 3).map((f) => f.path).join(', ')})` : '';
+      return importPage(c, c.var.t(err.key, err.params) + detail, values, 422);
+    }
+  });
+
+  app.get('/imports/:id{[0-9]{1,9}}', async (c) => {
+    const job = await getImportJob({ db: c.var.db, user: c.var.user!, id: idParam(c) });
+    const cancelled = Number(c.req.query('cancelled') ?? 0) || 0;
+    if (wantsFragment(c)) return c.html(<ImportProgress ctx={viewContext(c)} job={job} cancelled={cancelled} />);
+    return c.html(<ImportJobPage ctx={viewContext(c)} job={job} cancelled={cancelled} />);
+  });
+
+  // Pick lists.
+  const listsPage = async (c: Context<AppEnv>, warehouse: string | undefined, error?: string, status: 200 | 409 | 422 = 200) => {
+    const user = c.var.user!;
+    const scope = readScope(user);
+    const whs = (await listWarehouses(c.var.db, scope)).filter((w) => can(user, 'order.fulfil', { warehouseId: w.id }));
+    const code = warehouse ?? whs[0]?.code;
+    const wh = whs.find((w) => w.code === code);
+    const lists = await listPickLists(c.var.db, scope, code);
+    const [waiting] = wh ? await c.var.db.select({ n: sql<number>`count(*)::int` }).from(orders).where(and(eq(orders.warehouseId, wh.id), eq(orders.status, 'allocated'), isNull(orders.pickListId))) : [{ n: 0 }];
+    return c.html(<PickListsPage ctx={viewContext(c)} warehouses={whs} warehouse={code} lists={lists} waiting={Number(waiting?.n ?? 0)} error={error} />, status);
+  };
+
+  app.get('/pick-lists', async (c) => {
+    if (!can(c.var.user!, 'order.fulfil')) throw forbidden();
+    return listsPage(c, c.req.query('warehouse')?.toUpperCase());
+  });
+
+  app.post('/pick-lists', async (c) => {
+    if (!can(c.var.user!, 'order.fulfil')) throw forbidden();
+    const form = await formOf(c);
+    const max = Number(one(form.max_orders) || 30);
+    try {
+      const { list } = await createPickList({ db: c.var.db, user: c.var.user!, warehouse: one(form.warehouse), maxOrders: Number.isInteger(max) ? max : 30 });
+      return c.redirect(`/pick-lists/${list.id}`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return listsPage(c, one(form.warehouse).toUpperCase() || undefined, c.var.t(err.key, err.params), 409);
+    }
+  });
+
+  const loadList = async (c: Context<AppEnv>, id: number) => {
+    if (!can(c.var.user!, 'order.fulfil')) throw forbidden();
+    const l = await getPickList(c.var.db, readScope(c.var.user!), id);
+    if (!l) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
+    return l;
+  };
+
+  app.get('/pick-lists/:id{[0-9]{1,9}}', async (c) => {
+    const l = await loadList(c, idParam(c));
+    return c.html(<PickListPage ctx={viewContext(c)} list={l} tasks={await pickListTasks(c.var.db, l.id)} />);
+  });
+
+  const pickView = async (c: Context<AppEnv>, listId: number, rest: Partial<PickView> = {}): Promise<PickView> => {
+    await loadList(c, listId);
+    const tasks = await pickListTasks(c.var.db, listId);
+    const open = tasks.filter((x) => x.status === 'open');
+    return { ctx: viewContext(c), listId, task: open[0] ?? null, left: open.length, total: tasks.filter((x) => x.status !== 'cancelled').length, values: {}, errors: {}, idempotencyKey: generateSecureRandomString(), ...rest };
+  };
+
+  app.get('/pick-lists/:id{[0-9]{1,9}}/pick', async (c) => c.html(<PickPage {...await pickView(c, idParam(c))} />));
+
+  app.post('/pick-tasks/:id{[0-9]{1,9}}/picks', async (c) => {
+    const form = await formOf(c);
+    const listId = Number(one(form.list));
+    const values = { location: one(form.location), scan: one(form.scan), quantity: one(form.quantity) };
+    let v: PickView;
+    let status: 201 | 409 | 422 = 201;
+    try {
+      const done = await confirmPick({ db: c.var.db, user: c.var.user!, taskId: idParam(c), input: { ...values, idempotency_key: one(form.idempotency_key) } });
+      v = await pickView(c, listId, { done });
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      const errors = translateFieldErrors(c.var.t, err.fieldErrors);
+      v = await pickView(c, listId, { values, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: one(form.idempotency_key) || generateSecureRandomString() });
+      status = err.status === 409 ? 409 : 422;
+    }
+    return c.html(wantsFragment(c) ? <PickForm {...v} /> : <PickPage {...v} />, status);
+  });
+
+  app.post('/pick-tasks/:id{[0-9]{1,9}}/short', async (c) => {
+    const form = await formOf(c);
+    const listId = Number(one(form.list));
+    let v: PickView;
+    try {
+      const r = await shortPick({ db: c.var.db, user: c.var.user!, taskId: idParam(c) });
+      const notice = r.replacedBy > 0 ? c.var.t('outbound.shortReplaced', { missing: r.missing, replaced: r.replacedBy, locations: r.replacedAt.join(', ') }) : c.var.t('outbound.shortRecorded', { missing: r.missing });
+      v = await pickView(c, listId, { notice });
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      v = await pickView(c, listId, { formError: c.var.t(err.key, err.params) });
+    }
+    return c.html(wantsFragment(c) ? <PickForm {...v} /> : <PickPage {...v} />, 200);
+  });
+
+  return app;
+}

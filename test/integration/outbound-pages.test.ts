@@ -1,0 +1,129 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../src/db/client.ts';
+import type { App } from '../../src/app.tsx';
+import { orders, pickTasks } from '../../src/db/schema/index.ts';
+import { verifyLedger } from '../../src/stock/index.ts';
+import { createPickList } from '../../src/outbound/pick-list.ts';
+import { backends, openTestDatabase } from '../helpers/db.ts';
+import { Client, signedIn, testApp } from '../helpers/client.ts';
+import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
+import { asUser, makeWorld, stock, uid } from '../helpers/world.ts';
+import { makeOrder } from '../helpers/outbound.ts';
+
+function postForm(c: Client, path: string, pairs: [string, string][], opts: { htmx?: boolean } = {}) {
+  const body = new URLSearchParams([...pairs, ['_csrf', c.csrf]]);
+  return c.request(path, { method: 'POST', body, htmx: opts.htmx, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: c.origin } });
+}
+const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
+
+describe.each(backends)('order pages on %s', (backend) => {
+  let database: Database;
+  let app: App;
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    app = testApp(database.db);
+  });
+  afterAll(async () => {
+    expect((await verifyLedger(database.db)).problems).toEqual([]);
+    await database.close();
+  });
+  const db = () => database.db;
+
+  it('a manager creates an order on the page; it is allocated; a bad row is named', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
+    const m = await signedIn(app, w.user.manager.email);
+    expect((await m.get('/orders/new')).status).toBe(200);
+    const bad = await postForm(m, '/orders', [['external_id', `M-${uid()}`], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['line_sku', 'NOPE'], ['line_quantity', '1'], ['line_sku', w.product.widget.sku], ['line_quantity', '0']]);
+    expect(bad.status).toBe(422);
+    const badHtml = await bad.text();
+    expect(badHtml).toContain('NOPE');
+    const ok = await postForm(m, '/orders', [['external_id', `M-${uid()}`], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['ship_by', '2020-01-01'], ['line_sku', w.product.widget.ean], ['line_quantity', '3']]);
+    expect(ok.status).toBe(303);
+    const page = await (await m.get(ok.headers.get('location')!)).text();
+    expect(page).toContain('Allocated');
+    expect(page).toContain('A-01-01-1');
+    // Ship-by in the past: late on the board.
+    const board = await (await m.get(`/orders?late=1&warehouse=${w.warehouse.code}`)).text();
+    expect(board).toContain('row-late');
+  });
+
+  it('sellers see only their own orders; they cannot pick', async () => {
+    const w = await makeWorld(db());
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 1 }]);
+    const b = await signedIn(app, w.user.sellerB.email);
+    expect((await b.get(`/orders/${order.id}`)).status).toBe(404);
+    expect(await (await b.get('/orders')).text()).not.toContain(order.externalId);
+    const a = await signedIn(app, w.user.sellerA.email);
+    expect((await a.get(`/orders/${order.id}`)).status).toBe(200);
+    expect((await a.get('/pick-lists')).status).toBe(403);
+    expect((await a.get(`/orders/${order.id}/pack`)).status).toBe(403);
+    const other = await signedIn(app, w.user.operatorOther.email);
+    expect((await other.get(`/orders/${order.id}`)).status).toBe(404);
+  });
+
+  it('pick on the scanner screen: a wrong location is refused in Russian, the right scans pick; short; pack; ship', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 1 },
+      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 5 },
+    ]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
+    const op = await signedIn(app, w.user.operator.email);
+    const made = await postForm(op, '/pick-lists', [['warehouse', w.warehouse.code], ['max_orders', '10']]);
+    expect(made.status).toBe(303);
+    const listUrl = made.headers.get('location')!;
+    expect(await (await op.get(listUrl)).text()).toContain(order.externalId);
+    let html = await (await op.get(`${listUrl}/pick`)).text();
+    const firstTask = /action="\/pick-tasks\/(\d+)\/picks"/.exec(html)![1]!;
+    const before = await stockFingerprint(db(), [w.warehouse.id]);
+    const wrong = await postForm(op, `/pick-tasks/${firstTask}/picks`, [['list', listUrl.split('/').pop()!], ['idempotency_key', hidden(html, 'idempotency_key')], ['location', 'A-99-99-9'], ['scan', w.product.widget.ean], ['quantity', '1']], { htmx: true });
+    expect(wrong.status).toBe(409);
+    expect(await wrong.text()).toMatch(/Неверная ячейка|ячейк/);
+    expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
+    // A-01-01-1 holds one: pick it, then the list sends us on.
+    const where = /<strong class="code">([^<]+)<\/strong>/.exec(html)![1]!;
+    const qty = hidden(html.replace(/id="f-quantity" name="quantity"/, 'name="quantity"'), 'quantity') || '1';
+    const picked = await postForm(op, `/pick-tasks/${firstTask}/picks`, [['list', listUrl.split('/').pop()!], ['idempotency_key', hidden(html, 'idempotency_key')], ['location', where], ['scan', w.product.widget.ean], ['quantity', qty]], { htmx: true });
+    expect(picked.status).toBe(201);
+    html = await picked.text();
+    expect(html).toContain('data-result="ok"');
+    const [o] = await db().select().from(orders).where(eq(orders.id, order.id));
+    expect(['picking', 'picked']).toContain(o!.status);
+    // Finish whatever is left.
+    const tasks = await db().select().from(pickTasks).where(eq(pickTasks.orderId, order.id));
+    for (const t of tasks.filter((x) => x.status === 'open')) {
+      const loc = t.locationId === w.loc.a1.id ? 'A-01-01-1' : 'A-01-01-2';
+      const res = await postForm(op, `/pick-tasks/${t.id}/picks`, [['list', String(t.pickListId)], ['idempotency_key', `k-${uid()}${uid()}`], ['location', loc], ['scan', w.product.widget.ean], ['quantity', String(t.quantity - t.pickedQty)]], { htmx: true });
+      expect(res.status).toBe(201);
+    }
+    const pack = await (await op.get(`/orders/${order.id}/pack`)).text();
+    expect(pack).toContain(w.product.widget.sku);
+    expect((await postForm(op, `/orders/${order.id}/pack-scans`, [['scan', w.product.widget.ean]], { htmx: true })).status).toBe(201);
+    const unknown = await postForm(op, `/orders/${order.id}/pack-scans`, [['scan', 'NOPE-1']], { htmx: true });
+    expect(unknown.status).toBe(409);
+    expect((await postForm(op, `/orders/${order.id}/pack-scans`, [['scan', w.product.widget.ean]], { htmx: true })).status).toBe(201);
+    expect((await postForm(op, `/orders/${order.id}/pack`, [['weight_kg', '0,8'], ['carrier', 'CDEK'], ['tracking_number', 'TR1']])).status).toBe(303);
+    expect((await postForm(op, `/orders/${order.id}/ship`, [])).status).toBe(303);
+    expect(await balanceOf(db(), w.loc.customer.id, w.product.widget.id)).toEqual({ onHand: 2, reserved: 0 });
+    expect(await (await op.get(`/orders/${order.id}/packing-list`)).text()).toContain('TR1');
+  });
+
+  it('a short pick on the scanner screen tells where the rest is found', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 },
+      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 2 },
+    ]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
+    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
+    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const op = await signedIn(app, w.user.operator.email);
+    await op.get(`/pick-lists/${list.id}/pick`);
+    const res = await postForm(op, `/pick-tasks/${task!.id}/short`, [['list', String(list.id)]], { htmx: true });
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('A-01-01-2');
+  });
+});
