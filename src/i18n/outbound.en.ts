@@ -126,4 +126,7 @@ export const outboundEn = {
   'outbound.import': 'Import',
   'outbound.recentImports': 'Recent imports',
   'outbound.goTo': 'Go to',
+  'outbound.assignTo': 'Picker',
+  'outbound.anyone': 'Anyone',
+  'outbound.error.badAssignee': 'This person does not work in this warehouse.',
 } as const;

@@ -127,4 +127,7 @@ export const outboundRu: Record<keyof typeof outboundEn, string> = {
   'outbound.import': 'Импортировать',
   'outbound.recentImports': 'Последние импорты',
   'outbound.goTo': 'Подойдите к ячейке',
+  'outbound.assignTo': 'Комплектовщик',
+  'outbound.anyone': 'Любой',
+  'outbound.error.badAssignee': 'Этот сотрудник не работает на этом складе.',
 };

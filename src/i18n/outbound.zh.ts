@@ -127,4 +127,7 @@ export const outboundZh: Record<keyof typeof outboundEn, string> = {
   'outbound.import': '导入',
   'outbound.recentImports': '最近的导入',
   'outbound.goTo': '前往库位',
+  'outbound.assignTo': '拣货员',
+  'outbound.anyone': '任何人',
+  'outbound.error.badAssignee': '此人不在该仓库工作。',
 };

@@ -1,6 +1,6 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { locations, orders, pickLists, pickTasks, products, reservations, stockBalances, warehouses, zones } from '../db/schema/index.ts';
+import { locations, orders, pickLists, pickTasks, products, reservations, stockBalances, userWarehouses, users, warehouses, zones } from '../db/schema/index.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
@@ -28,6 +28,14 @@ export async function createPickList(opts: { db: Db; user: CurrentUser; warehous
       .limit(Math.min(Math.max(opts.maxOrders ?? 30, 1), 200))
       .for('update', { skipLocked: true });
     if (chosen.length === 0) throw new AppError('CONFLICT', { key: 'outbound.error.nothingToPick' });
+    if (opts.assignTo !== undefined) {
+      const [ok] = await tx
+        .select({ id: users.id })
+        .from(users)
+        .leftJoin(userWarehouses, and(eq(userWarehouses.userId, users.id), eq(userWarehouses.warehouseId, wh.id)))
+        .where(and(eq(users.id, opts.assignTo), eq(users.active, true), sql`(${users.role} IN ('admin', 'manager') OR ${userWarehouses.warehouseId} IS NOT NULL)`));
+      if (!ok) throw new AppError('VALIDATION', { key: 'outbound.error.badAssignee', fieldErrors: [{ path: 'assign_to', key: 'outbound.error.badAssignee' }] });
+    }
     const [list] = await tx.insert(pickLists).values({ warehouseId: wh.id, createdBy: opts.user.id, assignedUserId: opts.assignTo ?? null }).returning();
     const ids = chosen.map((o) => o.id);
     const held = await tx

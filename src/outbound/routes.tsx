@@ -1,12 +1,12 @@
 import { Hono, type Context } from 'hono';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppEnv } from '../context.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { can } from '../auth/policy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
-import { orders } from '../db/schema/index.ts';
+import { orders, userWarehouses, users, warehouses } from '../db/schema/index.ts';
 import { viewContext } from '../../views/view-context.ts';
 import { translateFieldErrors, type FieldErrors } from '../../views/components/forms.tsx';
 import { OrdersPage, OrdersResults } from '../../views/outbound/orders-page.tsx';
@@ -239,7 +239,14 @@ export function outboundRoutes() {
     const wh = whs.find((w) => w.code === code);
     const lists = await listPickLists(c.var.db, scope, code);
     const [waiting] = wh ? await c.var.db.select({ n: sql<number>`count(*)::int` }).from(orders).where(and(eq(orders.warehouseId, wh.id), eq(orders.status, 'allocated'), isNull(orders.pickListId))) : [{ n: 0 }];
-    return c.html(<PickListsPage ctx={viewContext(c)} warehouses={whs} warehouse={code} lists={lists} waiting={Number(waiting?.n ?? 0)} error={error} />, status);
+    const operators = await c.var.db
+      .select({ id: users.id, name: users.name, warehouse: warehouses.code })
+      .from(users)
+      .innerJoin(userWarehouses, eq(userWarehouses.userId, users.id))
+      .innerJoin(warehouses, eq(warehouses.id, userWarehouses.warehouseId))
+      .where(and(eq(users.role, 'operator'), eq(users.active, true), inArray(userWarehouses.warehouseId, whs.length ? whs.map((w) => w.id) : [0])))
+      .orderBy(warehouses.code, users.name);
+    return c.html(<PickListsPage ctx={viewContext(c)} warehouses={whs} warehouse={code} lists={lists} waiting={Number(waiting?.n ?? 0)} operators={operators} error={error} />, status);
   };
 
   app.get('/pick-lists', async (c) => {
@@ -252,11 +259,12 @@ export function outboundRoutes() {
     const form = await formOf(c);
     const max = Number(one(form.max_orders) || 30);
     try {
-      const { list } = await createPickList({ db: c.var.db, user: c.var.user!, warehouse: one(form.warehouse), maxOrders: Number.isInteger(max) ? max : 30 });
+      const assignTo = Number(one(form.assign_to)) || undefined;
+      const { list } = await createPickList({ db: c.var.db, user: c.var.user!, warehouse: one(form.warehouse), maxOrders: Number.isInteger(max) ? max : 30, assignTo });
       return c.redirect(`/pick-lists/${list.id}`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return listsPage(c, one(form.warehouse).toUpperCase() || undefined, c.var.t(err.key, err.params), 409);
+      return listsPage(c, one(form.warehouse).toUpperCase() || undefined, c.var.t(err.key, err.params), err.status === 409 ? 409 : 422);
     }
   });
 

@@ -126,4 +126,18 @@ describe.each(backends)('order pages on %s', (backend) => {
     const html = await res.text();
     expect(html).toContain('A-01-01-2');
   });
+  it('a pick list is assigned to a picker of its warehouse, never to someone from elsewhere', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 5 }]);
+    await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 1 }]);
+    const m = await signedIn(app, w.user.manager.email);
+    const page = await (await m.get(`/pick-lists?warehouse=${w.warehouse.code}`)).text();
+    expect(page).toContain(`value="${w.user.operator.id}"`);
+    const refused = await postForm(m, '/pick-lists', [['warehouse', w.warehouse.code], ['assign_to', String(w.user.operatorOther.id)]]);
+    expect(refused.status).toBe(422);
+    const made = await postForm(m, '/pick-lists', [['warehouse', w.warehouse.code], ['assign_to', String(w.user.operator.id)]]);
+    expect(made.status).toBe(303);
+    const lists = await (await m.get(`/pick-lists?warehouse=${w.warehouse.code}`)).text();
+    expect(lists).toContain(w.user.operator.name);
+  });
 });

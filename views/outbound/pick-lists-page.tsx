@@ -5,7 +5,7 @@ import { Layout } from '../layout.tsx';
 import { Alert, CsrfField, Field, Select } from '../components/forms.tsx';
 import { ClassBadge, Expiry } from '../components/stock-table.tsx';
 
-export type PickListsView = { ctx: ViewContext; warehouses: Warehouse[]; warehouse: string | undefined; lists: PickListRow[]; waiting: number; error?: string | undefined };
+export type PickListsView = { ctx: ViewContext; warehouses: Warehouse[]; warehouse: string | undefined; lists: PickListRow[]; waiting: number; operators: { id: number; name: string; warehouse: string }[]; error?: string | undefined };
 
 /** Pick lists of a warehouse: make one from the allocated orders, see each one's progress. */
 export function PickListsPage(v: PickListsView) {
@@ -26,6 +26,9 @@ export function PickListsPage(v: PickListsView) {
           <Field label={t('outbound.maxOrders')} name="max_orders">
             <input id="f-max_orders" name="max_orders" value="30" inputmode="numeric" />
           </Field>
+          <Field label={t('outbound.assignTo')} name="assign_to">
+            <Select name="assign_to" value={v.ctx.user?.role === 'operator' ? String(v.ctx.user.id) : ''} empty={t('outbound.anyone')} options={v.operators.map((o) => ({ value: String(o.id), label: `${o.name} · ${o.warehouse}` }))} />
+          </Field>
         </div>
         <p class="muted">{t('outbound.waitingForList', { count: t.number(v.waiting) })}</p>
         <button type="submit">{t('outbound.makePickList')}</button>
@@ -41,6 +44,7 @@ export function PickListsPage(v: PickListsView) {
                 <th>{t('inbound.col.status')}</th>
                 <th>{t('col.warehouse')}</th>
                 <th>{t('col.time')}</th>
+                <th>{t('outbound.assignTo')}</th>
                 <th class="num">{t('outbound.col.orders')}</th>
                 <th>{t('outbound.progress')}</th>
               </tr>
@@ -57,6 +61,7 @@ export function PickListsPage(v: PickListsView) {
                   </td>
                   <td class="code" data-label={t('col.warehouse')}>{l.warehouseCode}</td>
                   <td data-label={t('col.time')}>{t.dateTime(l.createdAt, l.timezone)}</td>
+                  <td data-label={t('outbound.assignTo')}>{l.assignee ?? <span class="muted">{t('outbound.anyone')}</span>}</td>
                   <td class="num" data-label={t('outbound.col.orders')}>{t.number(l.orders)}</td>
                   <td data-label={t('outbound.progress')}>
                     <meter min={0} max={Math.max(1, l.tasks)} value={l.done}></meter> {t.number(l.done)} / {t.number(l.tasks)}
