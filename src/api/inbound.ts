@@ -17,73 +17,10 @@ import { decideUnexpectedLine } from '../inbound/decide-line.ts';
 import { parseInput } from '../inbound/schemas.ts';
 import { getShipment, shipmentFilterSchema, shipmentReceipts } from '../inbound/queries.ts';
 import { lineIdOf, listShipmentsBefore, receiptCondition, receivedByReason } from '../inbound/api-queries.ts';
-import { decodeCursor, encodeCursor, pageSchema } from './pagination.ts';
+import { encodeCursor, pageSchema } from './pagination.ts';
+import { cursorOf, idempotencyKey, jsonBody, pathId } from './request.ts';
 
 const notFound = () => new AppError('NOT_FOUND', { key: 'inbound.error.notFound' });
-const malformed = () => new AppError('MALFORMED', { key: 'error.malformed' });
-
-/** A database id from the path; anything else (letters, a sign, beyond 32 bits) is not found. */
-function pathId(raw: string | undefined): number {
-  if (!raw || !/^[1-9]\d{0,9}$/.test(raw)) throw notFound();
-  const n = Number(raw);
-  if (n > 2_147_483_647) throw notFound();
-  return n;
-}
-
-/**
- * The JSON object a request carries: 400 when it is not JSON or not an object. With
- * `optional`, an empty body is an empty object (actions that need no fields).
- */
-async function jsonBody(c: Context<AppEnv>, opts: { optional?: boolean } = {}): Promise<Record<string, unknown>> {
-  let text: string;
-  try {
-    text = await c.req.text();
-  } catch {
-    throw malformed();
-  }
-  if (opts.optional && text.trim() === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw malformed();
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw malformed();
-  return withoutNulls(value, 3) as Record<string, unknown>;
-}
-
-/**
- * JSON null means "not given": an optional field may be sent as null, as the API answers it
- * (`"eta": null`, `"lot": null`). Only the few levels the inputs have (body → transport or
- * lines[] → line): a deeply nested body is left to the schema to refuse.
- */
-function withoutNulls(v: unknown, depth: number): unknown {
-  if (depth <= 0 || v === null || typeof v !== 'object') return v;
-  if (Array.isArray(v)) return v.map((x) => withoutNulls(x, depth - 1));
-  return Object.fromEntries(
-    Object.entries(v)
-      .filter(([, x]) => x !== null)
-      .map(([k, x]) => [k, withoutNulls(x, depth - 1)]),
-  );
-}
-
-/** The Idempotency-Key header: absent, or 8–100 visible ASCII characters (else 422). */
-function idempotencyKey(c: Context<AppEnv>): string | undefined {
-  const raw = c.req.header('Idempotency-Key');
-  if (raw === undefined) return undefined;
-  const key = raw.trim();
-  if (!/^[\x21-\x7e]{8,100}$/.test(key)) {
-    const params = { detail: 'Idempotency-Key must be 8 to 100 visible ASCII characters' };
-    throw new AppError('VALIDATION', { key: 'error.invalidValue', params, fieldErrors: [{ path: 'Idempotency-Key', key: 'error.invalidValue', params }] });
-  }
-  return key;
-}
-
-function cursorOf(raw: string | undefined): number | null {
-  const pos = decodeCursor(raw);
-  if (raw && pos === null) throw new AppError('VALIDATION', { key: 'error.badCursor', fieldErrors: [{ path: 'cursor', key: 'error.badCursor' }] });
-  return pos;
-}
 
 const listQuery = pageSchema.extend(shipmentFilterSchema.omit({ page: true }).shape);
 const noteSchema = z.object({ note: optionalText(500) });
@@ -215,19 +152,19 @@ export function inboundApiRoutes() {
   });
 
   app.get('/api/v1/inbound-shipments/:id', async (c) => {
-    const id = pathId(c.req.param('id'));
+    const id = pathId(c.req.param('id'), notFound);
     return c.json(await shipmentJson(c.var.db, readScope(user(c)), id));
   });
 
   app.post('/api/v1/inbound-shipments/:id/arrival', async (c) => {
-    const id = pathId(c.req.param('id'));
+    const id = pathId(c.req.param('id'), notFound);
     const body = await jsonBody(c, { optional: true });
     await recordArrival({ db: c.var.db, user: user(c), shipmentId: id, input: body });
     return c.json(await shipmentJson(c.var.db, readScope(user(c)), id));
   });
 
   app.post('/api/v1/inbound-shipments/:id/receipts', async (c) => {
-    const id = pathId(c.req.param('id'));
+    const id = pathId(c.req.param('id'), notFound);
     const body = await jsonBody(c);
     const key = idempotencyKey(c) ?? randomUUID();
     const r = await receiveItem({ db: c.var.db, user: user(c), shipmentId: id, input: { ...body, idempotency_key: key }, keyScope: 'api' });
@@ -253,7 +190,7 @@ export function inboundApiRoutes() {
   });
 
   app.post('/api/v1/inbound-shipments/:id/lines/:line/:decision{accept|reject}', async (c) => {
-    const id = pathId(c.req.param('id'));
+    const id = pathId(c.req.param('id'), notFound);
     const lineNo = /^[1-9]\d{0,5}$/.test(c.req.param('line')) ? Number(c.req.param('line')) : 0;
     await jsonBody(c, { optional: true });
     // An unknown line number still goes through the service, which answers 404/403 for the ASN first.
@@ -263,7 +200,7 @@ export function inboundApiRoutes() {
   });
 
   app.post('/api/v1/inbound-shipments/:id/:action{submit|cancel|finish|close}', async (c) => {
-    const id = pathId(c.req.param('id'));
+    const id = pathId(c.req.param('id'), notFound);
     const { note } = parseInput(noteSchema, await jsonBody(c, { optional: true }));
     await changeShipmentStatus({ db: c.var.db, user: user(c), shipmentId: id, action: statusActions[c.req.param('action')]!, note });
     return c.json(await shipmentJson(c.var.db, readScope(user(c)), id));

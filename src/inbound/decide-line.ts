@@ -1,11 +1,11 @@
 import { and, eq, sql } from 'drizzle-orm';
-import type { Db, Tx } from '../db/client.ts';
-import { queryRows } from '../db/rows.ts';
+import type { Db } from '../db/client.ts';
 import { inboundLines, inboundReceipts, inboundShipments, locations, products } from '../db/schema/index.ts';
 import type { CurrentUser } from '../auth/policy.ts';
 import { AppError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
-import { move, zoneClassesFor } from '../stock/index.ts';
+import { move } from '../stock/index.ts';
+import { dockFor } from '../inventory/docks.ts';
 import { recordEvent, shipmentFor } from './access.ts';
 import { virtualLocation } from './receive-item.ts';
 
@@ -34,7 +34,7 @@ export async function decideUnexpectedLine(opts: { db: Db; user: CurrentUser; sh
     const target =
       opts.decision === 'rejected'
         ? await virtualLocation(tx, s.warehouseId, 'supplier')
-        : await dockFor(tx, s.warehouseId, s.dockLocationId, line.productId);
+        : await dockFor(tx, s.warehouseId, line.productId, s.dockLocationId);
     let moved = 0;
     for (const h of held) {
       if (h.quantity <= 0) continue;
@@ -55,18 +55,4 @@ export async function decideUnexpectedLine(opts: { db: Db; user: CurrentUser; sh
     await recordEvent(tx, s, opts.decision === 'accepted' ? 'acceptLine' : 'rejectLine', opts.user.id, `#${line.lineNo}`);
     return { moved };
   });
-}
-
-async function dockFor(tx: Tx, warehouseId: number, preferred: number | null, productId: number): Promise<number> {
-  const [p] = await tx.select({ cls: products.temperatureClass }).from(products).where(eq(products.id, productId));
-  const classes = zoneClassesFor(p!.cls);
-  const [row] = await queryRows<{ id: number }>(
-    tx,
-    sql`SELECT l.id FROM locations l JOIN zones z ON z.id = l.zone_id
-        WHERE l.warehouse_id = ${warehouseId} AND l.kind = 'dock' AND l.active
-          AND z.temperature_class::text IN (${sql.join(classes.map((c) => sql`${c}`), sql`, `)})
-        ORDER BY (l.id = ${preferred ?? 0}) DESC, (z.temperature_class::text = ${p!.cls}) DESC, l.walk_sequence, l.code LIMIT 1`,
-  );
-  if (!row) throw new AppError('CONFLICT', { key: 'inbound.error.noDockForClass', params: { class: `@class.${p!.cls}` } });
-  return Number(row.id);
 }

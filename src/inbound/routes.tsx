@@ -5,6 +5,7 @@ import { requireUser } from '../auth/middleware.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
+import { formOf, many, one } from '../http/form.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
 import { locations, products, sellers, zones, type TemperatureClass } from '../db/schema/index.ts';
 import { viewContext } from '../../views/view-context.ts';
@@ -42,18 +43,6 @@ const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
 const notFound = () => new AppError('NOT_FOUND', { key: 'inbound.error.notFound' });
 
-/** Form fields as strings; repeated fields (`all: true`) as arrays. */
-async function formOf(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
-  const body = await c.req.parseBody({ all: true });
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(body)) {
-    if (Array.isArray(v)) out[k] = v.map((x) => (typeof x === 'string' ? x : ''));
-    else out[k] = typeof v === 'string' ? v : '';
-  }
-  return out;
-}
-const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
-const many = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 /** A 4xx the user can fix: shown on the form, not as an error page. */
 const isFormError = (err: unknown): err is AppError => isAppError(err) && [404, 409, 422].includes(err.status) && err.code !== 'NOT_FOUND';

@@ -5,6 +5,7 @@ import { can, sellerScope, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { sqlState, withTransaction } from '../db/tx.ts';
 import { parseInput, shipmentInputSchema } from './schemas.ts';
+import { sellerFor } from '../inventory/seller-for.ts';
 import { lockIdempotencyKey } from '../stock/index.ts';
 import { shipmentFor, recordEvent, type Shipment } from './access.ts';
 import { editableStatuses } from './status.ts';
@@ -48,7 +49,7 @@ export async function saveShipment(opts: SaveShipmentOptions): Promise<Shipment>
       }
       const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
       if (!wh || !can(user, 'inbound.create', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
-      const sellerId = await resolveSeller(tx, user, input.seller);
+      const sellerId = await sellerFor(tx, user, input.seller);
       const lines = await resolveLines(tx, sellerId, input.lines);
 
       const header = {
@@ -86,22 +87,6 @@ export async function saveShipment(opts: SaveShipmentOptions): Promise<Shipment>
     if (sqlState(err) === '23505') throw fieldError('reference', 'inbound.error.duplicateReference', { reference: input.reference });
     throw err;
   }
-}
-
-async function resolveSeller(tx: Tx, user: CurrentUser, code: string | undefined): Promise<number> {
-  const own = sellerScope(user);
-  if (own !== null) {
-    // A seller's ASN is always their own; naming another seller is refused, not ignored.
-    if (code) {
-      const [s] = await tx.select({ id: sellers.id }).from(sellers).where(eq(sellers.code, code));
-      if (!s || s.id !== own) throw fieldError('seller', 'inbound.error.unknownSeller', { seller: code });
-    }
-    return own;
-  }
-  if (!code) throw fieldError('seller', 'error.required');
-  const [s] = await tx.select({ id: sellers.id }).from(sellers).where(eq(sellers.code, code));
-  if (!s) throw fieldError('seller', 'inbound.error.unknownSeller', { seller: code });
-  return s.id;
 }
 
 type LineIn = { sku: string; quantity: number; lot?: string | undefined; expiry?: string | undefined };

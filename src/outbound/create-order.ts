@@ -4,6 +4,7 @@ import { orderEvents, orderLines, orders, productBarcodes, products, sellers, wa
 import { can, sellerScope, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
+import { sellerFor } from '../inventory/seller-for.ts';
 import { parseInput } from '../inbound/schemas.ts';
 import { lockIdempotencyKey } from '../stock/index.ts';
 import { orderInputSchema, type ParsedOrder } from './schemas.ts';
@@ -29,7 +30,7 @@ export async function createOrder(opts: { db: Db; user: CurrentUser; input: unkn
 export async function createOrderIn(tx: Tx, user: CurrentUser, input: ParsedOrder, source?: unknown): Promise<CreateOrderResult> {
   const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
   if (!wh || !can(user, 'order.create', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
-  const sellerId = await resolveSeller(tx, user, input.seller);
+  const sellerId = await sellerFor(tx, user, input.seller);
   const channel: OrderChannel = input.channel;
   await lockIdempotencyKey(tx, `order:${sellerId}:${channel}:${input.external_id}`);
   const [existing] = await tx.select().from(orders).where(and(eq(orders.sellerId, sellerId), eq(orders.channel, channel), eq(orders.externalId, input.external_id)));
@@ -45,21 +46,6 @@ export async function createOrderIn(tx: Tx, user: CurrentUser, input: ParsedOrde
   const allocation = await allocateOrder(tx, order!.id, user.id);
   const [fresh] = await tx.select().from(orders).where(eq(orders.id, order!.id));
   return { order: fresh!, created: true, allocation };
-}
-
-async function resolveSeller(tx: Tx, user: CurrentUser, code: string | undefined): Promise<number> {
-  const own = sellerScope(user);
-  if (own !== null) {
-    if (code) {
-      const [s] = await tx.select({ id: sellers.id }).from(sellers).where(eq(sellers.code, code));
-      if (!s || s.id !== own) throw fieldError('seller', 'inbound.error.unknownSeller', { seller: code });
-    }
-    return own;
-  }
-  if (!code) throw fieldError('seller', 'error.required');
-  const [s] = await tx.select({ id: sellers.id }).from(sellers).where(eq(sellers.code, code));
-  if (!s) throw fieldError('seller', 'inbound.error.unknownSeller', { seller: code });
-  return s.id;
 }
 
 /** Lines by the seller's article (SKU) or, failing that, one of the seller's barcodes. */

@@ -12,7 +12,7 @@ import { barcodeCandidates, blankToUndefined, optionalText, stripSymbology } fro
 import { parseInput } from '../inbound/schemas.ts';
 import { orderEvent, setOrderStatus, type Order } from './events.ts';
 import { nextOrderStatus } from './status.ts';
-import { dockFor } from './docks.ts';
+import { dockFor } from '../inventory/docks.ts';
 
 const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) => new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
 const conflict = (path: string, key: FieldError['key'], params?: FieldError['params']) => new AppError('CONFLICT', { key, params, fieldErrors: [{ path, key, params }] });

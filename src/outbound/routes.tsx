@@ -5,6 +5,7 @@ import { requireUser } from '../auth/middleware.ts';
 import { can } from '../auth/policy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
+import { formOf, many, one } from '../http/form.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
 import { orders, userWarehouses, users, warehouses } from '../db/schema/index.ts';
 import { viewContext } from '../../views/view-context.ts';
@@ -31,14 +32,6 @@ const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
 const isFormError = (err: unknown): err is AppError => isAppError(err) && [409, 422].includes(err.status);
 
-async function formOf(c: Context<AppEnv>): Promise<Record<string, string | string[]>> {
-  const body = await c.req.parseBody({ all: true });
-  const out: Record<string, string | string[]> = {};
-  for (const [k, v] of Object.entries(body)) out[k] = Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x : '')) : typeof v === 'string' ? v : '';
-  return out;
-}
-const one = (v: string | string[] | undefined): string => (Array.isArray(v) ? (v[0] ?? '') : (v ?? ''));
-const many = (v: string | string[] | undefined): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]);
 
 export function outboundRoutes() {
   const app = new Hono<AppEnv>();

@@ -5,47 +5,35 @@
  *
  * Runs where /usr/bin/chromium exists; CI installs it and requires these tests.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Db, Tx } from '../../src/db/client.ts';
 import { openTestDatabase } from '../helpers/db.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { createApp } from '../../src/app.tsx';
 import { moveMany, verifyLedger } from '../../src/stock/index.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
 import { lots, productBarcodes, products, sellers } from '../../src/db/schema/index.ts';
 import { balanceOf } from '../helpers/counts.ts';
 import { nextEan } from '../helpers/world.ts';
+import { focusedId, noHorizontalScroll, scanInto, shot as shotAs, signInPage, skipBrowser, startBrowserApp, type BrowserApp } from '../helpers/browser.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const inCi = Boolean(process.env.CI);
 const OPERATOR = 'operator.msk@demo.test';
-const VIEWPORT = { width: 360, height: 740 };
-const shotsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const fixture = fileURLToPath(new URL('../../../shared/fixtures/marketplaces/ozon-fbs-postings.json', import.meta.url));
 const localFixture = fileURLToPath(new URL('../fixtures/marketplaces/ozon-fbs-postings.json', import.meta.url));
 const GS = '\u001d';
 
-describe.skipIf(!hasChromium && !inCi)('picking Ozon orders on a 360 px scanner (Chromium)', () => {
+describe.skipIf(skipBrowser)('picking Ozon orders on a 360 px scanner (Chromium)', () => {
   let database: Database | undefined;
   let db: Db;
-  let server: ServerType | undefined;
-  let context: BrowserContext | undefined;
-  let profileDir: string | undefined;
+  let browser: BrowserApp | undefined;
   let base = '';
   const p: Record<string, { id: number; ean: string }> = {};
   let candy = { first: '', second: '', firstId: 0, secondId: 0 };
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI requires Chromium at ${CHROMIUM} for the browser tests (apt-get install chromium), and it is missing.`);
-    mkdirSync(shotsDir, { recursive: true });
     database = await openTestDatabase('pglite');
     db = database.db;
     await seedDemo(db);
@@ -84,52 +72,20 @@ describe.skipIf(!hasChromium && !inCi)('picking Ozon orders on a 360 px scanner 
       ]),
     );
 
-    const app = createApp({ db, settings: { logRequests: false } });
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-      s.once('error', reject);
-      server = s;
-    });
-    base = `http://127.0.0.1:${port}`;
-    profileDir = mkdtempSync(join(tmpdir(), 'caravan-e2e-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: VIEWPORT,
-    });
+    browser = await startBrowserApp(db);
+    base = browser.base;
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    if (server) {
-      const s = server;
-      (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
-    }
+    await browser?.close();
     await database?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shotsDir, `picking-${name}.png`), fullPage: true });
-  const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
-  const noHorizontalScroll = async (page: Page) => {
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    expect(width, 'page must not scroll sideways at 360 px').toBeLessThanOrEqual(VIEWPORT.width + 1);
-  };
-  const scanInto = async (page: Page, code: string) => {
-    await page.keyboard.type(code);
-    await page.keyboard.press('Enter');
-  };
+  const shot = (page: Page, name: string) => shotAs(page, `picking-${name}`);
 
   it('imports the Ozon postings, picks them with one short pick, packs with marking codes and ships', async () => {
-    await context!.clearCookies();
-    const page = await context!.newPage();
+    const page = await signInPage(browser!, OPERATOR, DEMO_PASSWORD);
     page.on('dialog', (d) => void d.accept());
-    await page.goto(`${base}/login`);
-    await page.locator('#f-email').fill(OPERATOR);
-    await page.locator('#f-password').fill(DEMO_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/inventory`), page.locator('#f-password').press('Enter')]);
 
     // 1. Import the Ozon response as the marketplace sent it.
     await page.goto(`${base}/orders/import`);

@@ -6,47 +6,33 @@
  *
  * Runs where /usr/bin/chromium exists; CI installs it and requires these tests.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { serve, type ServerType } from '@hono/node-server';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, Db } from '../../src/db/client.ts';
 import { openTestDatabase } from '../helpers/db.ts';
 import { queryRows } from '../../src/db/rows.ts';
-import { createApp } from '../../src/app.tsx';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
 import { saveShipment } from '../../src/inbound/save-shipment.ts';
 import { balanceOf } from '../helpers/counts.ts';
+import { focusedId, noHorizontalScroll, scanInto, shot as shotAs, signInPage, skipBrowser, startBrowserApp, type BrowserApp } from '../helpers/browser.ts';
+import type { Page } from 'playwright-core';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const inCi = Boolean(process.env.CI);
 const OPERATOR = 'operator.msk@demo.test';
-const VIEWPORT = { width: 360, height: 740 };
-const shotsDir = fileURLToPath(new URL('../../test-results/', import.meta.url));
 const GS = '\u001d';
 
 type Product = { id: number; sku: string; seller: string; ean: string; cls: string };
 
-describe.skipIf(!hasChromium && !inCi)('receiving a TIR truck on a 360 px scanner (Chromium)', () => {
+describe.skipIf(skipBrowser)('receiving a TIR truck on a 360 px scanner (Chromium)', () => {
   let database: Database | undefined;
   let db: Db;
-  let server: ServerType | undefined;
-  let context: BrowserContext | undefined;
-  let profileDir: string | undefined;
+  let browser: BrowserApp | undefined;
   let base = '';
   let product: Product;
   let shipmentId = 0;
   const reference = `TIR-E2E-${Date.now().toString(36).toUpperCase()}`;
 
   beforeAll(async () => {
-    if (!hasChromium) throw new Error(`CI requires Chromium at ${CHROMIUM} for the browser tests (apt-get install chromium), and it is missing.`);
-    mkdirSync(shotsDir, { recursive: true });
     database = await openTestDatabase('pglite');
     db = database.db;
     await seedDemo(db);
@@ -76,53 +62,19 @@ describe.skipIf(!hasChromium && !inCi)('receiving a TIR truck on a 360 px scanne
     });
     shipmentId = shipment.id;
 
-    const app = createApp({ db, settings: { logRequests: false } });
-    const port = await new Promise<number>((resolve, reject) => {
-      const s = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' }, (info) => resolve(info.port));
-      s.once('error', reject);
-      server = s;
-    });
-    base = `http://127.0.0.1:${port}`;
-    profileDir = mkdtempSync(join(tmpdir(), 'caravan-e2e-'));
-    context = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-      viewport: VIEWPORT,
-    });
+    browser = await startBrowserApp(db);
+    base = browser.base;
   });
 
   afterAll(async () => {
-    await context?.close().catch(() => {});
-    if (server) {
-      const s = server;
-      (s as unknown as { closeAllConnections?: () => void }).closeAllConnections?.();
-      await new Promise<void>((resolve) => s.close(() => resolve()));
-    }
+    await browser?.close();
     await database?.close();
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: join(shotsDir, `receiving-${name}.png`), fullPage: true });
-  const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
-  const noHorizontalScroll = async (page: Page) => {
-    const width = await page.evaluate(() => document.documentElement.scrollWidth);
-    if (width > VIEWPORT.width + 1) console.log(await page.evaluate(() => Array.from(document.querySelectorAll('body *')).filter((e) => e.getBoundingClientRect().right > 361).slice(0, 8).map((e) => `${e.tagName}.${e.className}#${e.id} ${Math.round(e.getBoundingClientRect().right)}`).join('\n')));
-    expect(width, 'page must not scroll sideways at 360 px').toBeLessThanOrEqual(VIEWPORT.width + 1);
-  };
-  /** What a keyboard-wedge scanner does: type the code (control characters included), press Enter. */
-  const scanInto = async (page: Page, code: string) => {
-    await page.keyboard.type(code);
-    await page.keyboard.press('Enter');
-  };
+  const shot = (page: Page, name: string) => shotAs(page, `receiving-${name}`);
 
   it('receives the ASN with a GS1-128 scan, puts it away by scanning the label, and the product page shows the lot', async () => {
-    await context!.clearCookies();
-    const page = await context!.newPage();
-    await page.goto(`${base}/login`);
-    await page.locator('#f-email').fill(OPERATOR);
-    await page.locator('#f-password').fill(DEMO_PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/inventory`), page.locator('#f-password').press('Enter')]);
+    const page = await signInPage(browser!, OPERATOR, DEMO_PASSWORD);
 
     // 1. Open the ASN by scanning its label (the reference) on the receiving screen.
     await page.goto(`${base}/receive`);

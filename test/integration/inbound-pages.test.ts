@@ -9,12 +9,8 @@ import { Client, signedIn, testApp } from '../helpers/client.ts';
 import { stockFingerprint, balanceOf } from '../helpers/counts.ts';
 import { makeWorld, uid, type World } from '../helpers/world.ts';
 import { GS, arrive, gtinOf, makeAsn, scan } from '../helpers/inbound.ts';
+import { postForm } from '../helpers/api.ts';
 
-/** A form post with repeated fields (the ASN lines), as a browser sends it. */
-function postForm(c: Client, path: string, pairs: [string, string][], opts: { htmx?: boolean } = {}) {
-  const body = new URLSearchParams([...pairs, ['_csrf', c.csrf]]);
-  return c.request(path, { method: 'POST', body, htmx: opts.htmx, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: c.origin } });
-}
 
 const asnForm = (w: World, reference: string, lines: [string, string, string?, string?][], extra: [string, string][] = []): [string, string][] => [
   ['reference', reference],

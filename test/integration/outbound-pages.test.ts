@@ -10,11 +10,8 @@ import { Client, signedIn, testApp } from '../helpers/client.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
 import { asUser, makeWorld, stock, uid } from '../helpers/world.ts';
 import { makeOrder } from '../helpers/outbound.ts';
+import { postForm } from '../helpers/api.ts';
 
-function postForm(c: Client, path: string, pairs: [string, string][], opts: { htmx?: boolean } = {}) {
-  const body = new URLSearchParams([...pairs, ['_csrf', c.csrf]]);
-  return c.request(path, { method: 'POST', body, htmx: opts.htmx, headers: { 'Content-Type': 'application/x-www-form-urlencoded', Origin: c.origin } });
-}
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
 
 describe.each(backends)('order pages on %s', (backend) => {
