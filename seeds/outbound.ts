@@ -1,6 +1,6 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../src/db/client.ts';
-import { products, sellers, stockBalances, users, warehouses } from '../src/db/schema/index.ts';
+import { locations, products, sellers, stockBalances, users, warehouses } from '../src/db/schema/index.ts';
 import type { CurrentUser } from '../src/auth/policy.ts';
 import { createOrder } from '../src/outbound/create-order.ts';
 import { createPickList } from '../src/outbound/pick-list.ts';
@@ -21,7 +21,8 @@ export async function seedOutbound(tx: Tx, day: (offset: number) => string): Pro
       .from(stockBalances)
       .innerJoin(products, eq(products.id, stockBalances.productId))
       .innerJoin(sellers, eq(sellers.id, products.sellerId))
-      .where(and(eq(stockBalances.warehouseId, msk!.id), eq(sellers.code, seller), sql`${stockBalances.onHand} - ${stockBalances.reserved} >= 5`, sql`${stockBalances.isVirtual} = false`))
+      .innerJoin(locations, eq(locations.id, stockBalances.locationId))
+      .where(and(eq(stockBalances.warehouseId, msk!.id), eq(sellers.code, seller), inArray(locations.kind, ['storage', 'pick', 'cold']), sql`${stockBalances.onHand} - ${stockBalances.reserved} >= 5`, sql`${stockBalances.isVirtual} = false`))
       .orderBy(products.sku)
       .limit(n);
   const frost = await inStock('HARBIN-FROST', 4);

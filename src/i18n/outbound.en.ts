@@ -99,8 +99,8 @@ export const outboundEn = {
   'outbound.picked': 'Picked {quantity} × {sku} → {to}',
   'outbound.listDone': 'Every task of this pick list is done.',
   'outbound.backToList': 'Back to the pick list',
-  'outbound.shortReplaced': '{missing} missing: {replaced} reserved at {locations}, added to this list.',
-  'outbound.shortRecorded': '{missing} missing and no stock elsewhere: the line is short; the manager sees it on the order.',
+  'outbound.shortReplaced': '{sku}: {missing} missing; {replaced} reserved at {locations}, added to this list.',
+  'outbound.shortRecorded': '{sku}: {missing} missing and no stock elsewhere: the line is short; the manager sees it on the order.',
   'outbound.scanToVerify': 'Scan each item (marking code where required)',
   'outbound.toVerify': '{count} units left to verify',
   'outbound.allVerified': 'Every picked unit is verified.',
@@ -129,4 +129,7 @@ export const outboundEn = {
   'outbound.assignTo': 'Picker',
   'outbound.anyone': 'Anyone',
   'outbound.error.badAssignee': 'This person does not work in this warehouse.',
+  'outbound.error.badWeight': 'Enter the weight in kg, for example 1.25.',
+  'outbound.shipsIncomplete': '{count} units of this order were not found: it ships incomplete unless the manager cancels it.',
+  'outbound.kg': 'kg',
 } as const;

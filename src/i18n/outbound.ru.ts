@@ -100,8 +100,8 @@ export const outboundRu: Record<keyof typeof outboundEn, string> = {
   'outbound.picked': 'Подобрано: {quantity} × {sku} → {to}',
   'outbound.listDone': 'Все задания этого листа подбора выполнены.',
   'outbound.backToList': 'К листу подбора',
-  'outbound.shortReplaced': 'Не хватает: {missing}. Зарезервировано {replaced} в ячейке {locations}, добавлено в этот лист.',
-  'outbound.shortRecorded': 'Не хватает: {missing}, в других ячейках товара нет: по строке недобор, менеджер увидит его в заказе.',
+  'outbound.shortReplaced': '{sku}: не хватает {missing}; {replaced} зарезервировано в ячейке {locations}, добавлено в этот лист.',
+  'outbound.shortRecorded': '{sku}: не хватает {missing}, в других ячейках нет: строка с недобором, менеджер видит это в заказе.',
   'outbound.scanToVerify': 'Отсканируйте каждую единицу (где нужно — код маркировки)',
   'outbound.toVerify': 'Осталось проверить: {count} шт.',
   'outbound.allVerified': 'Все подобранные единицы проверены.',
@@ -130,4 +130,7 @@ export const outboundRu: Record<keyof typeof outboundEn, string> = {
   'outbound.assignTo': 'Комплектовщик',
   'outbound.anyone': 'Любой',
   'outbound.error.badAssignee': 'Этот сотрудник не работает на этом складе.',
+  'outbound.error.badWeight': 'Введите вес в кг, например 1,25.',
+  'outbound.shipsIncomplete': 'Не найдено {count} шт.: заказ уйдёт неполным, если менеджер его не отменит.',
+  'outbound.kg': 'кг',
 };

@@ -100,8 +100,8 @@ export const outboundZh: Record<keyof typeof outboundEn, string> = {
   'outbound.picked': '已拣 {quantity} × {sku} → {to}',
   'outbound.listDone': '此拣货单的所有任务已完成。',
   'outbound.backToList': '返回拣货单',
-  'outbound.shortReplaced': '缺少 {missing}：已在 {locations} 预留 {replaced}，并加入本拣货单。',
-  'outbound.shortRecorded': '缺少 {missing}，其他库位也无库存：该行记为缺货，主管可在订单中看到。',
+  'outbound.shortReplaced': '{sku}：缺少 {missing}；已在 {locations} 预留 {replaced}，并加入本拣货单。',
+  'outbound.shortRecorded': '{sku}：缺少 {missing}，其他库位也没有：该行缺货，经理可在订单中看到。',
   'outbound.scanToVerify': '逐件扫描商品（需要时扫描标识码）',
   'outbound.toVerify': '还有 {count} 件待核验',
   'outbound.allVerified': '所有已拣商品均已核验。',
@@ -130,4 +130,7 @@ export const outboundZh: Record<keyof typeof outboundEn, string> = {
   'outbound.assignTo': '拣货员',
   'outbound.anyone': '任何人',
   'outbound.error.badAssignee': '此人不在该仓库工作。',
+  'outbound.error.badWeight': '请输入重量（千克），例如 1.25。',
+  'outbound.shipsIncomplete': '本订单有 {count} 件未找到：除非经理取消，否则将不完整发货。',
+  'outbound.kg': '千克',
 };

@@ -106,6 +106,7 @@ const messages: Record<string, MessageKey> = {
   scan: 'inbound.error.scanOrSku',
   idempotency_key: 'error.required',
   from_location: 'error.required',
+  weight_kg: 'outbound.error.badWeight',
   to_location: 'error.required',
 };
 

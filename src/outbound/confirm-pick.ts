@@ -136,7 +136,7 @@ export async function afterTaskChange(tx: Tx, task: Task, userId: number): Promi
   return listDone;
 }
 
-export type ShortResult = { taskId: number; missing: number; replacedBy: number; stillShort: number; replacedAt: string[] };
+export type ShortResult = { taskId: number; sku: string; missing: number; replacedBy: number; stillShort: number; replacedAt: string[] };
 
 /**
  * The location holds less than the task says. What is left of the task is recorded short, its
@@ -160,11 +160,13 @@ export async function shortPick(opts: { db: Db; user: CurrentUser; taskId: numbe
       await tx.insert(pickTasks).values(got.map((r, i) => ({ pickListId: task.pickListId, sequence: Number(max) + i + 1, orderId: task.orderId, orderLineId: task.orderLineId, reservationId: r.reservationId, locationId: r.locationId, productId: task.productId, lotId: r.lotId, quantity: r.quantity })));
     }
     const stillShort = missing - replacedBy;
+    const replacedAt = got.length ? (await tx.select({ code: locations.code }).from(locations).where(inArray(locations.id, got.map((r) => r.locationId)))).map((l) => l.code) : [];
     if (stillShort > 0) await tx.update(orderLines).set({ shortQty: sql`${orderLines.shortQty} + ${stillShort}` }).where(eq(orderLines.id, task.orderLineId));
     const [loc] = await tx.select({ code: locations.code }).from(locations).where(eq(locations.id, task.locationId));
-    await orderEvent(tx, task.orderId, 'shortPick', opts.user.id, `${loc!.code}: −${missing}${replacedBy ? `, +${replacedBy}` : ''}${stillShort ? `, short ${stillShort}` : ''}`);
+    const [p] = await tx.select({ sku: products.sku }).from(products).where(eq(products.id, task.productId));
+    // The note names the SKU and places only (read in any language): "SKU A-01-01-2 −3 → A-02-01-1 +3 ✗1".
+    await orderEvent(tx, task.orderId, 'shortPick', opts.user.id, `${p!.sku} ${loc!.code} −${missing}${replacedBy ? ` → ${replacedAt.join(', ')} +${replacedBy}` : ''}${stillShort ? ` ✗${stillShort}` : ''}`);
     await afterTaskChange(tx, task, opts.user.id);
-    const replacedAt = got.length ? (await tx.select({ code: locations.code }).from(locations).where(inArray(locations.id, got.map((r) => r.locationId)))).map((l) => l.code) : [];
-    return { taskId: task.id, missing, replacedBy, stillShort, replacedAt };
+    return { taskId: task.id, sku: p!.sku, missing, replacedBy, stillShort, replacedAt };
   });
 }

@@ -15,7 +15,7 @@
  * - One row per order line. Rows with the same `external_id` (and `seller`) form one order,
  *   wherever they are in the file. `sku` is the seller's SKU or one of the product's barcodes
  *   (a case barcode counts its units).
- * - `ship_by`: a date (YYYY-MM-DD: the end of that day, UTC) or an RFC 3339 time with its
+ * - `ship_by`: a date (YYYY-MM-DD: the end of that day in the warehouse) or an RFC 3339 time with its
  *   offset (2026-12-01T18:00:00+03:00); the first non-empty value of the order's rows is used.
  *   `note`: likewise, at most 500 characters.
  * - `seller`: a seller code, only for staff uploading orders of several sellers (else the

@@ -83,12 +83,13 @@ export async function listOrders(db: Executor, scope: ReadScope, f: OrderFilter,
 }
 
 /** Orders per status (for the board's tabs), within a user's scope. */
-export async function orderCounts(db: Executor, scope: ReadScope, warehouse?: string): Promise<Record<string, number>> {
+export async function orderCounts(db: Executor, scope: ReadScope, warehouse?: string, seller?: string): Promise<Record<string, number>> {
   const rows = await db
     .select({ status: orders.status, n: sql<number>`count(*)::int`, late: sql<number>`count(*) FILTER (WHERE ${orders.shipBy} < now() AND ${orders.status} NOT IN ('shipped', 'cancelled'))::int` })
     .from(orders)
     .innerJoin(warehouses, eq(warehouses.id, orders.warehouseId))
-    .where(and(scoped(scope), warehouse ? eq(warehouses.code, warehouse) : undefined))
+    .innerJoin(sellers, eq(sellers.id, orders.sellerId))
+    .where(and(scoped(scope), warehouse ? eq(warehouses.code, warehouse) : undefined, seller ? eq(sellers.code, seller) : undefined))
     .groupBy(orders.status);
   const out: Record<string, number> = { late: 0 };
   for (const r of rows) {

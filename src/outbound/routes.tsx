@@ -50,7 +50,7 @@ export function outboundRoutes() {
     const scope = readScope(c.var.user!);
     const f = parsed.data;
     const query = new URLSearchParams(Object.entries(raw).filter(([k, v]) => v !== '' && k !== 'page'));
-    const [result, counts, whs, sellersList] = await Promise.all([listOrders(c.var.db, scope, f, PAGE_SIZE), orderCounts(c.var.db, scope, f.warehouse), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
+    const [result, counts, whs, sellersList] = await Promise.all([listOrders(c.var.db, scope, f, PAGE_SIZE), orderCounts(c.var.db, scope, f.warehouse, f.seller), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
     const v = { ctx: viewContext(c), filter: f, query, ...result, counts, warehouses: whs, sellers: sellersList };
     return pageOrFragment(c, () => <OrdersPage {...v} />, () => <OrdersResults {...v} />);
   });
@@ -144,7 +144,7 @@ export function outboundRoutes() {
     } catch (err) {
       if (!isFormError(err)) throw err;
       const errors = translateFieldErrors(c.var.t, err.fieldErrors);
-      return c.html(<PackPage {...await packView(c, idParam(c), { values, errors, formError: c.var.t(err.key, err.params) })} />, err.status === 409 ? 409 : 422);
+      return c.html(<PackPage {...await packView(c, idParam(c), { values, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params) })} />, err.status === 409 ? 409 : 422);
     }
   });
 
@@ -228,7 +228,18 @@ export function outboundRoutes() {
     const user = c.var.user!;
     const scope = readScope(user);
     const whs = (await listWarehouses(c.var.db, scope)).filter((w) => can(user, 'order.fulfil', { warehouseId: w.id }));
-    const code = warehouse ?? whs[0]?.code;
+    // Without a choice: the warehouse where allocated orders wait for a list (else the first).
+    const [busiest] = warehouse
+      ? []
+      : await c.var.db
+          .select({ code: warehouses.code })
+          .from(orders)
+          .innerJoin(warehouses, eq(warehouses.id, orders.warehouseId))
+          .where(and(eq(orders.status, 'allocated'), isNull(orders.pickListId), inArray(orders.warehouseId, whs.length ? whs.map((w) => w.id) : [0])))
+          .groupBy(warehouses.code)
+          .orderBy(sql`count(*) DESC`)
+          .limit(1);
+    const code = warehouse ?? busiest?.code ?? whs[0]?.code;
     const wh = whs.find((w) => w.code === code);
     const lists = await listPickLists(c.var.db, scope, code);
     const [waiting] = wh ? await c.var.db.select({ n: sql<number>`count(*)::int` }).from(orders).where(and(eq(orders.warehouseId, wh.id), eq(orders.status, 'allocated'), isNull(orders.pickListId))) : [{ n: 0 }];
@@ -237,7 +248,7 @@ export function outboundRoutes() {
       .from(users)
       .innerJoin(userWarehouses, eq(userWarehouses.userId, users.id))
       .innerJoin(warehouses, eq(warehouses.id, userWarehouses.warehouseId))
-      .where(and(eq(users.role, 'operator'), eq(users.active, true), inArray(userWarehouses.warehouseId, whs.length ? whs.map((w) => w.id) : [0])))
+      .where(and(eq(users.role, 'operator'), eq(users.active, true), eq(userWarehouses.warehouseId, wh?.id ?? 0)))
       .orderBy(warehouses.code, users.name);
     return c.html(<PickListsPage ctx={viewContext(c)} warehouses={whs} warehouse={code} lists={lists} waiting={Number(waiting?.n ?? 0)} operators={operators} error={error} />, status);
   };
@@ -306,7 +317,7 @@ export function outboundRoutes() {
     let v: PickView;
     try {
       const r = await shortPick({ db: c.var.db, user: c.var.user!, taskId: idParam(c) });
-      const notice = r.replacedBy > 0 ? c.var.t('outbound.shortReplaced', { missing: r.missing, replaced: r.replacedBy, locations: r.replacedAt.join(', ') }) : c.var.t('outbound.shortRecorded', { missing: r.missing });
+      const notice = r.replacedBy > 0 ? c.var.t('outbound.shortReplaced', { sku: r.sku, missing: r.missing, replaced: r.replacedBy, locations: r.replacedAt.join(', ') }) : c.var.t('outbound.shortRecorded', { sku: r.sku, missing: r.missing });
       v = await pickView(c, listId, { notice });
     } catch (err) {
       if (!isFormError(err)) throw err;

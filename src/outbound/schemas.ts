@@ -14,12 +14,13 @@ const shipBy = z.preprocess(
       // A day (the end of it, UTC), or a moment with its offset; 30 February is neither.
       const day = /^\d{4}-\d{2}-\d{2}$/.test(s);
       const moment = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(s);
-      const d = day ? new Date(`${s}T23:59:59Z`) : moment ? new Date(s) : new Date(NaN);
+      const d = day ? new Date(`${s}T12:00:00Z`) : moment ? new Date(s) : new Date(NaN);
       if (!(day || moment) || !isRealDate(s.slice(0, 10)) || Number.isNaN(d.getTime()) || d.getUTCFullYear() < 2000 || d.getUTCFullYear() > 2100) {
         ctx.addIssue({ code: 'custom', message: 'ship_by' });
         return z.NEVER;
       }
-      return d;
+      // A bare day means the end of that day in the warehouse's time zone (resolved on creation).
+      return day ? { day: s } : { at: d };
     })
     .optional(),
 );

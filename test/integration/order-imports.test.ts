@@ -294,7 +294,7 @@ describe.each(backends)('order imports on %s', (backend) => {
     expect(j.finishedAt).toBeInstanceOf(Date);
     const made = await sellerOrders(w);
     expect(made.map((o) => [o.externalId, o.channel, o.shipBy?.toISOString(), o.note])).toEqual([
-      ['A-1', 'csv', '2026-12-01T23:59:59.000Z', 'first'],
+      ['A-1', 'csv', '2026-12-01T20:59:00.000Z', 'first'],
       ['A-2', 'csv', '2026-12-02T15:00:00.000Z', null],
     ]);
     // A barcode in the sku column finds its product.

@@ -109,7 +109,7 @@ describe.each(backends)('outbound JSON API on %s', (backend) => {
         status: 'allocated',
         seller: w.sellerA.code,
         warehouse: w.warehouse.code,
-        ship_by: '2029-12-01T23:59:59.000Z',
+        ship_by: '2029-12-01T20:59:00.000Z',
         carrier: null,
         tracking_number: null,
         weight_kg: null,

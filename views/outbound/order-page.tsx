@@ -85,7 +85,7 @@ export function OrderPage(v: OrderView) {
             <dt>{t('outbound.carrier')}</dt>
             <dd>
               {o.carrier} <code>{o.trackingNumber}</code>
-              {o.weightGrams && ` · ${t.number(o.weightGrams / 1000)} kg`}
+              {o.weightGrams && ` · ${t.number(o.weightGrams / 1000)} ${t('outbound.kg')}`}
             </dd>
           </div>
         )}
@@ -125,7 +125,7 @@ export function OrderPage(v: OrderView) {
                   <td class="num" data-label={t('col.quantity')}>{t.number(l.quantity)}</td>
                   <td class="num" data-label={t('col.reserved')}>
                     {t.number(l.reserved)}
-                    {missing > 0 && !['cancelled', 'shipped'].includes(o.status) && <small class="err-text"> {t('outbound.missing', { count: missing })}</small>}
+                    {missing > 0 && !['cancelled', 'shipped'].includes(o.status) && <small class="err-text"> {t('outbound.missing', { count: t.number(missing) })}</small>}
                   </td>
                   <td class="num" data-label={t('outbound.col.picked')}>{t.number(l.picked)}</td>
                   <td class={l.short ? 'num err-text' : 'num'} data-label={t('inbound.col.short')}>{t.number(l.short)}</td>
@@ -160,7 +160,7 @@ export function OrderPage(v: OrderView) {
                 <OrderStatusBadge t={t} status={e.fromStatus as 'new'} /> → <OrderStatusBadge t={t} status={e.toStatus as 'new'} />
               </>
             )}
-            {e.note && <> · {e.note}</>}
+            {e.note && <> · {e.action === 'create' ? t.optional(`outbound.channel.${e.note}`, e.note) : e.note}</>}
             {e.actor && <span class="muted"> · {e.actor}</span>}
           </li>
         ))}

@@ -32,7 +32,11 @@ export function OrdersPage(v: OrdersView) {
     p.delete('late');
     if (status) p.set('status', status);
     else p.delete('status');
-    const href = `/orders${extra ? `?${extra}` : p.toString() ? `?${p}` : ''}`;
+    if (extra) {
+      p.delete('status');
+      p.set('late', '1');
+    }
+    const href = `/orders${p.toString() ? `?${p}` : ''}`;
     const current = extra ? Boolean(f.late) : !f.late && f.status === status;
     return (
       <a href={href} class={current ? 'tab current' : 'tab'} aria-current={current ? 'page' : undefined}>

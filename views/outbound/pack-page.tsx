@@ -37,9 +37,11 @@ export function PackPanel(v: PackView) {
   const o = v.order;
   const e = v.errors;
   const remaining = o.lines.reduce((n, l) => n + l.picked - l.packed, 0);
+  const short = o.lines.reduce((n, l) => n + l.short, 0);
   const failed = Boolean(v.formError || e.scan);
   return (
     <div id="pack-panel" class="pack">
+      {short > 0 && ['picked', 'packed'].includes(o.status) && <Alert kind="error">{t('outbound.shipsIncomplete', { count: short })}</Alert>}
       {o.status === 'picked' && (
         <form class="scan-form" method="post" action={`/orders/${o.id}/pack-scans`} hx-post={`/orders/${o.id}/pack-scans`} hx-target="#pack-panel" hx-swap="outerHTML" data-result={v.done ? 'ok' : failed ? 'error' : undefined}>
           <CsrfField token={v.ctx.csrfToken} />
@@ -122,7 +124,7 @@ export function PackPanel(v: PackView) {
         <form class="stacked" method="post" action={`/orders/${o.id}/ship`}>
           <CsrfField token={v.ctx.csrfToken} />
           <p>
-            {o.carrier} <code>{o.trackingNumber}</code> {o.weightGrams ? `· ${t.number(o.weightGrams / 1000)} kg` : ''}
+            {o.carrier} <code>{o.trackingNumber}</code> {o.weightGrams ? `· ${t.number(o.weightGrams / 1000)} ${t('outbound.kg')}` : ''}
           </p>
           <div class="form-actions">
             <a class="button secondary" href={`/orders/${o.id}/packing-list`}>
@@ -158,7 +160,8 @@ export function PackingListPage(v: { ctx: ViewContext; order: OrderDetail; codes
       <p>
         {o.sellerName} · {o.warehouseCode} · {t(`outbound.channel.${o.channel}`)} {o.carrier && `· ${o.carrier}`} {o.trackingNumber && <code>{o.trackingNumber}</code>}
       </p>
-      <table class="grid">
+      <div class="table-scroll">
+      <table class="grid stack">
         <thead>
           <tr>
             <th>#</th>
@@ -173,11 +176,11 @@ export function PackingListPage(v: { ctx: ViewContext; order: OrderDetail; codes
             .filter((l) => l.packed > 0)
             .map((l) => (
               <tr>
-                <td>{l.lineNo}</td>
-                <td class="code">{l.sku}</td>
-                <td>{l.name}</td>
-                <td class="num">{t.number(l.packed)}</td>
-                <td>
+                <td data-label="#">{l.lineNo}</td>
+                <td class="code head" data-label={t('col.sku')}>{l.sku}</td>
+                <td data-label={t('col.product')}>{l.name}</td>
+                <td class="num" data-label={t('col.quantity')}>{t.number(l.packed)}</td>
+                <td data-label={t('outbound.marking')}>
                   {v.codes
                     .filter((c) => c.lineId === l.id)
                     .map((c) => c.serial)
@@ -187,6 +190,7 @@ export function PackingListPage(v: { ctx: ViewContext; order: OrderDetail; codes
             ))}
         </tbody>
       </table>
+      </div>
     </Layout>
   );
 }

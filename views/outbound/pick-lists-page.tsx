@@ -21,7 +21,13 @@ export function PickListsPage(v: PickListsView) {
         <CsrfField token={v.ctx.csrfToken} />
         <div class="more-fields">
           <Field label={t('col.warehouse')} name="warehouse">
-            <Select name="warehouse" value={v.warehouse} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
+            <select name="warehouse" id="f-warehouse" onchange="location.search = '?warehouse=' + encodeURIComponent(this.value)">
+              {v.warehouses.map((w) => (
+                <option value={w.code} selected={w.code === v.warehouse}>
+                  {w.code} · {w.name}
+                </option>
+              ))}
+            </select>
           </Field>
           <Field label={t('outbound.maxOrders')} name="max_orders">
             <input id="f-max_orders" name="max_orders" value="30" inputmode="numeric" />

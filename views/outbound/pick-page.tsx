@@ -91,7 +91,7 @@ export function PickForm(v: PickView) {
       </div>
       <div class={e.scan || e.sku ? 'field invalid' : 'field'}>
         <label for="f-scan">{t('outbound.scanItem')}</label>
-        <input id="f-scan" name="scan" value="" autocomplete="off" autocapitalize="off" spellcheck={false} required autofocus={firstError === 'scan' || firstError === 'lot'} aria-invalid={e.scan ? 'true' : undefined} />
+        <input id="f-scan" name="scan" value={failed && !e.scan && !e.lot ? (v.values.scan ?? '') : ''} autocomplete="off" autocapitalize="off" spellcheck={false} required autofocus={firstError === 'scan' || firstError === 'lot'} aria-invalid={e.scan ? 'true' : undefined} />
         {(e.scan ?? e.lot) && <small class="error" role="alert">{e.scan ?? e.lot}</small>}
       </div>
       <div class={e.quantity ? 'field invalid' : 'field'}>
@@ -102,7 +102,7 @@ export function PickForm(v: PickView) {
       <button type="submit" class="primary big">
         {t('outbound.confirmPick')}
       </button>
-      <button type="submit" class="danger big-secondary" formaction={`/pick-tasks/${task.id}/short`} hx-post={`/pick-tasks/${task.id}/short`} formnovalidate onclick={`return confirm(${JSON.stringify(t('outbound.confirmShort', { quantity: left, location: task.location }))})`}>
+      <button type="submit" class="danger big-secondary" formaction={`/pick-tasks/${task.id}/short`} hx-post={`/pick-tasks/${task.id}/short`} formnovalidate hx-confirm={t('outbound.confirmShort', { quantity: left, location: task.location })}>
         {t('outbound.short')}
       </button>
     </form>
