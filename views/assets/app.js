@@ -32,6 +32,25 @@
     });
   }
 
+  // Counting by scanning: in a quantity field marked data-count-scans-of, scanning the same
+  // item again (instead of typing a number) adds one: item scan = 1, each further scan + 1.
+  document.addEventListener('keydown', function (ev) {
+    if (ev.key !== 'Enter' || ev.isComposing) return;
+    var el = ev.target;
+    var of = el && el.getAttribute && el.getAttribute('data-count-scans-of');
+    if (!of) return;
+    var item = document.getElementById(of);
+    var typed = el.value.trim();
+    if (!item || /^\d+$/.test(typed) || typed === '' || typed !== item.value.trim()) return;
+    ev.preventDefault();
+    ev.stopImmediatePropagation();
+    var count = Number(el.getAttribute('data-counted') || '1') + 1;
+    el.setAttribute('data-counted', String(count));
+    el.value = String(count);
+    el.select();
+    beep('ok');
+  }, true);
+
   // A scanner types the code and presses Enter: in a scan form, Enter moves to the next
   // empty required field (or to a field marked data-stop, such as the quantity, to confirm
   // it) and submits only from the last one.

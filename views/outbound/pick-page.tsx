@@ -96,7 +96,7 @@ export function PickForm(v: PickView) {
       </div>
       <div class={e.quantity ? 'field invalid' : 'field'}>
         <label for="f-quantity">{t('col.quantity')}</label>
-        <input id="f-quantity" name="quantity" value={failed ? (v.values.quantity ?? String(left)) : String(left)} inputmode="numeric" autocomplete="off" required autofocus={firstError === 'quantity'} data-stop aria-invalid={e.quantity ? 'true' : undefined} />
+        <input id="f-quantity" name="quantity" value={failed ? (v.values.quantity ?? String(left)) : String(left)} inputmode="numeric" autocomplete="off" required autofocus={firstError === 'quantity'} data-stop data-count-scans-of="f-scan" aria-invalid={e.quantity ? 'true' : undefined} />
         {e.quantity && <small class="error" role="alert">{e.quantity}</small>}
       </div>
       <button type="submit" class="primary big">
