@@ -10,6 +10,7 @@ export async function cpuBusy(ms = 1000): Promise<number> {
 
 /** Formats the benchmark results as Markdown tables that can be pasted into the README. */
 import os from 'node:os';
+import type { OutboundBench, BurstCase, Load } from './outbound.ts';
 import type { ReceivingBench, ReceivingCase } from './receiving.ts';
 import type { RequestBench } from './requests.ts';
 import type { StartupResult } from './startup.ts';
@@ -62,11 +63,13 @@ const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
 
 /** The receiving section's result: measured, skipped (no PostgreSQL), or failed with a message. */
 export type ReceivingReport = ReceivingBench | { failed: string };
+/** The outbound section's result, the same way. */
+export type OutboundReport = OutboundBench | { failed: string };
 
 const pct = (x: number) => `${Math.round(x * 100)} %`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
 
-export function markdown(machine: Machine, startup: StartupResult | null, requests: RequestBench | null, receiving: ReceivingReport | null = null): string {
+export function markdown(machine: Machine, startup: StartupResult | null, requests: RequestBench | null, receiving: ReceivingReport | null = null, outbound: OutboundReport | null = null): string {
   const out: string[] = [];
   out.push(`### Caravan benchmark (${machine.date})`, '');
   out.push(row(['Machine', '']), row(['---', '---']));
@@ -75,6 +78,7 @@ export function markdown(machine: Machine, startup: StartupResult | null, reques
   if (machine.busyBefore !== undefined) out.push(row(['CPU busy with other work just before the run', `${Math.round(machine.busyBefore * 100)} %`]));
   out.push(row(['Load average 1/5/15 min', `${load(machine.loadStart)} at start${machine.loadEnd ? `, ${load(machine.loadEnd)} at end` : ''}`]));
   if (receiving && 'postgres' in receiving) out.push(row(['Database for receiving', receiving.postgres]));
+  if (outbound && 'postgres' in outbound) out.push(row(['Database for outbound', outbound.postgres]));
   out.push('');
 
   if (startup) {
@@ -129,6 +133,10 @@ export function markdown(machine: Machine, startup: StartupResult | null, reques
     if (requests) out.push('');
     out.push(...receivingMarkdown(receiving, machine));
   }
+  if (outbound) {
+    if (requests || receiving) out.push('');
+    out.push(...outboundMarkdown(outbound, machine));
+  }
   return out.join('\n');
 }
 
@@ -179,6 +187,135 @@ function receivingMarkdown(r: ReceivingReport, machine: Machine): string[] {
       (r.serverLog.unhandled ? ` The server logged ${r.serverLog.unhandled} unhandled errors.` : ''),
   );
   const samples = r.cases.flatMap((c) => c.errorSamples.map((e) => `- ${c.name}: ${e}`));
+  if (samples.length) out.push('', 'First errors:', ...samples);
+  return out;
+}
+
+const cores = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '—');
+const waitsOf = (l: Load, n = 4) =>
+  l.waits
+    .slice(0, n)
+    .map((w) => `${w.event} ${pct(w.share)}`)
+    .join(', ');
+const errorsCell = (errors: number, serverErrors: number) => (errors ? `**${errors}**${serverErrors ? ` (${serverErrors} × 5xx)` : ''}` : '0');
+const fixed = (x: number, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : '—');
+
+function outboundMarkdown(r: OutboundReport, machine: Machine): string[] {
+  const out: string[] = [];
+  if ('skipped' in r) return [`Outbound throughput: skipped, ${r.skipped}.`];
+  if ('failed' in r) return [`Outbound throughput: **failed**: ${r.failed}`];
+  const pool = 10;
+  const first = r.bursts[0];
+  const n = Math.max(0, ...r.bursts.map((b) => b.orders));
+  out.push(row([`Livestream burst over HTTP, real server on PostgreSQL: ${int(n)} orders of 1–3 lines, each created and allocated`, 'Clients', 'Requests', 'Wall', 'Orders/s', 'p50 per request', 'p95', 'p99', 'Max', 'Errors', `${int(n)} orders in < 20 s`]));
+  out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
+  for (const b of r.bursts) {
+    // A part of the burst (one import request alone) is judged at its rate: n ÷ orders/s.
+    const forN = (n / b.ordersPerSec) * 1000;
+    out.push(row([b.name, b.clients, int(b.requests), ms(b.wallMs), b.ordersPerSec.toFixed(0), ms(b.stats.p50), ms(b.stats.p95), ms(b.stats.p99), ms(b.stats.max), errorsCell(b.errors, b.serverErrors), `${b.orders === n ? '' : `≈ ${ms(forN)} at this rate: `}${verdict(forN < 20_000 && b.errors === 0)}`]));
+  }
+  out.push('');
+  const p = r.picking;
+  out.push(row([`Scan-to-pick over HTTP, ${p.scanners} concurrent scanners`, 'Lists', 'Picks', 'Wall', 'Picks/s', 'p50', 'p95', 'p99', 'Max', 'Errors', 'Retries → same pick']));
+  out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
+  out.push(
+    row([
+      `${p.name} (${int(p.tasks)} tasks)`,
+      p.lists,
+      int(p.picks),
+      ms(p.wallMs),
+      p.picksPerSec.toFixed(0),
+      ms(p.stats.p50),
+      ms(p.stats.p95),
+      ms(p.stats.p99),
+      ms(p.stats.max),
+      errorsCell(p.errors, p.serverErrors),
+      `${p.retriesSameId}/${p.retries}${p.retryStats.n ? `, p50 ${ms(p.retryStats.p50)}` : ''}`,
+    ]),
+  );
+  out.push('');
+
+  // Little's law on the pool: connections busy on average = requests/s × connection time per request.
+  const cases: { name: string; per: string; count: number; wallMs: number; requests: number; meanMs: number; load: Load }[] = [
+    ...r.bursts.map((b: BurstCase) => ({ name: b.name, per: 'order', count: b.orders, wallMs: b.wallMs, requests: b.requests, meanMs: b.stats.mean, load: b.load })),
+    { name: 'Scan-to-pick', per: 'pick', count: p.picks + p.retries, wallMs: p.wallMs, requests: p.picks + p.retries, meanMs: p.stats.mean, load: p.load },
+  ];
+  out.push(row(['Where the time goes', 'Transactions per order / pick', 'Rollbacks', 'Deadlocks', `Busy backends (pool of ${pool}): mean, share of samples with all ${pool} busy`, 'Connection time per order / pick (busy ÷ rate)', 'Mean latency per request', 'What busy backends do (share of samples)', 'CPU in cores: server / PostgreSQL / bench client', 'Machine CPU busy']));
+  out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---', '---:', '---:']));
+  for (const c of cases) {
+    const rate = c.count / (c.wallMs / 1000);
+    const held = (c.load.activeBackends / rate) * 1000;
+    out.push(
+      row([
+        c.name,
+        fixed(c.load.db.commits / c.count, 2),
+        c.load.db.rollbacks,
+        c.load.db.deadlocks,
+        `${fixed(c.load.activeBackends)}, ${pct(c.load.poolFull)}`,
+        ms(held),
+        ms(c.meanMs),
+        waitsOf(c.load),
+        `${cores(c.load.cpu.server)} / ${cores(c.load.cpu.postgres)} / ${cores(c.load.cpu.client)}`,
+        pct(c.load.cpuBusy),
+      ]),
+    );
+  }
+  out.push('');
+
+  // Rows written and index/sequential scans per order (API burst) and per pick.
+  const tableCases = [...(first ? [{ name: first.name, per: first.orders, load: first.load }] : []), { name: 'Scan-to-pick', per: p.picks + p.retries, load: p.load }];
+  out.push(row(['Table work per order / pick (pg_stat_user_tables, flushed ~1 s late: approximate)', 'Inserted', 'Updated', 'Index scans', 'Sequential scans (rows read)']));
+  out.push(row(['---', '---:', '---:', '---:', '---:']));
+  for (const t of tableCases) {
+    for (const x of t.load.tables.slice(0, 9)) {
+      out.push(row([`${t.name}: ${x.table}`, fixed(x.inserted / t.per, 2), fixed(x.updated / t.per, 2), fixed(x.idxScans / t.per, 2), x.seqScans ? `${fixed(x.seqScans / t.per, 2)} (${int(x.seqRows / Math.max(1, x.seqScans))} rows each)` : '0']));
+    }
+  }
+  out.push('');
+
+  if (r.profile?.length) {
+    const ids = new Map<string, number>();
+    const idOf = (sql: string) => {
+      if (!ids.has(sql)) ids.set(sql, ids.size + 1);
+      return ids.get(sql)!;
+    };
+    out.push(row(['Statements per request (a second server behind a wire-protocol counter, one request at a time)', 'Requests', 'Statements', 'Round trips', 'Parsed afresh', 'Transactions', 'Time p50', 'Of which waiting for PostgreSQL', 'CPU: server / PostgreSQL', 'Most frequent statements (× per request, avg time)']));
+    out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
+    for (const x of r.profile) {
+      const top = x.top
+        .slice(0, 5)
+        .map((s) => `S${idOf(s.sql)} ×${fixed(s.perRequest, s.perRequest % 1 ? 2 : 0)} ${ms(s.avgMs)}`)
+        .join(', ');
+      out.push(row([x.name, x.requests, fixed(x.statements), fixed(x.roundTrips), fixed(x.parses), fixed(x.transactions, 2), ms(x.msP50), ms(x.dbMs), `${ms(x.serverCpuMs)} / ${ms(x.postgresCpuMs)}`, top]));
+    }
+    out.push('');
+    out.push('Statements:');
+    for (const [sql, i] of ids) out.push(`- S${i}: \`${shortSql(sql)}\``);
+    out.push('');
+  }
+
+  out.push(row(['Check against the database', 'Result']));
+  out.push(row(['---', '---']));
+  for (const c of r.checks) out.push(row([c.name === 'picks' ? "Picks: 'pick' ledger entries = picks rows = picks answered 201; tasks, lists, orders done; no open reservations" : `${c.name}: orders, all allocated, reserved = ordered units`, `${c.ok ? 'ok' : '**mismatch**'}: ${c.detail}`]));
+  for (const [i, v] of r.verify.entries()) {
+    out.push(row([`verifyLedger ${i === 0 ? 'after the bursts' : 'at the end'} (${int(v.entries)} entries, ${int(v.balances)} balances, ${ms(v.ms)})`, v.ok ? 'ok' : `**${v.problems.length} problems**: ${v.problems.slice(0, 3).join('; ')}`]));
+  }
+  out.push('');
+  const phases = r.rss.phases.map((x) => `${x.phase} ${x.peakMiB.toFixed(0)}`).join(', ');
+  out.push(
+    `Outbound: ${r.sessions}; keep-alive HTTP on 127.0.0.1, latency = request sent → body read. ` +
+      `Stock: ${int(r.setup.units)} units of ${r.setup.products} ambient products of ${r.setup.seller} without lot or expiry put on ${r.setup.locations} storage locations at MSK with one \`moveMany\` (supplier → shelf, ${ms(r.setup.ms)}); ` +
+      `orders of 1–3 distinct products, 1–2 units each, lines in random order, ship-by in two days; every answer must be 201 (API) or list every posting as created, and \`allocated\`. ` +
+      `${r.importNote} ` +
+      `Pick lists: POST /api/v1/pick-lists with 20 orders of the first burst each (p50 ${ms(p.listCreate.p50)}, made one after another before the picks), each task confirmed in walking order by scanning the location and the EAN-13 with the task's quantity and a unique Idempotency-Key, the first 2 per scanner untimed, plus one retry of an earlier key per 20 picks. ` +
+      `The server started on a new database in ${ms(r.readyMs)} (${r.database}, dropped afterwards); its PostgreSQL pool has ${pool} connections. ` +
+      `Server peak RSS (tsx + node, /proc sampled every 500 ms): ${r.rss.peakMiB.toFixed(0)} MiB (kernel high-water mark ${r.rss.hwmMiB.toFixed(0)} MiB; by phase: ${phases}). ` +
+      `Client, server and PostgreSQL share the ${machine.cores} cores` +
+      (machine.busyBefore !== undefined ? `; other work kept the CPU ${pct(machine.busyBefore)} busy just before the run.` : '.') +
+      (r.profileNote !== 'ok' ? ` Statement profile: ${r.profileNote}.` : ' The statement profile runs through a proxy that adds a hop to every round trip: its times are for comparison, the counts are exact.') +
+      (r.serverLog.unhandled ? ` The server logged ${r.serverLog.unhandled} unhandled errors.` : ''),
+  );
+  const samples = [...r.bursts.flatMap((b) => b.errorSamples.map((e) => `- ${b.name}: ${e}`)), ...p.errorSamples.map((e) => `- picks: ${e}`)];
   if (samples.length) out.push('', 'First errors:', ...samples);
   return out;
 }

@@ -1,23 +1,25 @@
 /**
  * `npm run bench`: startup time of the real server, server-side request times with the
- * demo data, and receiving throughput over HTTP on PostgreSQL, printed as Markdown. Progress goes to stderr, the tables to stdout.
+ * demo data, receiving throughput and outbound throughput (an order burst, scan-to-pick) over
+ * HTTP on PostgreSQL, printed as Markdown. Progress goes to stderr, the tables to stdout.
  *
  *   npm run bench                 everything
- *   npm run bench -- --skip-startup / --skip-requests / --skip-receiving
- *                                 receiving needs PostgreSQL (BENCH_DATABASE_URL, default
+ *   npm run bench -- --skip-startup / --skip-requests / --skip-receiving / --skip-outbound
+ *                                 receiving and outbound need PostgreSQL (BENCH_DATABASE_URL, default
  *                                 postgres://postgres@127.0.0.1:5432/postgres); skipped without it
  *   npm run bench -- --explain    also EXPLAIN ANALYZE the slowest statement of each request (stderr)
  */
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { benchOutbound } from './outbound.ts';
 import { benchReceiving } from './receiving.ts';
 import { benchRequests, type RequestBench } from './requests.ts';
 import { benchStartup, type StartupResult } from './startup.ts';
-import { cpuBusy, machineFacts, markdown, type ReceivingReport } from './report.ts';
+import { cpuBusy, machineFacts, markdown, type OutboundReport, type ReceivingReport } from './report.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--skip-startup', '--skip-requests', '--skip-receiving', '--explain']);
+const known = new Set(['--skip-startup', '--skip-requests', '--skip-receiving', '--skip-outbound', '--explain']);
 for (const a of args) {
   if (!known.has(a)) {
     process.stderr.write(`unknown option ${a}; known: ${[...known].join(' ')}\n`);
@@ -60,9 +62,26 @@ if (!args.has('--skip-receiving')) {
   }
 }
 
+let outbound: OutboundReport | null = null;
+if (!args.has('--skip-outbound')) {
+  process.stderr.write('Outbound (real server on PostgreSQL: 10,000-order bursts, 50 scanners picking, over HTTP):\n');
+  try {
+    outbound = await benchOutbound(root, progress);
+    if ('skipped' in outbound) progress(`skipped: ${outbound.skipped}`);
+  } catch (err) {
+    process.stderr.write(`  ! outbound failed: ${(err as Error).stack ?? String(err)}\n`);
+    outbound = { failed: (err as Error).message.split('\n')[0] ?? String(err) };
+    process.exitCode = 1;
+  }
+}
+
 machine.loadEnd = os.loadavg();
 process.stderr.write(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s.\n\n`);
-process.stdout.write(markdown(machine, startup, requests, receiving) + '\n');
+process.stdout.write(markdown(machine, startup, requests, receiving, outbound) + '\n');
 if (requests && !requests.verify.ok) process.stderr.write(`verifyLedger problems:\n${requests.verify.problems.join('\n')}\n`);
 if (receiving && 'verify' in receiving && !receiving.verify.ok) process.stderr.write(`verifyLedger problems (receiving):\n${receiving.verify.problems.join('\n')}\n`);
 if (receiving && 'cases' in receiving && (receiving.cases.some((c) => c.errors > 0) || receiving.checks.some((c) => !c.ok) || !receiving.verify.ok)) process.exitCode = 1;
+if (outbound && 'verify' in outbound) {
+  for (const v of outbound.verify) if (!v.ok) process.stderr.write(`verifyLedger problems (outbound):\n${v.problems.join('\n')}\n`);
+  if (outbound.bursts.some((b) => b.errors > 0) || outbound.picking.errors > 0 || outbound.checks.some((c) => !c.ok) || outbound.verify.some((v) => !v.ok)) process.exitCode = 1;
+}

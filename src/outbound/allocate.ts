@@ -113,7 +113,9 @@ export async function allocateOrder(tx: Tx, orderId: number, actorUserId: number
   const held = await openReservedByLine(tx, order.id);
   let reserved = 0;
   let missing = 0;
-  for (const line of await linesToFill(tx, order.id)) {
+  // Lines in product order: concurrent orders then take balance rows in one order (no deadlock).
+  const lines = (await linesToFill(tx, order.id)).sort((a, b) => a.productId - b.productId || a.id - b.id);
+  for (const line of lines) {
     const need = line.quantity - line.short - line.picked - (held.get(line.id) ?? 0);
     if (need <= 0) continue;
     const got = (await reserveForLine(tx, order, line, need, days)).reduce((n, r) => n + r.quantity, 0);
