@@ -132,7 +132,7 @@ export type StatementProfile = {
   transactions: number;
   /** Sequential, one request at a time, through the counting proxy. */
   msP50: number;
-  /** Of which waiting for PostgreSQL (ReadyForQuery − Sync, summed). */
+  /** In statements: from a statement's first message to its ReadyForQuery, summed (a describe round trip included). */
   dbMs: number;
   /** CPU per request (from /proc): the server process tree, and the database's backends. */
   serverCpuMs: number;
@@ -457,7 +457,7 @@ class WireCounter {
   statements = new Map<string, StatementStat>();
   /** Statements executed (Execute and simple Query messages). */
   count = 0;
-  /** Round trips: Sync or simple Query → ReadyForQuery, describe-only ones included. */
+  /** Round trips: Sync or simple Query → ReadyForQuery, plus each Flush a describe waits on. */
   roundTrips = 0;
   /** Parse messages: statements PostgreSQL had to parse and plan again. */
   parses = 0;
@@ -518,6 +518,8 @@ class WireCounter {
     const prepared = new Map<string, string>();
     let current = '';
     let pending: string[] = [];
+    /** When the first message since the last Sync went out (a describe round trip included). */
+    let batchStart = 0;
     const syncs: { t0: number; sql: string[] }[] = [];
     const cstr = (b: Buffer, at: number) => {
       const end0 = b.indexOf(0, at);
@@ -544,6 +546,7 @@ class WireCounter {
         const len = inBuf.readInt32BE(1);
         if (inBuf.length < 1 + len) break;
         const body = inBuf.subarray(5, 1 + len);
+        if (!batchStart && type !== 'S') batchStart = performance.now();
         if (type === 'P') {
           if (this.recording) this.parses++;
           const name = cstr(body, 0);
@@ -553,11 +556,17 @@ class WireCounter {
           current = prepared.get(cstr(body, portal.next).s) ?? '?';
         } else if (type === 'E') {
           pending.push(current);
+        } else if (type === 'H') {
+          // A Flush: postgres.js asks for the parameter types of an unnamed statement and
+          // waits for them before it sends Bind/Execute/Sync: one more round trip.
+          if (this.recording) this.roundTrips++;
         } else if (type === 'S') {
-          syncs.push({ t0: performance.now(), sql: pending });
+          syncs.push({ t0: batchStart || performance.now(), sql: pending });
           pending = [];
+          batchStart = 0;
         } else if (type === 'Q') {
-          syncs.push({ t0: performance.now(), sql: [cstr(body, 0).s] });
+          syncs.push({ t0: batchStart || performance.now(), sql: [cstr(body, 0).s] });
+          batchStart = 0;
         }
         inBuf = inBuf.subarray(1 + len);
       }
@@ -1102,6 +1111,7 @@ export async function benchOutbound(root: string, progress: (line: string) => vo
     clearInterval(rssTimer);
     rssTimer = null;
     const rss = { peakMiB: peak, phases: [...phasePeaks].map(([p, mib]) => ({ phase: p, peakMiB: mib })), hwmMiB };
+    progress(`server peak RSS (tsx + node, sampled every ${RSS_SAMPLE_MS} ms): ${peak.toFixed(0)} MiB; kernel high-water mark ${hwmMiB.toFixed(0)} MiB`);
 
     const stop = await stopServer(server);
     progress(`server stopped in ${Math.round(stop.ms)} ms (exit code ${stop.code}${stop.signal ? `, signal ${stop.signal}` : ''})`);
@@ -1236,7 +1246,7 @@ async function statementProfile(
         .map((s) => ({ sql: s.sql, perRequest: s.calls / n, avgMs: s.totalMs / s.calls })),
     });
     const p = out[out.length - 1]!;
-    progress(`profile ${name}: ${p.statements.toFixed(1)} statements, ${p.roundTrips.toFixed(1)} round trips, ${p.parses.toFixed(1)} parses, ${p.transactions.toFixed(1)} transactions, ${p.msP50.toFixed(1)} ms (of which ${p.dbMs.toFixed(1)} ms waiting for PostgreSQL); CPU server ${p.serverCpuMs.toFixed(1)} ms, PostgreSQL ${p.postgresCpuMs.toFixed(1)} ms`);
+    progress(`profile ${name}: ${p.statements.toFixed(1)} statements, ${p.roundTrips.toFixed(1)} round trips, ${p.parses.toFixed(1)} parses, ${p.transactions.toFixed(1)} transactions, ${p.msP50.toFixed(1)} ms (${p.dbMs.toFixed(1)} ms in statements); CPU server ${p.serverCpuMs.toFixed(1)} ms, PostgreSQL ${p.postgresCpuMs.toFixed(1)} ms`);
   };
 
   const all = makeOrders('PROF', 300, pool, 12);

@@ -279,7 +279,7 @@ function outboundMarkdown(r: OutboundReport, machine: Machine): string[] {
       if (!ids.has(sql)) ids.set(sql, ids.size + 1);
       return ids.get(sql)!;
     };
-    out.push(row(['Statements per request (a second server behind a wire-protocol counter, one request at a time)', 'Requests', 'Statements', 'Round trips', 'Parsed afresh', 'Transactions', 'Time p50', 'Of which waiting for PostgreSQL', 'CPU: server / PostgreSQL', 'Most frequent statements (× per request, avg time)']));
+    out.push(row(['Statements per request (a second server behind a wire-protocol counter, one request at a time)', 'Requests', 'Statements', 'Round trips', 'Parsed afresh', 'Transactions', 'Time p50', 'In statements (first message → ReadyForQuery, summed)', 'CPU: server / PostgreSQL', 'Most frequent statements (× per request, avg time)']));
     out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
     for (const x of r.profile) {
       const top = x.top
@@ -312,7 +312,7 @@ function outboundMarkdown(r: OutboundReport, machine: Machine): string[] {
       `Server peak RSS (tsx + node, /proc sampled every 500 ms): ${r.rss.peakMiB.toFixed(0)} MiB (kernel high-water mark ${r.rss.hwmMiB.toFixed(0)} MiB; by phase: ${phases}). ` +
       `Client, server and PostgreSQL share the ${machine.cores} cores` +
       (machine.busyBefore !== undefined ? `; other work kept the CPU ${pct(machine.busyBefore)} busy just before the run.` : '.') +
-      (r.profileNote !== 'ok' ? ` Statement profile: ${r.profileNote}.` : ' The statement profile runs through a proxy that adds a hop to every round trip: its times are for comparison, the counts are exact.') +
+      (r.profileNote !== 'ok' ? ` Statement profile: ${r.profileNote}.` : ' The statement profile runs through a proxy that adds a hop to every round trip: its times are for comparison, the counts are exact; a round trip is a Sync or a Flush (postgres.js sends an unnamed statement\'s Parse/Describe and waits for the parameter types before Bind/Execute), "parsed afresh" counts Parse messages.') +
       (r.serverLog.unhandled ? ` The server logged ${r.serverLog.unhandled} unhandled errors.` : ''),
   );
   const samples = [...r.bursts.flatMap((b) => b.errorSamples.map((e) => `- ${b.name}: ${e}`)), ...p.errorSamples.map((e) => `- picks: ${e}`)];
