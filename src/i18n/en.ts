@@ -176,6 +176,7 @@ export const en = {
   'error.back': 'Back to inventory',
   'error.notFound': 'There is nothing here, or it is not yours to see.',
   'error.unexpected': 'An unexpected error occurred. It has been logged; please try again.',
+  'error.tryAgain': 'The same order was being saved by another request at the same moment. Please send it again.',
   'error.malformed': 'The request could not be read.',
   'error.unauthenticated': 'Please sign in.',
   'error.forbidden': 'Your role may not do this.',

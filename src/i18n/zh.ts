@@ -177,6 +177,7 @@ export const zh: Catalog = {
   'error.back': '返回库存',
   'error.notFound': '此处没有内容，或您无权查看。',
   'error.unexpected': '发生意外错误，已记录日志。请重试。',
+  'error.tryAgain': '同一订单正被另一个请求同时保存，请重新提交。',
   'error.malformed': '无法解析该请求。',
   'error.unauthenticated': '请先登录。',
   'error.forbidden': '您的角色无权执行此操作。',

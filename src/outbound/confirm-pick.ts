@@ -152,7 +152,7 @@ export async function shortPick(opts: { db: Db; user: CurrentUser; taskId: numbe
     await tx.update(pickTasks).set({ shortQty: sql`${pickTasks.shortQty} + ${missing}`, status: 'short', doneBy: opts.user.id, doneAt: sql`now()` }).where(eq(pickTasks.id, task.id));
     await tx.update(orderLines).set({ shortAt: sql`array_append(${orderLines.shortAt}, ${task.locationId})` }).where(eq(orderLines.id, task.orderLineId));
     const [order] = await tx.select().from(orders).where(eq(orders.id, task.orderId));
-    const [line] = await linesToFill(tx, task.orderId, task.orderLineId);
+    const [line] = await linesToFill(tx, [task.orderId], task.orderLineId);
     const got = await reserveForLine(tx, order!, line!, missing, await allocationDays(tx, order!));
     const replacedBy = got.reduce((n, r) => n + r.quantity, 0);
     if (got.length) {

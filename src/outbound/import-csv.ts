@@ -38,8 +38,8 @@ import { AppError, isAppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
 import type { MessageKey, MessageParams } from '../i18n/index.ts';
 import { isRealDate } from '../inventory/filters.ts';
-import { createOrderIn } from './create-order.ts';
-import { orderInputSchema } from './schemas.ts';
+import { createOrdersIn } from './create-order.ts';
+import { orderInputSchema, type ParsedOrder } from './schemas.ts';
 
 export const CSV_MAX_BYTES = 5 * 1024 * 1024;
 export const CSV_MAX_ROWS = 50_000;
@@ -300,7 +300,7 @@ export async function settleImports(): Promise<void> {
 }
 
 /**
- * For shutdown: asks every running CSV import to stop after the order in progress (its job is
+ * For shutdown: asks every running CSV import to stop after the chunk in progress (its job is
  * marked failed, `imports.error.interrupted`: uploading the file again finishes it, the orders
  * already created being skipped), and resolves once they have stopped. New imports are refused
  * from then on.
@@ -313,7 +313,7 @@ export async function stopImports(): Promise<void> {
 /**
  * Checks the file and creates its import job (status running, total = number of orders, a row
  * without an external id counting as one), then returns at once; the orders are created in
- * the background, each in its own transaction, the job's counters updated after every chunk.
+ * the background, a chunk per transaction, the job's counters updated after every chunk.
  * Poll `getImportJob` for the progress.
  */
 export async function startCsvImport(opts: StartCsvImportOptions): Promise<{ id: number; total: number }> {
@@ -332,12 +332,11 @@ async function runCsvImport(opts: StartCsvImportOptions, target: ImportTarget, j
   try {
     const chunk = Math.max(1, opts.chunk ?? CSV_CHUNK);
     for (let start = 0; start < items.length; start += chunk) {
-      for (const item of items.slice(start, start + chunk)) {
-        if (stopping) {
-          await progress.flush('failed', [{ key: 'imports.error.interrupted', params: { processed: progress.processed, total: items.length } }]);
-          return;
-        }
-        const errors = await importCsvItem(opts, target, item, jobId);
+      if (stopping) {
+        await progress.flush('failed', [{ key: 'imports.error.interrupted', params: { processed: progress.processed, total: items.length } }]);
+        return;
+      }
+      for (const errors of await importCsvChunk(opts, target, items.slice(start, start + chunk), jobId)) {
         progress.processed++;
         if (errors === 'created') progress.created++;
         else if (errors === 'skipped') progress.skipped++;
@@ -361,9 +360,29 @@ async function runCsvImport(opts: StartCsvImportOptions, target: ImportTarget, j
   }
 }
 
-/** One order of the file: created, skipped (already imported), or its rows' errors. */
-async function importCsvItem(opts: StartCsvImportOptions, target: ImportTarget, item: CsvItem, jobId: number): Promise<'created' | 'skipped' | ImportErrorEntry[]> {
-  if (item.kind === 'orphan') return [{ row: item.row, key: 'imports.error.missingExternalId' }];
+type CsvOutcome = 'created' | 'skipped' | ImportErrorEntry[];
+type PreparedCsv = { errors: ImportErrorEntry[] } | { input: ParsedOrder; source: unknown; errorsOf: (err: AppError) => ImportErrorEntry[] };
+
+/**
+ * A chunk of the file's orders: each checked on its own (a bad row rejects its order only),
+ * then the good ones created together in one transaction, in file order.
+ */
+async function importCsvChunk(opts: StartCsvImportOptions, target: ImportTarget, items: CsvItem[], jobId: number): Promise<CsvOutcome[]> {
+  const prepared = items.map((item) => prepareCsvItem(opts.user, target, item, jobId));
+  const ready = prepared.flatMap((p) => ('input' in p ? [p] : []));
+  const created = ready.length ? await withTransaction(opts.db, (tx) => createOrdersIn(tx, opts.user, ready.map((p) => ({ input: p.input, source: p.source })))) : [];
+  const outcomeOf = new Map(ready.map((p, i) => [p, created[i]!]));
+  return prepared.map((p): CsvOutcome => {
+    if (!('input' in p)) return p.errors;
+    const o = outcomeOf.get(p)!;
+    if (!o.ok) return p.errorsOf(o.error);
+    return o.result.created ? 'created' : 'skipped';
+  });
+}
+
+/** One order of the file, checked: its input, or its rows' errors. */
+function prepareCsvItem(user: CurrentUser, target: ImportTarget, item: CsvItem, jobId: number): PreparedCsv {
+  if (item.kind === 'orphan') return { errors: [{ row: item.row, key: 'imports.error.missingExternalId' }] };
   const { externalId, lines } = item;
   const first = lines[0]!.row;
   const errors: ImportErrorEntry[] = [];
@@ -371,7 +390,7 @@ async function importCsvItem(opts: StartCsvImportOptions, target: ImportTarget, 
     if (!errors.some((e) => e.row === row && e.key === key)) errors.push({ row, externalId, key, ...(params ? { params } : {}) });
   };
   const seller = item.seller || target.sellerCode;
-  if (!seller && sellerScope(opts.user) === null) fail(first, 'imports.error.sellerRequired');
+  if (!seller && sellerScope(user) === null) fail(first, 'imports.error.sellerRequired');
   for (const l of lines) {
     if (l.shipBy && !csvShipBy.safeParse(l.shipBy).success) fail(l.row, 'imports.error.badShipBy', { value: l.shipBy.slice(0, 40) });
     if (l.note.length > 500) fail(l.row, 'imports.error.badNote');
@@ -401,18 +420,17 @@ async function importCsvItem(opts: StartCsvImportOptions, target: ImportTarget, 
       else fail(row, 'imports.error.invalidField', { field: issue.path.join('.') || '—' });
     }
   }
-  if (errors.length || !parsed.success) return errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-  try {
-    const source = { import_job: jobId, rows: lines.map((l) => l.row) };
-    const r = await withTransaction(opts.db, (tx) => createOrderIn(tx, opts.user, parsed.data, source));
-    return r.created ? 'created' : 'skipped';
-  } catch (err) {
-    if (!isAppError(err)) throw err;
-    for (const r of reasonsOf(err)) {
-      const m = /^lines\.(\d+)/.exec(r.path);
-      fail(m ? (lines[Number(m[1])]?.row ?? first) : first, r.key, r.params);
-    }
-    return errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
-  }
+  const sorted = () => errors.sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+  if (errors.length || !parsed.success) return { errors: sorted() };
+  return {
+    input: parsed.data,
+    source: { import_job: jobId, rows: lines.map((l) => l.row) },
+    errorsOf: (err) => {
+      for (const r of reasonsOf(err)) {
+        const m = /^lines\.(\d+)/.exec(r.path);
+        fail(m ? (lines[Number(m[1])]?.row ?? first) : first, r.key, r.params);
+      }
+      return sorted();
+    },
+  };
 }
-

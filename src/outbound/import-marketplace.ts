@@ -4,14 +4,15 @@
  *
  * The payload is checked with zod: extra fields are ignored, the fields used here must have
  * the right shape, or nothing is imported (422, `imports.error.badPayload`, the paths named).
- * Then each posting / order is created in its own transaction, so one bad order never
- * rejects the rest. Lines are matched by the seller's article (Ozon `offer_id`, WB `article`)
+ * Then the postings are created a batch per transaction (a few statements per batch); a
+ * posting with an unmatched line is rejected alone, never the rest. Lines are matched by the seller's article (Ozon `offer_id`, WB `article`)
  * as a SKU, else by a barcode (WB `skus[]`; Ozon's own `sku` when the seller keeps it as a
  * marketplace barcode). An order is unique per seller, channel and external id (the Ozon
  * posting number, the WB order id): importing the same payload again creates nothing new.
  * An Ozon posting with status `cancelled` cancels its order unless it has shipped.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
+import { textArray } from '../db/rows.ts';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
 import { orders, productBarcodes, products, type OrderChannel, type OrderStatus } from '../db/schema/index.ts';
@@ -20,9 +21,9 @@ import { AppError, isAppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
 import { parseInput } from '../inbound/schemas.ts';
 import type { MessageParams } from '../i18n/index.ts';
-import { createOrderIn } from './create-order.ts';
+import { createOrdersIn } from './create-order.ts';
 import { cancelOrder } from './pack-ship.ts';
-import { orderInputSchema } from './schemas.ts';
+import { orderInputSchema, type ParsedOrder } from './schemas.ts';
 import { createImportJob, importTarget, JobProgress, logImportFailure, reasonsOf, type ImportTarget, type Reason } from './import-csv.ts';
 
 /** Postings / orders one import takes (an Ozon list page holds at most 1,000). */
@@ -197,33 +198,60 @@ function rawList(payload: unknown, pick: (p: object) => unknown[] | undefined): 
   return Array.isArray(list) ? list : [];
 }
 
+/** Postings created per transaction: a few statements for the lot, whatever their number. */
+const BATCH_ORDERS = 250;
+/** …unless their lines add up to this many first. */
+const BATCH_LINES = 2_000;
+
 async function importMarketplace(opts: ImportMarketplaceOptions, channel: OrderChannel, list: MarketOrder[]): Promise<ImportResult> {
   if (list.length > MARKETPLACE_MAX_ORDERS) throw new AppError('VALIDATION', { key: 'imports.error.tooManyOrders', params: { max: MARKETPLACE_MAX_ORDERS, count: list.length } });
   const target = await importTarget(opts.db, opts.user, opts.warehouse, opts.seller, true);
   const jobId = await createImportJob(opts.db, opts.user, channel, target, list.length, opts.fileName);
   const progress = new JobProgress(opts.db, jobId);
   const result: ImportResult = { job_id: jobId, created: [], skipped: [], rejected: [], cancelled: [] };
-  // The job row has no column for cancellations: they are processed but neither created,
-  // skipped nor rejected (cancelled = processed − created − skipped − rejected).
-  try {
-    for (const [i, m] of list.entries()) {
-      const outcome = m.cancelled ? await cancelPosting(opts, target, channel, m) : await createPosting(opts, target, channel, m);
-      progress.processed++;
-      if (outcome.kind === 'created') {
-        progress.created++;
-        result.created.push({ external_id: m.externalId, order_id: outcome.orderId, status: outcome.status });
-      } else if (outcome.kind === 'skipped') {
-        progress.skipped++;
-        result.skipped.push({ external_id: m.externalId, order_id: outcome.orderId, reason: outcome.reason });
-      } else if (outcome.kind === 'cancelled') {
-        result.cancelled.push({ external_id: m.externalId, order_id: outcome.orderId });
-      } else {
-        progress.rejected++;
-        progress.error({ externalId: m.externalId, key: outcome.reason.key, ...(outcome.reason.params ? { params: outcome.reason.params } : {}) });
-        result.rejected.push({ external_id: m.externalId, ...(outcome.orderId ? { order_id: outcome.orderId } : {}), reason: outcome.reason });
-      }
-      if ((i + 1) % 200 === 0) await progress.flush();
+  const record = (m: MarketOrder, outcome: Outcome) => {
+    progress.processed++;
+    if (outcome.kind === 'created') {
+      progress.created++;
+      result.created.push({ external_id: m.externalId, order_id: outcome.orderId, status: outcome.status });
+    } else if (outcome.kind === 'skipped') {
+      progress.skipped++;
+      result.skipped.push({ external_id: m.externalId, order_id: outcome.orderId, reason: outcome.reason });
+    } else if (outcome.kind === 'cancelled') {
+      // The job row has no column for cancellations: they are processed but neither created,
+      // skipped nor rejected (cancelled = processed − created − skipped − rejected).
+      result.cancelled.push({ external_id: m.externalId, order_id: outcome.orderId });
+    } else {
+      progress.rejected++;
+      progress.error({ externalId: m.externalId, key: outcome.reason.key, ...(outcome.reason.params ? { params: outcome.reason.params } : {}) });
+      result.rejected.push({ external_id: m.externalId, ...(outcome.orderId ? { order_id: outcome.orderId } : {}), reason: outcome.reason });
     }
+  };
+  try {
+    // The payload's codes, matched once for every posting.
+    const known = await knownCodes(opts.db, target.sellerId!, list.flatMap((m) => m.lines.flatMap((l) => l.codes)));
+    let batch: MarketOrder[] = [];
+    let batchLines = 0;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const outcomes = await createPostings(opts, target, channel, batch, known);
+      batch.forEach((m, i) => record(m, outcomes[i]!));
+      batch = [];
+      batchLines = 0;
+      await progress.flush();
+    };
+    // In payload order: a cancellation waits for the postings before it to be created.
+    for (const m of list) {
+      if (m.cancelled) {
+        await flush();
+        record(m, await cancelPosting(opts, target, channel, m));
+        continue;
+      }
+      batch.push(m);
+      batchLines += m.lines.length;
+      if (batch.length >= BATCH_ORDERS || batchLines >= BATCH_LINES) await flush();
+    }
+    await flush();
     await progress.flush('done');
   } catch (err) {
     logImportFailure(opts.log, jobId, err);
@@ -252,42 +280,80 @@ async function existingOrder(tx: Db | Tx, sellerId: number, channel: OrderChanne
   return o;
 }
 
-async function createPosting(opts: ImportMarketplaceOptions, target: ImportTarget, channel: OrderChannel, m: MarketOrder): Promise<Outcome> {
-  try {
-    return await withTransaction(opts.db, async (tx): Promise<Outcome> => {
-      const sellerId = target.sellerId!;
-      const existing = await existingOrder(tx, sellerId, channel, m.externalId);
-      if (existing) return { kind: 'skipped', orderId: existing.id, reason: { key: 'imports.skip.exists' } };
-      if (m.gone) return { kind: 'skipped', orderId: null, reason: { key: 'imports.skip.alreadyLeft', params: { status: m.gone } } };
-      const codes = [...new Set(m.lines.flatMap((l) => l.codes))];
-      const known = new Set<string>();
-      if (codes.length) {
-        for (const p of await tx.select({ code: products.sku }).from(products).where(and(eq(products.sellerId, sellerId), inArray(products.sku, codes)))) known.add(p.code);
-        for (const b of await tx.select({ code: productBarcodes.code }).from(productBarcodes).where(and(eq(productBarcodes.sellerId, sellerId), inArray(productBarcodes.code, codes)))) known.add(b.code);
+/** Which of these codes are the seller's SKUs or barcodes. */
+async function knownCodes(db: Db, sellerId: number, codes: string[]): Promise<Set<string>> {
+  const unique = [...new Set(codes)];
+  const known = new Set<string>();
+  if (unique.length === 0) return known;
+  for (const p of await db.select({ code: products.sku }).from(products).where(and(eq(products.sellerId, sellerId), sql`${products.sku} = ANY(${textArray(unique)})`))) known.add(p.code);
+  for (const b of await db.select({ code: productBarcodes.code }).from(productBarcodes).where(and(eq(productBarcodes.sellerId, sellerId), sql`${productBarcodes.code} = ANY(${textArray(unique)})`))) known.add(b.code);
+  return known;
+}
+
+/**
+ * A batch of postings in one transaction: those already imported are skipped, those the
+ * marketplace says have left are skipped, an unmatched line rejects its posting only; the
+ * rest are created and allocated together (in payload order).
+ */
+async function createPostings(opts: ImportMarketplaceOptions, target: ImportTarget, channel: OrderChannel, batch: MarketOrder[], known: Set<string>): Promise<Outcome[]> {
+  const sellerId = target.sellerId!;
+  return withTransaction(opts.db, async (tx) => {
+    const outcomes: (Outcome | undefined)[] = new Array(batch.length);
+    const ids = batch.map((m) => m.externalId);
+    const before = new Map(
+      (
+        await tx
+          .select({ id: orders.id, externalId: orders.externalId })
+          .from(orders)
+          .where(and(eq(orders.sellerId, sellerId), eq(orders.channel, channel), sql`${orders.externalId} = ANY(${textArray(ids)})`))
+      ).map((o) => [o.externalId, o.id]),
+    );
+    const toCreate: { at: number; input: ParsedOrder; source: unknown }[] = [];
+    for (const [at, m] of batch.entries()) {
+      const existing = before.get(m.externalId);
+      if (existing) {
+        outcomes[at] = { kind: 'skipped', orderId: existing, reason: { key: 'imports.skip.exists' } };
+        continue;
+      }
+      if (m.gone) {
+        outcomes[at] = { kind: 'skipped', orderId: null, reason: { key: 'imports.skip.alreadyLeft', params: { status: m.gone } } };
+        continue;
       }
       const unmatched = m.lines.filter((l) => !l.codes.some((c) => known.has(c)));
       if (unmatched.length) {
         const params: MessageParams = { ...unmatched[0]!.unmatched.params };
         // Several unmatched lines: name every article in the one reason.
         if (unmatched.length > 1 && 'article' in params) params.article = unmatched.map((l) => String(l.unmatched.params?.article ?? '')).join('”, “');
-        return { kind: 'rejected', reason: { key: unmatched[0]!.unmatched.key, params } };
+        outcomes[at] = { kind: 'rejected', reason: { key: unmatched[0]!.unmatched.key, params } };
+        continue;
       }
-      const input = parseInput(orderInputSchema, {
-        warehouse: target.warehouseCode,
-        seller: target.sellerCode,
-        channel,
-        external_id: m.externalId,
-        ship_by: m.shipBy,
-        note: m.note,
-        lines: m.lines.map((l) => ({ sku: l.codes.find((c) => known.has(c))!, quantity: l.quantity, requires_marking: l.requiresMarking, external_ref: l.externalRef ?? undefined })),
-      });
-      const r = await createOrderIn(tx, opts.user, input, m.source);
-      return r.created ? { kind: 'created', orderId: r.order.id, status: r.order.status } : { kind: 'skipped', orderId: r.order.id, reason: { key: 'imports.skip.exists' } };
+      try {
+        const input = parseInput(orderInputSchema, {
+          warehouse: target.warehouseCode,
+          seller: target.sellerCode,
+          channel,
+          external_id: m.externalId,
+          ship_by: m.shipBy,
+          note: m.note,
+          lines: m.lines.map((l) => ({ sku: l.codes.find((c) => known.has(c))!, quantity: l.quantity, requires_marking: l.requiresMarking, external_ref: l.externalRef ?? undefined })),
+        });
+        toCreate.push({ at, input, source: m.source });
+      } catch (err) {
+        if (!isAppError(err)) throw err;
+        outcomes[at] = { kind: 'rejected', reason: firstReason(err) };
+      }
+    }
+    const created = await createOrdersIn(tx, opts.user, toCreate);
+    toCreate.forEach((c, i) => {
+      const o = created[i]!;
+      outcomes[c.at] = !o.ok
+        ? { kind: 'rejected', reason: firstReason(o.error) }
+        : o.result.created
+          ? { kind: 'created', orderId: o.result.order.id, status: o.result.order.status }
+          : { kind: 'skipped', orderId: o.result.order.id, reason: { key: 'imports.skip.exists' } };
     });
-  } catch (err) {
-    if (!isAppError(err)) throw err;
-    return { kind: 'rejected', reason: firstReason(err) };
-  }
+    return outcomes.map((o) => o!);
+  });
 }
 
 /** A posting the marketplace cancelled: cancel its order if it has not shipped; unknown ones are skipped. */

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Tx } from '../db/client.ts';
 import { reservations, stockBalances } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
+import { queryRows } from '../db/rows.ts';
 
 const reserveSchema = z.object({
   locationId: z.number().int().positive(),
@@ -61,3 +62,57 @@ export async function release(tx: Tx, input: { reservationId: number; quantity?:
     .where(eq(stockBalances.id, res.balanceId));
   return qty;
 }
+
+const reserveManySchema = z.array(
+  z.object({
+    balanceId: z.number().int().positive(),
+    quantity: z.number().int().positive(),
+    document: z.object({ type: z.string().min(1), id: z.string().min(1), line: z.string().min(1) }),
+  }),
+);
+export type ReserveManyItem = z.input<typeof reserveManySchema>[number];
+
+/**
+ * Holds many (balance, document line) quantities in two statements, all or nothing: each
+ * balance grows by its total only if that much is available, else nothing is held and
+ * INSUFFICIENT_STOCK is thrown (roll the transaction back). For callers that locked the
+ * balances first (allocation reads them `FOR UPDATE`), so the check passes unless the plan
+ * itself is wrong. Returns the reservations in the order of `items`.
+ */
+export async function reserveMany(tx: Tx, items: ReserveManyItem[]): Promise<Reservation[]> {
+  if (items.length === 0) return [];
+  const parsed = reserveManySchema.safeParse(items);
+  if (!parsed.success) throw new AppError('VALIDATION', { key: 'error.quantityPositiveInteger' });
+  const perBalance = new Map<number, number>();
+  for (const i of parsed.data) perBalance.set(i.balanceId, (perBalance.get(i.balanceId) ?? 0) + i.quantity);
+  const totals = [...perBalance].sort((a, b) => a[0] - b[0]);
+  const values = sql.join(
+    totals.map(([id, q]) => sql`(${id}::int, ${q}::int)`),
+    sql`, `,
+  );
+  const updated = await queryRows<{ id: number }>(
+    tx,
+    sql`UPDATE ${stockBalances} AS b SET reserved = b.reserved + v.q, updated_at = now()
+        FROM (VALUES ${values}) AS v(id, q)
+        WHERE b.id = v.id AND NOT b.is_virtual AND b.on_hand - b.reserved >= v.q
+        RETURNING b.id`,
+  );
+  if (updated.length !== totals.length) {
+    const done = new Set(updated.map((r) => Number(r.id)));
+    const [, requested] = totals.find(([id]) => !done.has(id))!;
+    throw new AppError('INSUFFICIENT_STOCK', { key: 'error.insufficientToReserve', params: { requested } });
+  }
+  const out: Reservation[] = [];
+  for (let at = 0; at < parsed.data.length; at += INSERT_CHUNK) {
+    const rows = await tx
+      .insert(reservations)
+      .values(parsed.data.slice(at, at + INSERT_CHUNK).map((i) => ({ balanceId: i.balanceId, documentType: i.document.type, documentId: i.document.id, documentLine: i.document.line, quantity: i.quantity })))
+      .returning();
+    // PostgreSQL returns the rows of a multi-row INSERT in the order of its VALUES.
+    out.push(...rows);
+  }
+  return out;
+}
+
+/** Rows per INSERT (6 parameters each: well under PostgreSQL's 65,535). */
+const INSERT_CHUNK = 5000;

@@ -223,6 +223,35 @@ describe.each(backends)('order imports on %s', (backend) => {
     expect((await db().select().from(orders).where(eq(orders.id, shippedId)))[0]!.status).toBe('shipped');
   });
 
+  it('a large payload goes in batches: earlier postings are served first, a repeated posting is created once, a cancellation after its posting cancels it', async () => {
+    const { w, p } = await marketWorld();
+    // 10 candy on a1 (marketWorld); 600 postings of one candy each, in three batches.
+    const posting = (n: number, status = 'awaiting_packaging') => ({ posting_number: `BIG-${n}`, status, shipment_date: '2026-12-01T10:00:00Z', products: [{ offer_id: 'CANDY-MIX-1KG', sku: 1480048777, quantity: 1 }] });
+    const postings = Array.from({ length: 600 }, (_, i) => posting(i));
+    postings.splice(100, 0, posting(7)); // the same posting again, in the batch that creates it
+    postings.splice(301, 0, posting(5)); // and in a later batch
+    postings.push(posting(2, 'cancelled')); // a cancellation of an earlier one
+    postings.push({ ...posting(9_999), products: [{ offer_id: 'NOPE', sku: 1, quantity: 1 }] });
+    const r = await importOzon({ db: db(), user: manager(w), seller: w.sellerA.code, warehouse: w.warehouse.code, payload: { result: { postings } } });
+    expect(r.created).toHaveLength(600);
+    // The first ten postings took the ten units; the rest wait.
+    expect(r.created.slice(0, 10).every((c) => c.status === 'allocated')).toBe(true);
+    expect(r.created.slice(10).every((c) => c.status === 'backordered')).toBe(true);
+    expect(r.created.map((c) => c.external_id)).toEqual(Array.from({ length: 600 }, (_, i) => `BIG-${i}`));
+    expect(r.skipped.map((x) => [x.external_id, x.reason.key])).toEqual([
+      ['BIG-7', 'imports.skip.exists'],
+      ['BIG-5', 'imports.skip.exists'],
+    ]);
+    expect(r.skipped.map((x) => x.order_id)).toEqual([r.created[7]!.order_id, r.created[5]!.order_id]);
+    expect(r.cancelled).toEqual([{ external_id: 'BIG-2', order_id: r.created[2]!.order_id }]);
+    expect(r.rejected).toEqual([{ external_id: 'BIG-9999', reason: { key: 'imports.error.unmatchedOffer', params: { article: 'NOPE', sku: '1' } } }]);
+    expect(await sellerOrders(w)).toHaveLength(600);
+    // BIG-2 gave its unit back when it was cancelled: 9 held.
+    expect(await balanceOf(db(), w.loc.a1.id, p.candy.id)).toEqual({ onHand: 10, reserved: 9 });
+    expect(await job(r.job_id)).toMatchObject({ status: 'done', total: 604, processed: 604, created: 600, skipped: 2, rejected: 1 });
+    await ledgerOk();
+  });
+
   it('a posting the marketplace says has already left is not created', async () => {
     const { w } = await marketWorld();
     const payload = ozonCopy();
@@ -445,7 +474,7 @@ describe('stopping CSV imports for shutdown', () => {
     await database.close();
   });
 
-  it('stops a running import after the order in progress; the job says how far it got; new ones are refused', async () => {
+  it('stops a running import after the chunk in progress; the job says how far it got; new ones are refused', async () => {
     const db = database.db;
     const w = await makeWorld(db);
     const user = asUser(w, 'manager');

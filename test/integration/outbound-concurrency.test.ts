@@ -4,6 +4,7 @@ import type { Database } from '../../src/db/client.ts';
 import { orders, pickTasks, reservations } from '../../src/db/schema/index.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { createOrder } from '../../src/outbound/create-order.ts';
+import { importOzon } from '../../src/outbound/import-marketplace.ts';
 import { createPickList } from '../../src/outbound/pick-list.ts';
 import { confirmPick } from '../../src/outbound/confirm-pick.ts';
 import { hasPostgres, openTestDatabase } from '../helpers/db.ts';
@@ -65,6 +66,32 @@ describe.runIf(hasPostgres)('concurrent orders on PostgreSQL', () => {
     expect(new Set(results.map((r) => r.order.id)).size).toBe(1);
     expect(results.filter((r) => r.created)).toHaveLength(1);
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 2 });
+  });
+
+  it('two imports at once, sharing half their postings, with orders by API among them: each posting once, exactly the stock reserved', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 150 },
+      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 50 },
+    ]);
+    const tag = uid();
+    const posting = (n: number) => ({ posting_number: `${tag}-${n}`, status: 'awaiting_packaging', products: [{ offer_id: w.product.widget.sku, sku: 1, quantity: 1 }] });
+    const payload = (from: number) => ({ result: { postings: Array.from({ length: 300 }, (_, i) => posting(from + i)) } });
+    const run = (from: number) => importOzon({ db: db(), user: asUser(w, 'manager'), seller: w.sellerA.code, warehouse: w.warehouse.code, payload: payload(from) });
+    const api = Array.from({ length: 20 }, () =>
+      createOrder({ db: db(), user: asUser(w, 'manager'), input: { warehouse: w.warehouse.code, seller: w.sellerA.code, external_id: `API-${uid()}`, lines: [{ sku: w.product.widget.sku, quantity: 1 }] } }),
+    );
+    const [a, b] = await Promise.all([run(0), run(150), ...api]);
+    const imports = [a, b] as Awaited<ReturnType<typeof importOzon>>[];
+    const made = await db().select().from(orders).where(sql`${orders.externalId} LIKE ${`${tag}-%`}`);
+    expect(made).toHaveLength(450);
+    expect(imports[0]!.created.length + imports[1]!.created.length).toBe(450);
+    expect(imports[0]!.skipped.length + imports[1]!.skipped.length).toBe(150);
+    expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 150, reserved: 150 });
+    expect(await balanceOf(db(), w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 50, reserved: 50 });
+    const allocated = await db().select({ n: sql<number>`count(*)::int` }).from(orders).where(and(eq(orders.sellerId, w.sellerA.id), eq(orders.status, 'allocated')));
+    expect(Number(allocated[0]!.n)).toBe(200);
+    expect((await verifyLedger(db())).problems).toEqual([]);
   });
 
   it('two managers making pick lists at once never put one order on both', async () => {
