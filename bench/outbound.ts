@@ -5,7 +5,8 @@
  * 1. A livestream burst: 10,000 orders of 1–3 lines, each created and allocated by the
  *    server, sent as POST /api/v1/orders by 20 and by 50 concurrent clients, and as Ozon
  *    `/v3/posting/fbs/list` payloads to POST /api/v1/orders/import/ozon (10 requests of
- *    1,000 postings in parallel: one request works its postings one after another).
+ *    1,000 postings in parallel; one request creates and allocates its postings 250 per
+ *    transaction).
  * 2. Scan-to-pick: 50 pick lists of 20 burst orders, one per scanner, every task confirmed
  *    with POST /api/v1/pick-lists/:id/picks by 50 concurrent scanners.
  *
@@ -933,15 +934,15 @@ export async function benchOutbound(root: string, progress: (line: string) => vo
       progress(`check ${check.name}: ${check.ok ? 'ok' : 'MISMATCH'}: ${check.detail}`);
       return result;
     };
-    // One request alone first: it works its postings one after another, so it shows the rate
-    // a single request of 10,000 would have; then the burst split into parallel requests.
+    // One request alone first: it shows the rate a single request of 10,000 would have; then
+    // the burst split into parallel requests.
     const importSize = Math.ceil(orderCount / importRequests);
     bursts.push(await importBurst('OZONONE', importSize, 1, 299, `POST /api/v1/orders/import/ozon, 1 request of ${importSize.toLocaleString('en-US')} postings alone`));
     bursts.push(await importBurst('OZON', orderCount, importRequests, 300, `POST /api/v1/orders/import/ozon, ${importRequests} × ${importSize.toLocaleString('en-US')} postings at once`));
     for (const b of bursts) checks.push(b.check);
     const alone = bursts.find((x) => x.via === 'import' && x.clients === 1);
     const importNote =
-      `One import request works its postings one after another, each in its own transaction; ` +
+      `One import request creates and allocates its postings in batches of 250, one transaction per batch; ` +
       (alone ? `alone, one request of ${alone.orders.toLocaleString('en-US')} took ${(alone.wallMs / 1000).toFixed(1)} s, so one request of ${orderCount.toLocaleString('en-US')} (the endpoint's maximum) would take about ${((orderCount / alone.ordersPerSec)).toFixed(0)} s: ` : '') +
       `the burst was sent as ${importRequests} requests of ${Math.ceil(orderCount / importRequests).toLocaleString('en-US')} postings in parallel instead.`;
 
