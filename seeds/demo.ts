@@ -65,7 +65,7 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
       const list: Loc[] = [];
       let walk = 0;
       for (const z of zoneSpecs) {
-        const [zone] = await tx.insert(zones).values({ warehouseId: wh.id, code: z.code, name: z.name, temperatureClass: z.cls, minCelsius: z.min, maxCelsius: z.max }).returning();
+        const [zone] = await tx.insert(zones).values({ warehouseId: wh.id, code: z.code, name: z.name, temperatureClass: z.cls, minCelsius: z.min, maxCelsius: z.max, logIntervalMinutes: z.cls === 'ambient' ? null : 15 }).returning();
         const rows: Omit<typeof locations.$inferInsert, 'warehouseId'>[] = [];
         const suffix = z.cls === 'ambient' ? '' : z.cls === 'chilled' ? 'R' : 'F';
         rows.push({ code: `DOCK-${suffix || '0'}1`, kind: 'dock', walkSequence: 0 });
@@ -76,7 +76,7 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
             for (let level = 1; level <= 3; level++) {
               for (let pos = 1; pos <= 2; pos++) {
                 const kind: LocationKind = z.kind === 'storage' && level === 1 ? 'pick' : z.kind;
-                rows.push({ code: `${aisle}-${String(rack).padStart(2, '0')}-${String(level).padStart(2, '0')}-${pos}`, kind, walkSequence: ++walk, capacity: kind === 'pick' ? 300 : z.kind === 'cold' ? 600 : 2000 });
+                rows.push({ code: `${aisle}-${String(rack).padStart(2, '0')}-${String(level).padStart(2, '0')}-${pos}`, kind, walkSequence: ++walk, capacity: kind === 'pick' ? 300 : z.kind === 'cold' ? 600 : 2000, aisle, rack, level, position: pos });
               }
             }
           }

@@ -26,10 +26,16 @@ export type Action =
   | 'order.read' // orders (sellers: their own)
   | 'order.create' // create and import orders (sellers: their own)
   | 'order.cancel'
-  | 'order.fulfil'; // pick lists, picking, packing, shipping
+  | 'order.fulfil' // pick lists, picking, packing, shipping
+  | 'cold.read' // slot map, temperature log, excursions, expiring stock
+  | 'cold.record' // type a temperature reading
+  | 'cold.manage' // cold zones, slots, sensor tokens
+  | 'cold.decide'; // close an excursion; quarantine or dispose exposed or expired stock
 
 /** What a seller may never do (their reads are narrowed to their goods by `sellerScope`). */
-const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil']);
+const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil', 'cold.read', 'cold.record', 'cold.manage', 'cold.decide']);
+/** Decisions for managers: approvals, and the cold room's setup and verdicts. */
+const operatorDenied = new Set<Action>(['inbound.approve', 'cold.manage', 'cold.decide']);
 
 /**
  * The one place that answers "may this user do this". `warehouseId` narrows the question
@@ -42,7 +48,7 @@ export function can(user: CurrentUser | null, action: Action, target: { warehous
     case 'manager':
       return true;
     case 'operator':
-      if (action === 'inbound.approve') return false;
+      if (operatorDenied.has(action)) return false;
       return target.warehouseId === undefined || user.warehouseIds.includes(target.warehouseId);
     case 'seller':
       return !sellerDenied.has(action);

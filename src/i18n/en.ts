@@ -1,6 +1,7 @@
 import { inboundEn } from './inbound.en.ts';
 import { labelsEn } from './labels.en.ts';
 import { importsEn } from './imports.en.ts';
+import { coldEn } from './cold.en.ts';
 import { outboundEn } from './outbound.en.ts';
 
 /** English: the reference catalog. Every other catalog has exactly these keys. */
@@ -213,5 +214,6 @@ export const en = {
   ...inboundEn,
   ...labelsEn,
   ...importsEn,
+  ...coldEn,
   ...outboundEn,
 } as const;

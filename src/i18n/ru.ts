@@ -3,6 +3,7 @@ import type { Catalog } from "./index.ts";
 import { inboundRu } from './inbound.ru.ts';
 import { labelsRu } from './labels.ru.ts';
 import { importsRu } from './imports.ru.ts';
+import { coldRu } from './cold.ru.ts';
 import { outboundRu } from './outbound.ru.ts';
 
 export const ru: Catalog = {
@@ -214,5 +215,6 @@ export const ru: Catalog = {
   ...inboundRu,
   ...labelsRu,
   ...importsRu,
+  ...coldRu,
   ...outboundRu,
 };

@@ -3,6 +3,7 @@ import type { Catalog } from "./index.ts";
 import { inboundZh } from './inbound.zh.ts';
 import { labelsZh } from './labels.zh.ts';
 import { importsZh } from './imports.zh.ts';
+import { coldZh } from './cold.zh.ts';
 import { outboundZh } from './outbound.zh.ts';
 
 export const zh: Catalog = {
@@ -214,5 +215,6 @@ export const zh: Catalog = {
   ...inboundZh,
   ...labelsZh,
   ...importsZh,
+  ...coldZh,
   ...outboundZh,
 };

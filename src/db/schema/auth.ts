@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, customType, index, integer, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, check, customType, index, integer, pgEnum, pgTable, primaryKey, serial, text, timestamp } from 'drizzle-orm/pg-core';
 import { role } from './enums.ts';
 import { sellers } from './catalog.ts';
 import { warehouses } from './warehouses.ts';
@@ -63,4 +63,34 @@ export const loginFailures = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('login_failures_email_idx').on(t.email, t.at), index('login_failures_addr_idx').on(t.clientAddress, t.at)],
+);
+
+export const apiTokenKinds = ['user', 'device'] as const;
+export type ApiTokenKind = (typeof apiTokenKinds)[number];
+export const apiTokenKind = pgEnum('api_token_kind', apiTokenKinds);
+
+/**
+ * Bearer tokens for the JSON API, after the session design: the token is `id.secret`, only
+ * SHA-256(secret) is stored. A user token acts as its user; a device token (a temperature
+ * sensor) only sends readings for its one warehouse.
+ */
+export const apiTokens = pgTable(
+  'api_tokens',
+  {
+    id: text('id').primaryKey(),
+    secretHash: bytea('secret_hash').notNull(),
+    kind: apiTokenKind('kind').notNull(),
+    name: text('name').notNull(),
+    userId: integer('user_id').references(() => users.id),
+    warehouseId: integer('warehouse_id').references(() => warehouses.id),
+    createdBy: integer('created_by').notNull().references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+  },
+  (t) => [
+    check('api_tokens_owner_ck', sql`(${t.kind} = 'user') = (${t.userId} IS NOT NULL) AND (${t.kind} = 'device') = (${t.warehouseId} IS NOT NULL)`),
+    index('api_tokens_user_idx').on(t.userId),
+    index('api_tokens_warehouse_idx').on(t.warehouseId),
+  ],
 );

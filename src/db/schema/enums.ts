@@ -37,3 +37,8 @@ export const role = pgEnum('role', roles);
 export const barcodeKinds = ['ean13', 'upca', 'ean8', 'gtin14', 'marketplace', 'internal'] as const;
 export type BarcodeKind = (typeof barcodeKinds)[number];
 export const barcodeKind = pgEnum('barcode_kind', barcodeKinds);
+
+/** A slot's capacity counts units, or pallet positions (one per product and lot in it). */
+export const capacityUnits = ['units', 'pallets'] as const;
+export type CapacityUnit = (typeof capacityUnits)[number];
+export const capacityUnit = pgEnum('capacity_unit', capacityUnits);

@@ -5,3 +5,4 @@ export * from './auth.ts';
 export * from './stock.ts';
 export * from './inbound.ts';
 export * from './outbound.ts';
+export * from './cold.ts';

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { check, index, integer, numeric, pgTable, serial, text, timestamp, uniqueIndex, char, boolean } from 'drizzle-orm/pg-core';
-import { locationKind, temperatureClass } from './enums.ts';
+import { capacityUnit, locationKind, temperatureClass } from './enums.ts';
 
 export const warehouses = pgTable('warehouses', {
   id: serial('id').primaryKey(),
@@ -21,10 +21,13 @@ export const zones = pgTable(
     temperatureClass: temperatureClass('temperature_class').notNull(),
     minCelsius: numeric('min_celsius', { precision: 5, scale: 1, mode: 'number' }),
     maxCelsius: numeric('max_celsius', { precision: 5, scale: 1, mode: 'number' }),
+    /** Minutes between temperature readings; a longer silence is a "no data" finding. Null: not monitored. */
+    logIntervalMinutes: integer('log_interval_minutes'),
   },
   (t) => [
     uniqueIndex('zones_warehouse_code_uq').on(t.warehouseId, t.code),
     check('zones_range_ck', sql`${t.minCelsius} IS NULL OR ${t.maxCelsius} IS NULL OR ${t.minCelsius} <= ${t.maxCelsius}`),
+    check('zones_interval_ck', sql`${t.logIntervalMinutes} IS NULL OR ${t.logIntervalMinutes} BETWEEN 1 AND 1440`),
   ],
 );
 
@@ -38,8 +41,14 @@ export const locations = pgTable(
     kind: locationKind('kind').notNull(),
     /** Position on the picker's walk through the warehouse. */
     walkSequence: integer('walk_sequence').notNull().default(0),
-    /** Capacity in units; null = unlimited. */
+    /** Capacity in units, or in pallet positions (see capacityUnit); null = unlimited. */
     capacity: integer('capacity'),
+    capacityUnit: capacityUnit('capacity_unit').notNull().default('units'),
+    /** Place in the zone's grid (slot map): aisle, rack along it, level up it, position on the level. */
+    aisle: text('aisle'),
+    rack: integer('rack'),
+    level: integer('level'),
+    position: integer('position'),
     /** For a transit location: the warehouse at the other end of the road. */
     peerWarehouseId: integer('peer_warehouse_id').references(() => warehouses.id),
     active: boolean('active').notNull().default(true),

@@ -1,0 +1,53 @@
+import { constantTimeEqual } from '@oslojs/crypto/subtle';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import type { Executor } from '../db/client.ts';
+import { apiTokens, type ApiTokenKind } from '../db/schema/index.ts';
+import { generateSecureRandomString, hashSecret } from './session.ts';
+
+/**
+ * Bearer tokens for the JSON API, after the session design: `id.secret`, only SHA-256(secret)
+ * stored, compared in constant time. The secret is shown once, when the token is made.
+ */
+export type ApiToken = typeof apiTokens.$inferSelect;
+
+/** How often "last used" is written: a busy sensor does not write on every request. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export async function createApiToken(
+  db: Executor,
+  opts: { kind: ApiTokenKind; name: string; createdBy: number; userId?: number; warehouseId?: number },
+): Promise<{ row: ApiToken; token: string }> {
+  const id = generateSecureRandomString();
+  const secret = generateSecureRandomString();
+  const [row] = await db
+    .insert(apiTokens)
+    .values({ id, secretHash: hashSecret(secret), kind: opts.kind, name: opts.name, userId: opts.userId ?? null, warehouseId: opts.warehouseId ?? null, createdBy: opts.createdBy })
+    .returning();
+  return { row: row!, token: `${id}.${secret}` };
+}
+
+/** The live token behind a bearer string, or null (unknown, wrong secret, revoked). */
+export async function validateApiToken(db: Executor, token: string, now = new Date()): Promise<ApiToken | null> {
+  const parts = token.split('.');
+  if (parts.length !== 2) return null;
+  const [id, secret] = parts as [string, string];
+  if (!/^[a-z2-9]{24}$/.test(id) || !/^[a-z2-9]{24}$/.test(secret)) return null;
+  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
+  if (!row || row.revokedAt) return null;
+  if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
+    await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
+    row.lastUsedAt = now;
+  }
+  return row;
+}
+
+export async function revokeApiToken(db: Executor, id: string): Promise<boolean> {
+  const rows = await db.update(apiTokens).set({ revokedAt: sql`now()` }).where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+  return rows.length > 0;
+}
+
+/** The device tokens of a warehouse, newest first (revoked ones too, for the record). */
+export async function deviceTokensOf(db: Executor, warehouseId: number): Promise<ApiToken[]> {
+  return db.select().from(apiTokens).where(and(eq(apiTokens.kind, 'device'), eq(apiTokens.warehouseId, warehouseId))).orderBy(desc(apiTokens.createdAt));
+}
