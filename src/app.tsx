@@ -15,6 +15,7 @@ import { requestLogger } from './http/logger.ts';
 import { wantsFragment } from './http/htmx.ts';
 import { problem } from './api/problem.ts';
 import { apiRoutes } from './api/routes.ts';
+import { coldApiRoutes } from './api/cold.ts';
 import { inboundApiRoutes } from './api/inbound.ts';
 import { outboundApiRoutes } from './api/outbound.ts';
 import { inventoryRoutes } from './inventory/routes.tsx';
@@ -89,6 +90,8 @@ export function createApp(opts: AppOptions) {
   app.route('/', inboundRoutes());
   app.route('/', outboundRoutes());
   app.route('/', labelRoutes());
+  // Before apiRoutes: a sensor's device token reaches the readings endpoint, and only it.
+  app.route('/', coldApiRoutes());
   app.route('/', apiRoutes());
   app.route('/', inboundApiRoutes());
   app.route('/', outboundApiRoutes());

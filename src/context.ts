@@ -9,6 +9,10 @@ export type AppVariables = {
   settings: AppSettings;
   user: CurrentUser | null;
   session: Session | null;
+  /** A sensor's device token (Authorization: Bearer): it may only send temperature readings. */
+  device: { tokenId: string; warehouseId: number } | null;
+  /** The request authenticated with a bearer token (no cookie: CSRF does not apply). */
+  bearer: boolean;
   /** The token that every form and htmx request of this visitor must send back. */
   csrfToken: string;
   t: Translator;

@@ -7,6 +7,7 @@ import { userWarehouses, users } from '../db/schema/index.ts';
 import type { Executor } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { CurrentUser } from './policy.ts';
+import { validateApiToken } from './api-tokens.ts';
 import { INACTIVITY_TIMEOUT_MS, SESSION_COOKIE, generateSecureRandomString, validateSessionToken } from './session.ts';
 
 export const CSRF_COOKIE = 'caravan_csrf';
@@ -41,11 +42,29 @@ export async function loadCurrentUser(db: Executor, userId: number): Promise<Cur
   return { id: u.id, email: u.email, name: u.name, role: u.role, sellerId: u.sellerId, warehouseIds: whs.map((w) => w.id), locale: u.locale };
 }
 
-/** Reads the session cookie; sets `user`, `session` and the visitor's CSRF token. */
+/**
+ * Reads the session cookie, or an API bearer token; sets `user` (or `device`), `session` and
+ * the visitor's CSRF token. A bearer token that is unknown, wrong or revoked is a 401, even
+ * when a cookie comes with it.
+ */
 export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     c.set('user', null);
     c.set('session', null);
+    c.set('device', null);
+    c.set('bearer', false);
+    const auth = c.req.header('authorization');
+    if (auth !== undefined) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+      const row = m ? await validateApiToken(c.var.db, m[1]!) : null;
+      const user = row?.kind === 'user' && row.userId ? await loadCurrentUser(c.var.db, row.userId) : null;
+      if (!row || (row.kind === 'user' && !user)) throw new AppError('UNAUTHENTICATED', { key: 'error.badToken' });
+      c.set('bearer', true);
+      c.set('csrfToken', '');
+      if (user) c.set('user', user);
+      else c.set('device', { tokenId: row.id, warehouseId: row.warehouseId! });
+      return next();
+    }
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
       const valid = await validateSessionToken(c.var.db, token);
@@ -83,7 +102,8 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  */
 export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    if (SAFE_METHODS.has(c.req.method)) return next();
+    // A bearer token is not sent by browsers on their own: no cross-site forgery to fear.
+    if (SAFE_METHODS.has(c.req.method) || c.var.bearer) return next();
     const origin = c.req.header('origin');
     const site = c.req.header('sec-fetch-site');
     const ownOrigin = new URL(c.req.url).origin;
@@ -113,6 +133,7 @@ export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
 export function requireUser(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     if (c.var.user) return next();
+    if (c.var.device) throw new AppError('FORBIDDEN', { key: 'cold.error.deviceOnlyReadings' });
     if (c.req.path.startsWith('/api/')) throw new AppError('UNAUTHENTICATED', { key: 'error.unauthenticated' });
     const url = new URL(c.req.url);
     const target = `/login?next=${encodeURIComponent(url.pathname + url.search)}`;

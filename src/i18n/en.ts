@@ -180,6 +180,7 @@ export const en = {
   'error.tryAgain': 'The same order was being saved by another request at the same moment. Please send it again.',
   'error.malformed': 'The request could not be read.',
   'error.unauthenticated': 'Please sign in.',
+  'error.badToken': 'The API token is unknown, wrong or revoked.',
   'error.forbidden': 'Your role may not do this.',
   'error.csrf': 'This form has expired or came from another site. Reload the page and try again.',
   'error.badCredentials': 'Wrong e-mail or password.',
