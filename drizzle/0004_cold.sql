@@ -95,6 +95,7 @@ CREATE INDEX "api_tokens_warehouse_idx" ON "api_tokens" USING btree ("warehouse_
 CREATE INDEX "excursions_series_idx" ON "excursions" USING btree ("zone_id","location_id","started_at");--> statement-breakpoint
 CREATE INDEX "excursions_warehouse_idx" ON "excursions" USING btree ("warehouse_id","started_at");--> statement-breakpoint
 CREATE INDEX "temperature_readings_warehouse_at_idx" ON "temperature_readings" USING btree ("warehouse_id","measured_at");--> statement-breakpoint
+CREATE INDEX "temperature_readings_zone_at_idx" ON "temperature_readings" USING btree ("zone_id","measured_at");--> statement-breakpoint
 ALTER TABLE "zones" ADD CONSTRAINT "zones_interval_ck" CHECK ("zones"."log_interval_minutes" IS NULL OR "zones"."log_interval_minutes" BETWEEN 1 AND 1440);--> statement-breakpoint
 -- Temperature readings are an audit record: once written, never changed or removed.
 CREATE OR REPLACE FUNCTION temperature_readings_append_only() RETURNS trigger

@@ -16,6 +16,7 @@ import { wantsFragment } from './http/htmx.ts';
 import { problem } from './api/problem.ts';
 import { apiRoutes } from './api/routes.ts';
 import { coldApiRoutes } from './api/cold.ts';
+import { coldRoutes } from './cold/routes.tsx';
 import { inboundApiRoutes } from './api/inbound.ts';
 import { outboundApiRoutes } from './api/outbound.ts';
 import { inventoryRoutes } from './inventory/routes.tsx';
@@ -90,6 +91,7 @@ export function createApp(opts: AppOptions) {
   app.route('/', inboundRoutes());
   app.route('/', outboundRoutes());
   app.route('/', labelRoutes());
+  app.route('/', coldRoutes());
   // Before apiRoutes: a sensor's device token reaches the readings endpoint, and only it.
   app.route('/', coldApiRoutes());
   app.route('/', apiRoutes());

@@ -15,6 +15,9 @@ function load(path: string, type: string): Asset {
 /** Everything the pages load, served from our own origin (warehouses have poor links). */
 export const assets: Record<string, Asset> = {
   'htmx.min.js': load(require.resolve('htmx.org/dist/htmx.min.js'), 'text/javascript; charset=utf-8'),
+  'uPlot.iife.min.js': load(require.resolve('uplot/dist/uPlot.iife.min.js'), 'text/javascript; charset=utf-8'),
+  'uPlot.min.css': load(require.resolve('uplot/dist/uPlot.min.css'), 'text/css; charset=utf-8'),
+  'chart.js': load(fileURLToPath(new URL('./assets/chart.js', import.meta.url)), 'text/javascript; charset=utf-8'),
   'app.js': load(fileURLToPath(new URL('./assets/app.js', import.meta.url)), 'text/javascript; charset=utf-8'),
   'app.css': load(fileURLToPath(new URL('./assets/app.css', import.meta.url)), 'text/css; charset=utf-8'),
 };

@@ -31,12 +31,13 @@ function navFor(ctx: ViewContext): NavItem[] {
   if (u.role !== 'seller') items.push({ href: '/receive', key: 'nav.receive' });
   if (u.role !== 'seller') items.push({ href: '/putaway', key: 'nav.putaway' });
   if (u.role !== 'seller') items.push({ href: '/moves/new', key: 'nav.moveStock' });
+  if (u.role !== 'seller') items.push({ href: '/cold', key: 'nav.cold' });
   items.push({ href: '/ledger', key: u.role === 'seller' ? 'nav.myMovements' : 'nav.ledger' });
   items.push({ href: '/warehouses', key: 'nav.warehouses' });
   return items;
 }
 
-export function Layout(props: { ctx: ViewContext; title: string; children: Child; narrow?: boolean }) {
+export function Layout(props: { ctx: ViewContext; title: string; children: Child; narrow?: boolean; head?: Child }) {
   const { ctx } = props;
   const { t } = ctx;
   const nav = navFor(ctx);
@@ -52,6 +53,7 @@ export function Layout(props: { ctx: ViewContext; title: string; children: Child
           <link rel="stylesheet" href={assetUrl('app.css')} />
           <script src={assetUrl('htmx.min.js')} defer></script>
           <script src={assetUrl('app.js')} defer></script>
+          {props.head}
         </head>
         <body hx-headers={JSON.stringify({ 'X-CSRF-Token': ctx.csrfToken })}>
           <header class="topbar">

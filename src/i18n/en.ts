@@ -10,6 +10,7 @@ export const en = {
   'nav.inventory': 'Inventory',
   'nav.myStock': 'My stock',
   'nav.moveStock': 'Move stock',
+  'nav.cold': 'Cold storage',
   'nav.ledger': 'Ledger',
   'nav.myMovements': 'My movements',
   'nav.warehouses': 'Warehouses',

@@ -204,6 +204,7 @@ export const inboundEn = {
   'putaway.error.wrongLabel': 'Wrong location: you scanned {scanned}, the goods go to {suggested}.',
   'putaway.error.notStorage': '{code} is not a storage, pick or cold location.',
   'putaway.error.noRoom': '{location} has room for {free} more units only.',
+  'putaway.error.noPalletRoom': 'All {pallets} pallet positions of {location} are taken by other lots.',
   'doc.inbound': 'ASN',
   'doc.putaway': 'Putaway',
   'inbound.error.lotIsBarcode': 'This is a barcode, not a lot number: scan it into the item field, or type the lot printed on the carton.',

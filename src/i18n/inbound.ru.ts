@@ -198,6 +198,7 @@ export const inboundRu: Record<keyof typeof inboundEn, string> = {
   'putaway.error.wrongLabel': 'Не та ячейка: вы отсканировали {scanned}, товар идёт в {suggested}.',
   'putaway.error.notStorage': '{code} — не ячейка хранения, отбора или холодная.',
   'putaway.error.noRoom': 'В {location} поместится ещё только {free} шт.',
+  'putaway.error.noPalletRoom': 'Все {pallets} паллетоместа в {location} заняты другими партиями.',
   'inbound.labelUnits': 'Строк: {lines} · шт.: {units}',
   'inbound.palletOf': 'Паллета {n} из {total}',
   'inbound.labelFormat': 'Формат',

@@ -198,6 +198,7 @@ export const inboundZh: Record<keyof typeof inboundEn, string> = {
   'putaway.error.wrongLabel': '库位错误：您扫描的是 {scanned}，货物应放到 {suggested}。',
   'putaway.error.notStorage': '{code} 不是存储位、拣货位或冷库位。',
   'putaway.error.noRoom': '{location} 只能再放 {free} 件。',
+  'putaway.error.noPalletRoom': '{location} 的 {pallets} 个托盘位已被其他批次占用。',
   'inbound.labelUnits': '行数：{lines} · 件数：{units}',
   'inbound.palletOf': '第 {n} / {total} 托',
   'inbound.labelFormat': '格式',

@@ -11,6 +11,7 @@ export const ru: Catalog = {
   'nav.inventory': 'Остатки',
   'nav.myStock': 'Мои остатки',
   'nav.moveStock': 'Перемещение',
+  'nav.cold': 'Холод',
   'nav.ledger': 'Журнал движений',
   'nav.myMovements': 'Мои движения',
   'nav.warehouses': 'Склады',

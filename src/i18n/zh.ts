@@ -11,6 +11,7 @@ export const zh: Catalog = {
   'nav.inventory': '库存',
   'nav.myStock': '我的库存',
   'nav.moveStock': '移库',
+  'nav.cold': '冷库',
   'nav.ledger': '库存流水',
   'nav.myMovements': '我的流水',
   'nav.warehouses': '仓库',

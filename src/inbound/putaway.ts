@@ -28,7 +28,7 @@ export async function suggestPutaway(
     tx,
     sql`
       SELECT l.id, l.code,
-             l.capacity - coalesce(sum(b.on_hand), 0) AS free,
+             CASE WHEN l.capacity_unit = 'units' THEN l.capacity - coalesce(sum(b.on_hand), 0) END AS free,
              coalesce(sum(b.on_hand) FILTER (WHERE b.product_id = ${opts.productId} AND b.lot_id IS NOT DISTINCT FROM ${opts.lotId}::int), 0) AS same
       FROM locations l
       JOIN zones z ON z.id = l.zone_id
@@ -38,8 +38,13 @@ export async function suggestPutaway(
         AND l.active
         AND z.temperature_class::text IN (${sql.join(classes.map((c) => sql`${c}`), sql`, `)})
         AND l.id NOT IN (${sql.join(exclude.map((id) => sql`${id}`), sql`, `)})
-      GROUP BY l.id, l.code, l.capacity, l.walk_sequence, z.temperature_class
-      HAVING l.capacity IS NULL OR l.capacity - coalesce(sum(b.on_hand), 0) > 0
+      GROUP BY l.id, l.code, l.capacity, l.capacity_unit, l.walk_sequence, z.temperature_class
+      -- Room: free units; or, counted in pallet positions (one per product and lot), a free
+      -- position or one that already holds this lot.
+      HAVING l.capacity IS NULL
+          OR (l.capacity_unit = 'units' AND l.capacity - coalesce(sum(b.on_hand), 0) > 0)
+          OR (l.capacity_unit = 'pallets' AND (count(DISTINCT (b.product_id, b.lot_id)) FILTER (WHERE b.id IS NOT NULL) < l.capacity
+                                               OR bool_or(b.product_id = ${opts.productId} AND b.lot_id IS NOT DISTINCT FROM ${opts.lotId}::int)))
       ORDER BY (coalesce(sum(b.on_hand) FILTER (WHERE b.product_id = ${opts.productId} AND b.lot_id IS NOT DISTINCT FROM ${opts.lotId}::int), 0) > 0) DESC,
                (z.temperature_class::text = ${opts.productClass}) DESC,
                l.walk_sequence, l.code
@@ -74,7 +79,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     const product = await findProductForPutaway(tx, input.sku, input.seller);
     const loc = async (code: string, path: string) => {
       const [l] = await tx
-        .select({ id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity })
+        .select({ id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity, capacityUnit: locations.capacityUnit })
         .from(locations)
         .where(and(eq(locations.warehouseId, wh.id), eq(locations.code, stripSymbology(code))));
       if (!l) throw fieldError(path, 'error.unknownLocationCode', { code });
@@ -89,8 +94,14 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     if (to.capacity !== null) {
       // Two putaways into one location with a capacity take turns.
       await tx.execute(sql`SELECT id FROM locations WHERE id = ${to.id} FOR UPDATE`);
-      const [{ used }] = (await queryRows<{ used: number }>(tx, sql`SELECT coalesce(sum(on_hand), 0)::int AS used FROM stock_balances WHERE location_id = ${to.id}`)) as [{ used: number }];
-      if (Number(used) + input.quantity > to.capacity) throw fieldError('quantity', 'putaway.error.noRoom', { location: to.code, free: Math.max(0, to.capacity - Number(used)) });
+      const [{ used, pallets, same }] = (await queryRows<{ used: number; pallets: number; same: boolean }>(
+        tx,
+        sql`SELECT coalesce(sum(on_hand), 0)::int AS used, count(*)::int AS pallets,
+                   coalesce(bool_or(product_id = ${product.id} AND lot_id IS NOT DISTINCT FROM ${lotId}::int), false) AS same
+            FROM stock_balances WHERE location_id = ${to.id} AND on_hand > 0`,
+      )) as [{ used: number; pallets: number; same: boolean }];
+      if (to.capacityUnit === 'units' && Number(used) + input.quantity > to.capacity) throw fieldError('quantity', 'putaway.error.noRoom', { location: to.code, free: Math.max(0, to.capacity - Number(used)) });
+      if (to.capacityUnit === 'pallets' && !same && Number(pallets) >= to.capacity) throw fieldError('to_location', 'putaway.error.noPalletRoom', { location: to.code, pallets: to.capacity });
     }
     const [{ id }] = (await queryRows<{ id: number }>(tx, sql`SELECT nextval('putaways_id_seq')::int AS id`)) as [{ id: number }];
     try {

@@ -33,6 +33,7 @@ export const temperatureReadings = pgTable(
   (t) => [
     unique('temperature_readings_series_at_uq').on(t.zoneId, t.locationId, t.measuredAt).nullsNotDistinct(),
     index('temperature_readings_warehouse_at_idx').on(t.warehouseId, t.measuredAt),
+    index('temperature_readings_zone_at_idx').on(t.zoneId, t.measuredAt),
     check('temperature_readings_celsius_ck', sql`${t.celsius} BETWEEN -80 AND 60`),
     check('temperature_readings_who_ck', sql`(${t.source} = 'manual') = (${t.userId} IS NOT NULL) AND (${t.source} = 'device') = (${t.tokenId} IS NOT NULL)`),
   ],

@@ -1,0 +1,78 @@
+import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { Tx } from '../db/client.ts';
+import { locations, orders, products, reservations, stockBalances } from '../db/schema/index.ts';
+import { queryRows } from '../db/rows.ts';
+import { AppError } from '../errors.ts';
+import { move, release, zoneClassesFor, type LedgerEntry } from '../stock/index.ts';
+import { allocateOrders } from '../outbound/allocate.ts';
+
+/** Orders whose reservations may be taken back (not yet on a pick list). */
+const RELEASABLE = ['new', 'allocated', 'backordered'];
+
+/** A quarantine location of the warehouse that takes the product's class (its own class first). */
+export async function quarantineFor(tx: Tx, warehouseId: number, productId: number): Promise<number> {
+  const [p] = await tx.select({ cls: products.temperatureClass }).from(products).where(eq(products.id, productId));
+  const classes = zoneClassesFor(p!.cls);
+  const [row] = await queryRows<{ id: number }>(
+    tx,
+    sql`SELECT l.id FROM locations l JOIN zones z ON z.id = l.zone_id
+        WHERE l.warehouse_id = ${warehouseId} AND l.kind = 'quarantine' AND l.active
+          AND z.temperature_class::text IN (${sql.join(classes.map((c) => sql`${c}`), sql`, `)})
+        ORDER BY (z.temperature_class::text = ${p!.cls}) DESC, l.walk_sequence, l.code LIMIT 1`,
+  );
+  if (!row) throw new AppError('CONFLICT', { key: 'cold.error.noQuarantineForClass', params: { class: `@class.${p!.cls}` } });
+  return Number(row.id);
+}
+
+async function adjustmentOf(tx: Tx, warehouseId: number): Promise<number> {
+  const [row] = await tx.select({ id: locations.id }).from(locations).where(and(eq(locations.warehouseId, warehouseId), eq(locations.kind, 'adjustment')));
+  if (!row) throw new AppError('CONFLICT', { key: 'cold.error.noAdjustmentLocation' });
+  return row.id;
+}
+
+/**
+ * Takes every unit of one balance out of use: to quarantine (held, still counted) or disposed
+ * of (to the warehouse's adjustment location, gone). Units reserved for orders not yet on a
+ * pick list are released first and those orders allocated again from other stock (or
+ * backordered); units of orders already being picked are refused, naming the orders.
+ * Returns the ledger entry, or null when the balance holds nothing.
+ */
+export async function takeOutOfUse(
+  tx: Tx,
+  opts: { balanceId: number; to: 'quarantine' | 'dispose'; userId: number; document: { type: string; id: string }; note?: string },
+): Promise<LedgerEntry | null> {
+  const [bal] = await tx.select().from(stockBalances).where(eq(stockBalances.id, opts.balanceId)).for('update');
+  if (!bal || bal.onHand <= 0) return null;
+  const held = await tx
+    .select({ id: reservations.id, orderId: orders.id, status: orders.status, externalId: orders.externalId })
+    .from(reservations)
+    .leftJoin(orders, and(eq(reservations.documentType, 'order'), sql`${orders.id}::text = ${reservations.documentId}`))
+    .where(and(eq(reservations.balanceId, bal.id), isNull(reservations.closedAt)));
+  const picking = held.filter((r) => !r.status || !RELEASABLE.includes(r.status));
+  if (picking.length) throw new AppError('CONFLICT', { key: 'cold.error.reservedForPicking', params: { orders: [...new Set(picking.map((r) => r.externalId ?? `#${r.orderId ?? '?'}`))].join(', ') } });
+  for (const r of held) await release(tx, { reservationId: r.id });
+  const toLocationId = opts.to === 'quarantine' ? await quarantineFor(tx, bal.warehouseId, bal.productId) : await adjustmentOf(tx, bal.warehouseId);
+  const { entry } = await move(tx, {
+    productId: bal.productId,
+    lotId: bal.lotId,
+    quantity: bal.onHand,
+    fromLocationId: bal.locationId,
+    toLocationId,
+    reason: opts.to === 'quarantine' ? 'quarantine' : 'disposal',
+    document: opts.document,
+    actor: { userId: opts.userId },
+    note: opts.note,
+  });
+  const orderIds = [...new Set(held.flatMap((r) => (r.orderId ? [r.orderId] : [])))];
+  if (orderIds.length) await allocateOrders(tx, orderIds.sort((a, b) => a - b), opts.userId);
+  return entry;
+}
+
+/** Balance ids of a set of (location, product, lot) places. */
+export async function balancesAt(tx: Tx, places: { locationId: number; productId: number; lotId: number | null }[]) {
+  if (!places.length) return [];
+  return tx
+    .select()
+    .from(stockBalances)
+    .where(and(inArray(stockBalances.locationId, [...new Set(places.map((p) => p.locationId))]), inArray(stockBalances.productId, [...new Set(places.map((p) => p.productId))])));
+}
