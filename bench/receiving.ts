@@ -87,19 +87,19 @@ type Asn = { id: string; reference: string; seller: string; products: Product[] 
 /** A fetch-backed transport for SessionClient: real HTTP, Node's keep-alive agent. */
 const httpFetcher = { request: (input: string, init?: RequestInit) => fetch(input, init) };
 
-function withDatabase(url: string, name: string): string {
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
 }
 
-function errorText(err: unknown): string {
+export function errorText(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
   return [e.code ?? e.cause?.code, e.message ?? String(err)].filter(Boolean).join(' ');
 }
 
 /** Starts the server and waits for GET /healthz to answer 200; collects its output. */
-async function startServer(root: string, databaseUrl: string, port: number) {
+export async function startServer(root: string, databaseUrl: string, port: number) {
   const tsx = join(root, 'node_modules', '.bin', 'tsx');
   if (!existsSync(tsx)) throw new Error(`${tsx} not found: run npm install`);
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'yes', LOG_LEVEL: 'silent' };
@@ -132,7 +132,7 @@ async function startServer(root: string, databaseUrl: string, port: number) {
   return { child, exited, log, readyMs: performance.now() - started };
 }
 
-async function stopServer(child: ChildProcess, exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
+export async function stopServer(child: ChildProcess, exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
   const t0 = performance.now();
   if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);

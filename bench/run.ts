@@ -4,7 +4,7 @@
  * HTTP on PostgreSQL, printed as Markdown. Progress goes to stderr, the tables to stdout.
  *
  *   npm run bench                 everything
- *   npm run bench -- --skip-startup / --skip-requests / --skip-receiving / --skip-outbound
+ *   npm run bench -- --skip-startup / --skip-requests / --skip-receiving / --skip-outbound / --skip-cold
  *                                 receiving and outbound need PostgreSQL (BENCH_DATABASE_URL, default
  *                                 postgres://postgres@127.0.0.1:5432/postgres); skipped without it
  *   npm run bench -- --explain    also EXPLAIN ANALYZE the slowest statement of each request (stderr)
@@ -12,6 +12,7 @@
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { benchOutbound } from './outbound.ts';
+import { benchCold, coldMarkdown, type ColdBench } from './cold.ts';
 import { benchReceiving } from './receiving.ts';
 import { benchRequests, type RequestBench } from './requests.ts';
 import { benchStartup, type StartupResult } from './startup.ts';
@@ -19,7 +20,7 @@ import { cpuBusy, machineFacts, markdown, type OutboundReport, type ReceivingRep
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const args = new Set(process.argv.slice(2));
-const known = new Set(['--skip-startup', '--skip-requests', '--skip-receiving', '--skip-outbound', '--explain']);
+const known = new Set(['--skip-startup', '--skip-requests', '--skip-receiving', '--skip-outbound', '--skip-cold', '--explain']);
 for (const a of args) {
   if (!known.has(a)) {
     process.stderr.write(`unknown option ${a}; known: ${[...known].join(' ')}\n`);
@@ -75,9 +76,21 @@ if (!args.has('--skip-outbound')) {
   }
 }
 
+let cold: ColdBench | null = null;
+if (!args.has('--skip-cold')) {
+  process.stderr.write('Cold storage (real server on PostgreSQL: 100,000 sensor readings, a 500-slot map):\n');
+  cold = await benchCold(root, progress);
+  if ('skipped' in cold) progress(`skipped: ${cold.skipped}`);
+  if ('failed' in cold) {
+    process.stderr.write(`  ! cold storage failed: ${cold.failed}\n`);
+    process.exitCode = 1;
+  } else if ('ingest' in cold && (cold.ingest.errors > 0 || cold.ingest.stored !== cold.ingest.readings || cold.ingest.repeatStored !== 0 || !cold.verify.ok)) process.exitCode = 1;
+}
+
 machine.loadEnd = os.loadavg();
 process.stderr.write(`Done in ${((performance.now() - began) / 1000).toFixed(1)} s.\n\n`);
 process.stdout.write(markdown(machine, startup, requests, receiving, outbound) + '\n');
+if (cold) process.stdout.write(coldMarkdown(cold).join('\n') + '\n');
 if (requests && !requests.verify.ok) process.stderr.write(`verifyLedger problems:\n${requests.verify.problems.join('\n')}\n`);
 if (receiving && 'verify' in receiving && !receiving.verify.ok) process.stderr.write(`verifyLedger problems (receiving):\n${receiving.verify.problems.join('\n')}\n`);
 if (receiving && 'cases' in receiving && (receiving.cases.some((c) => c.errors > 0) || receiving.checks.some((c) => !c.ok) || !receiving.verify.ok)) process.exitCode = 1;

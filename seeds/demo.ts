@@ -1,5 +1,6 @@
 import { seedInbound } from './inbound.ts';
 import { seedOutbound } from './outbound.ts';
+import { seedCold } from './cold.ts';
 import { Faker, en } from '@faker-js/faker';
 import { count, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../src/db/client.ts';
@@ -214,6 +215,8 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     log(`  inbound shipments: ${asns}`);
     const outbound = await seedOutbound(tx as Tx, day);
     log(`  orders: ${outbound}`);
+    const readings = await seedCold(tx as Tx);
+    log(`  temperature readings: ${readings}`);
     return { products: prods.length, moves };
   });
 }

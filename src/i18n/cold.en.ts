@@ -168,7 +168,7 @@ export const coldEn = {
   'cold.filter.closed': 'Closed',
   'cold.filter.all': 'All',
   'cold.slotState.excursion': 'In excursion',
-  'cold.slotState.expiring': 'Expiring soon',
+  'cold.slotState.expiring': 'Expired or expiring soon',
   'cold.slotState.occupied': 'Occupied',
   'cold.slotState.free': 'Free',
   'cold.slotState.closed': 'Closed',
@@ -178,4 +178,5 @@ export const coldEn = {
   'cold.unit.pallets': 'pallet positions',
   'cold.error.unknownTarget': 'No slot or zone “{code}” in {warehouse}.',
   'cold.error.chooseStock': 'Tick the stock to move.',
+  'cold.last24h': 'Last 24 hours',
 } as const;

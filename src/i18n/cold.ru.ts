@@ -169,7 +169,7 @@ export const coldRu: Record<keyof typeof coldEn, string> = {
   'cold.filter.closed': 'Закрытые',
   'cold.filter.all': 'Все',
   'cold.slotState.excursion': 'В отклонении',
-  'cold.slotState.expiring': 'Истекает срок',
+  'cold.slotState.expiring': 'Срок истёк или истекает',
   'cold.slotState.occupied': 'Занята',
   'cold.slotState.free': 'Свободна',
   'cold.slotState.closed': 'Закрыта',
@@ -179,4 +179,5 @@ export const coldRu: Record<keyof typeof coldEn, string> = {
   'cold.unit.pallets': 'паллетоместа',
   'cold.error.unknownTarget': 'На складе {warehouse} нет ячейки или зоны «{code}».',
   'cold.error.chooseStock': 'Отметьте товар для перемещения.',
+  'cold.last24h': 'Последние 24 часа',
 };

@@ -169,7 +169,7 @@ export const coldZh: Record<keyof typeof coldEn, string> = {
   'cold.filter.closed': '已关闭',
   'cold.filter.all': '全部',
   'cold.slotState.excursion': '温度偏离',
-  'cold.slotState.expiring': '即将过期',
+  'cold.slotState.expiring': '已过期或即将过期',
   'cold.slotState.occupied': '已占用',
   'cold.slotState.free': '空闲',
   'cold.slotState.closed': '停用',
@@ -179,4 +179,5 @@ export const coldZh: Record<keyof typeof coldEn, string> = {
   'cold.unit.pallets': '托盘位',
   'cold.error.unknownTarget': '{warehouse} 没有库位或温区“{code}”。',
   'cold.error.chooseStock': '请勾选要移动的库存。',
+  'cold.last24h': '最近 24 小时',
 };

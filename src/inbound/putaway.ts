@@ -91,18 +91,18 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     if (input.suggested && to.code !== input.suggested) throw fieldError('to_location', 'putaway.error.wrongLabel', { scanned: to.code, suggested: input.suggested });
     if (!['storage', 'pick', 'cold'].includes(to.kind)) throw fieldError('to_location', 'putaway.error.notStorage', { code: to.code });
     const lotId = await findLot(tx, product, from.id, input.lot ?? '');
-    if (to.capacity !== null) {
-      // Two putaways into one location with a capacity take turns.
-      await tx.execute(sql`SELECT id FROM locations WHERE id = ${to.id} FOR UPDATE`);
-      const [{ used, pallets, same }] = (await queryRows<{ used: number; pallets: number; same: boolean }>(
+    // Two putaways into one location with a capacity take turns; the room is judged after the
+    // move (the ledger first refuses a product of the wrong class), and a refusal rolls it back.
+    if (to.capacity !== null) await tx.execute(sql`SELECT id FROM locations WHERE id = ${to.id} FOR UPDATE`);
+    const checkRoom = async () => {
+      if (to.capacity === null) return;
+      const [{ used, pallets }] = (await queryRows<{ used: number; pallets: number }>(
         tx,
-        sql`SELECT coalesce(sum(on_hand), 0)::int AS used, count(*)::int AS pallets,
-                   coalesce(bool_or(product_id = ${product.id} AND lot_id IS NOT DISTINCT FROM ${lotId}::int), false) AS same
-            FROM stock_balances WHERE location_id = ${to.id} AND on_hand > 0`,
-      )) as [{ used: number; pallets: number; same: boolean }];
-      if (to.capacityUnit === 'units' && Number(used) + input.quantity > to.capacity) throw fieldError('quantity', 'putaway.error.noRoom', { location: to.code, free: Math.max(0, to.capacity - Number(used)) });
-      if (to.capacityUnit === 'pallets' && !same && Number(pallets) >= to.capacity) throw fieldError('to_location', 'putaway.error.noPalletRoom', { location: to.code, pallets: to.capacity });
-    }
+        sql`SELECT coalesce(sum(on_hand), 0)::int AS used, count(*)::int AS pallets FROM stock_balances WHERE location_id = ${to.id} AND on_hand > 0`,
+      )) as [{ used: number; pallets: number }];
+      if (to.capacityUnit === 'units' && Number(used) > to.capacity) throw fieldError('quantity', 'putaway.error.noRoom', { location: to.code, free: Math.max(0, to.capacity - (Number(used) - input.quantity)) });
+      if (to.capacityUnit === 'pallets' && Number(pallets) > to.capacity) throw fieldError('to_location', 'putaway.error.noPalletRoom', { location: to.code, pallets: to.capacity });
+    };
     const [{ id }] = (await queryRows<{ id: number }>(tx, sql`SELECT nextval('putaways_id_seq')::int AS id`)) as [{ id: number }];
     try {
       const { entry } = await move(tx, {
@@ -116,6 +116,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
         actor: { userId: opts.user.id },
         idempotencyKey: key,
       });
+      await checkRoom();
       await tx.insert(putaways).values({
         id,
         warehouseId: wh.id,

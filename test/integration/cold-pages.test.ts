@@ -202,6 +202,29 @@ describe.each(backends)('cold storage pages on %s', (backend) => {
     expect((await op.post('/cold/devices', { warehouse: w.warehouse.code, name: 'x' })).status).toBe(403);
   });
 
+  it('a slot counted in pallet positions takes another lot only while a position is free; a warm product is refused by class', async () => {
+    const w = await makeWorld(db());
+    await db().update(locations).set({ capacity: 1, capacityUnit: 'pallets' }).where(eq(locations.id, w.loc.frozen.id));
+    const [lot2] = await db().insert(lots).values({ productId: w.product.icecream.id, code: `P2${uid()}`, expiresOn: '2031-12-31' }).returning();
+    await stock(db(), w, [
+      { productId: w.product.icecream.id, lotId: w.lot.ice.id, locationId: w.loc.frozen.id, quantity: 5 },
+      { productId: w.product.icecream.id, lotId: w.lot.ice.id, locationId: w.loc.dockFrozen.id, quantity: 5 },
+      { productId: w.product.icecream.id, lotId: lot2!.id, locationId: w.loc.dockFrozen.id, quantity: 5 },
+      { productId: w.product.kefir.id, lotId: w.lot.kefir.id, locationId: w.loc.dockChilled.id, quantity: 5 },
+    ]);
+    const { putAway } = await import('../../src/inbound/putaway.ts');
+    const put = (sku: string, lot: string, from: string, quantity = 5) =>
+      putAway({ db: db(), user: asUser(w, 'operator'), input: { warehouse: w.warehouse.code, sku, lot, from_location: from, to_location: 'F-01-01-1', quantity, idempotency_key: `k-${uid()}-${uid()}` } }).catch((e: unknown) => e);
+    // The same lot joins its pallet, in any quantity.
+    expect(await put(w.product.icecream.sku, w.lot.ice.code, 'DOCK-F1')).toMatchObject({ to: 'F-01-01-1', quantity: 5 });
+    const before = await stockFingerprint(db());
+    const full = (await put(w.product.icecream.sku, lot2!.code, 'DOCK-F1')) as { code: string; fieldErrors: { path: string; key: string }[] };
+    expect(full.fieldErrors[0]).toMatchObject({ path: 'to_location', key: 'putaway.error.noPalletRoom' });
+    const warm = (await put(w.product.kefir.sku, w.lot.kefir.code, 'DOCK-R1')) as { code: string };
+    expect(warm.code).toBe('WRONG_TEMPERATURE_CLASS');
+    expect(await stockFingerprint(db())).toEqual(before);
+  });
+
   it('the zone list flags a monitored zone with no recent reading as "no data"; the chart page carries the series', async () => {
     const w = await makeWorld(db());
     const zone = await frozenZone(w);

@@ -71,7 +71,7 @@ export function ChartPage(v: ChartView) {
         <select name="days" aria-label={t('cold.period')}>
           {[1, 7, 30].map((d) => (
             <option value={String(d)} selected={d === v.days}>
-              {t('cold.lastDays', { n: d })}
+              {d === 1 ? t('cold.last24h') : t('cold.lastDays', { n: d })}
             </option>
           ))}
         </select>
@@ -146,7 +146,7 @@ export function LogPage(v: LogView) {
         <div class="actions no-print">
           {[1, 7, 30].map((d) => (
             <a class={d === v.days ? 'button' : 'button secondary'} href={`/cold/zones/${v.zone.id}/log?days=${d}`}>
-              {t('cold.lastDays', { n: d })}
+              {d === 1 ? t('cold.last24h') : t('cold.lastDays', { n: d })}
             </a>
           ))}
           <a class="button secondary" href={`/cold/zones/${v.zone.id}/log.csv?days=${v.days}`} download>
