@@ -148,7 +148,7 @@ export async function benchCold(root: string, progress: (line: string) => void =
     progress(`ingest: ${all.length.toLocaleString('en-US')} readings in ${(wallMs / 1000).toFixed(1)} s = ${Math.round(ingest.perSec).toLocaleString('en-US')} readings/s; per request of ${batch} p50 ${ms(ingest.request.p50)}, p95 ${ms(ingest.request.p95)}; stored ${ingest.stored}, excursions ${ingest.excursions}, repeat stored ${ingest.repeatStored}, errors ${errors}`);
 
     // The slot map of the 500-slot zone, as a manager's tablet asks for it.
-    const client = new SessionClient({ request: (input, init) => fetch(input.replace('http://localhost', `http://127.0.0.1:${port}`), init) });
+    const client = new SessionClient({ request: (input, init) => fetch(input, init) }, `http://127.0.0.1:${port}`);
     await client.signIn(MANAGER, DEMO_PASSWORD);
     const fragment: number[] = [];
     const page: number[] = [];

@@ -176,10 +176,13 @@ export async function slotMap(db: Executor, zone: { id: number }, today: string,
         GROUP BY l.id
         ORDER BY l.aisle NULLS LAST, l.level DESC NULLS LAST, l.rack, l.position, l.code`,
   );
+  // The latest reading of each slot: one index probe per slot (not a scan of the zone's history).
   const readings = await queryRows<{ location_id: number; celsius: number; measured_at: string }>(
     db,
-    sql`SELECT DISTINCT ON (location_id) location_id, celsius, measured_at FROM temperature_readings
-        WHERE zone_id = ${zone.id} AND location_id IS NOT NULL ORDER BY location_id, measured_at DESC`,
+    sql`SELECT l.id AS location_id, r.celsius, r.measured_at FROM locations l
+        CROSS JOIN LATERAL (SELECT celsius, measured_at FROM temperature_readings t
+                            WHERE t.zone_id = ${zone.id} AND t.location_id = l.id ORDER BY t.measured_at DESC LIMIT 1) r
+        WHERE l.zone_id = ${zone.id} AND l.kind IN ('storage', 'pick', 'cold')`,
   );
   const lastBy = new Map(readings.map((r) => [Number(r.location_id), r]));
   const open = await queryRows<{ location_id: number | null }>(db, sql`SELECT DISTINCT location_id FROM excursions WHERE zone_id = ${zone.id} AND closed_at IS NULL`);
