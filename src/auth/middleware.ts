@@ -53,9 +53,10 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     c.set('session', null);
     c.set('device', null);
     c.set('bearer', false);
+    // Only the Bearer scheme is ours: another (a proxy's Basic auth) is left alone.
     const auth = c.req.header('authorization');
-    if (auth !== undefined) {
-      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth);
+    if (auth !== undefined && /^Bearer\b/i.test(auth.trim())) {
+      const m = /^Bearer\s+(\S+)\s*$/i.exec(auth.trim());
       const row = m ? await validateApiToken(c.var.db, m[1]!) : null;
       const user = row?.kind === 'user' && row.userId ? await loadCurrentUser(c.var.db, row.userId) : null;
       if (!row || (row.kind === 'user' && !user)) throw new AppError('UNAUTHENTICATED', { key: 'error.badToken' });

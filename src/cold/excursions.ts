@@ -98,7 +98,16 @@ export async function reconcileSeries(tx: Tx, series: (SeriesKey & { from: Date;
       if (!run || kept.has(run)) continue; // cannot happen: every stored start is an out-of-range reading of one run
       kept.add(run);
       const same = run.start.getTime() === row.startedAt.getTime() && (run.end?.getTime() ?? null) === (row.endedAt?.getTime() ?? null) && Number(row.peakCelsius) === run.peak;
-      if (!same) await tx.update(excursions).set({ startedAt: run.start, endedAt: run.end, peakCelsius: run.peak }).where(sql`${excursions.id} = ${row.id}`);
+      if (same) continue;
+      // A closed excursion that a late reading makes longer or worse is open again: the new
+      // exposure needs a decision (the lots decided before keep theirs).
+      const endOf = (d: Date | null) => d?.getTime() ?? Number.POSITIVE_INFINITY;
+      const rowRange: Range = { min: row.minCelsius === null ? null : Number(row.minCelsius), max: row.maxCelsius === null ? null : Number(row.maxCelsius) };
+      const worse = run.start < row.startedAt || endOf(run.end) > endOf(row.endedAt) || outside(run.peak, rowRange) > outside(Number(row.peakCelsius), rowRange);
+      await tx
+        .update(excursions)
+        .set({ startedAt: run.start, endedAt: run.end, peakCelsius: run.peak, ...(row.closedAt && worse ? { closedAt: null, closedBy: null } : {}) })
+        .where(sql`${excursions.id} = ${row.id}`);
     }
     const fresh = runs.filter((r) => !kept.has(r));
     if (fresh.length) {

@@ -31,31 +31,54 @@ async function adjustmentOf(tx: Tx, warehouseId: number): Promise<number> {
 }
 
 /**
- * Takes every unit of one balance out of use: to quarantine (held, still counted) or disposed
- * of (to the warehouse's adjustment location, gone). Units reserved for orders not yet on a
- * pick list are released first and those orders allocated again from other stock (or
- * backordered); units of orders already being picked are refused, naming the orders.
- * Returns the ledger entry, or null when the balance holds nothing.
+ * Takes units of one balance out of use: to quarantine (held, still counted) or disposed of
+ * (to the warehouse's adjustment location, gone) — `quantity` of them, or all. Reservations on
+ * the balance of orders not yet on a pick list are released first and those orders allocated
+ * again afterwards (from what is left, or elsewhere, or backordered); units of orders already
+ * being picked are refused, naming the orders. The orders are locked before the balance (the
+ * order allocation and pick lists lock them in), so a pick list cannot be made on a
+ * reservation that is being taken back. Returns the ledger entry, or null when there is
+ * nothing to move.
  */
 export async function takeOutOfUse(
   tx: Tx,
-  opts: { balanceId: number; to: 'quarantine' | 'dispose'; userId: number; document: { type: string; id: string }; note?: string },
+  opts: { balanceId: number; quantity?: number; to: 'quarantine' | 'dispose'; userId: number; document: { type: string; id: string }; note?: string },
 ): Promise<LedgerEntry | null> {
+  const heldOn = () =>
+    tx
+      .select({ id: reservations.id, orderId: orders.id })
+      .from(reservations)
+      .leftJoin(orders, and(eq(reservations.documentType, 'order'), sql`${orders.id}::text = ${reservations.documentId}`))
+      .where(and(eq(reservations.balanceId, opts.balanceId), isNull(reservations.closedAt)));
+  let locked = new Set<number>();
+  for (let round = 0; ; round++) {
+    const ids = [...new Set((await heldOn()).flatMap((r) => (r.orderId ? [r.orderId] : [])))].filter((id) => !locked.has(id)).sort((a, b) => a - b);
+    if (ids.length === 0) break;
+    if (round >= 3) throw new AppError('CONFLICT', { key: 'error.tryAgain' });
+    await tx.select({ id: orders.id }).from(orders).where(inArray(orders.id, ids)).orderBy(orders.id).for('update');
+    locked = new Set([...locked, ...ids]);
+  }
   const [bal] = await tx.select().from(stockBalances).where(eq(stockBalances.id, opts.balanceId)).for('update');
   if (!bal || bal.onHand <= 0) return null;
+  const quantity = Math.min(opts.quantity ?? bal.onHand, bal.onHand);
+  if (quantity <= 0) return null;
   const held = await tx
     .select({ id: reservations.id, orderId: orders.id, status: orders.status, externalId: orders.externalId })
     .from(reservations)
     .leftJoin(orders, and(eq(reservations.documentType, 'order'), sql`${orders.id}::text = ${reservations.documentId}`))
     .where(and(eq(reservations.balanceId, bal.id), isNull(reservations.closedAt)));
   const picking = held.filter((r) => !r.status || !RELEASABLE.includes(r.status));
-  if (picking.length) throw new AppError('CONFLICT', { key: 'cold.error.reservedForPicking', params: { orders: [...new Set(picking.map((r) => r.externalId ?? `#${r.orderId ?? '?'}`))].join(', ') } });
-  for (const r of held) await release(tx, { reservationId: r.id });
+  const releasable = held.filter((r) => !picking.includes(r));
+  // Units being picked stay where they are: refused only when the move would need them.
+  if (picking.length && quantity > bal.onHand - bal.reserved + (await releasableUnits(tx, releasable.map((r) => r.id)))) {
+    throw new AppError('CONFLICT', { key: 'cold.error.reservedForPicking', params: { orders: [...new Set(picking.map((r) => r.externalId ?? `#${r.orderId ?? '?'}`))].join(', ') } });
+  }
+  for (const r of releasable) await release(tx, { reservationId: r.id });
   const toLocationId = opts.to === 'quarantine' ? await quarantineFor(tx, bal.warehouseId, bal.productId) : await adjustmentOf(tx, bal.warehouseId);
   const { entry } = await move(tx, {
     productId: bal.productId,
     lotId: bal.lotId,
-    quantity: bal.onHand,
+    quantity,
     fromLocationId: bal.locationId,
     toLocationId,
     reason: opts.to === 'quarantine' ? 'quarantine' : 'disposal',
@@ -63,9 +86,15 @@ export async function takeOutOfUse(
     actor: { userId: opts.userId },
     note: opts.note,
   });
-  const orderIds = [...new Set(held.flatMap((r) => (r.orderId ? [r.orderId] : [])))];
+  const orderIds = [...new Set(releasable.flatMap((r) => (r.orderId ? [r.orderId] : [])))];
   if (orderIds.length) await allocateOrders(tx, orderIds.sort((a, b) => a - b), opts.userId);
   return entry;
+}
+
+async function releasableUnits(tx: Tx, reservationIds: number[]): Promise<number> {
+  if (!reservationIds.length) return 0;
+  const rows = await tx.select({ q: reservations.quantity }).from(reservations).where(inArray(reservations.id, reservationIds));
+  return rows.reduce((n, r) => n + r.q, 0);
 }
 
 /** Balance ids of a set of (location, product, lot) places. */

@@ -281,9 +281,13 @@ export function coldRoutes() {
   app.get('/cold/zones/:id{[0-9]{1,9}}/chart', async (c) => {
     const { zone, warehouse } = await zoneFor(c.var.db, c.var.user!, idParam(c));
     const days = daysSchema.safeParse(c.req.query('days'));
-    const fromQuery = c.req.query('from');
+    const fromQuery = z.iso.datetime({ offset: true }).optional().safeParse(c.req.query('from') || undefined);
+    if (!days.success || !fromQuery.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
     const to = new Date(Date.now() + 5 * 60_000);
-    const from = fromQuery && !Number.isNaN(Date.parse(fromQuery)) ? new Date(Math.min(Date.parse(fromQuery) - 3_600_000, to.getTime())) : new Date(to.getTime() - (days.success ? days.data : 1) * 86_400_000);
+    // From a given moment (an hour before it, for context), at most a year back; else the last days.
+    const from = fromQuery.data
+      ? new Date(Math.min(Math.max(Date.parse(fromQuery.data) - 3_600_000, to.getTime() - 366 * 86_400_000), to.getTime()))
+      : new Date(to.getTime() - days.data * 86_400_000);
     const slots = await c.var.db
       .selectDistinct({ id: locations.id, code: locations.code })
       .from(locations)
@@ -300,7 +304,7 @@ export function coldRoutes() {
         zone={{ ...zone, minCelsius: zone.minCelsius === null ? null : Number(zone.minCelsius), maxCelsius: zone.maxCelsius === null ? null : Number(zone.maxCelsius) }}
         series={[{ value: '', label: c.var.t('cold.zoneSensor') }, ...slots.map((s) => ({ value: s.code, label: s.code }))]}
         slot={slot?.code ?? ''}
-        days={days.success ? days.data : 1}
+        days={days.data}
         from={from}
         to={to}
         points={points}

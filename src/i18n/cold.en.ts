@@ -179,4 +179,5 @@ export const coldEn = {
   'cold.error.unknownTarget': 'No slot or zone “{code}” in {warehouse}.',
   'cold.error.chooseStock': 'Tick the stock to move.',
   'cold.last24h': 'Last 24 hours',
+  'cold.leftTo': '{n} exposed units left since, to {to}: check them there.',
 } as const;

@@ -180,4 +180,5 @@ export const coldRu: Record<keyof typeof coldEn, string> = {
   'cold.error.unknownTarget': 'На складе {warehouse} нет ячейки или зоны «{code}».',
   'cold.error.chooseStock': 'Отметьте товар для перемещения.',
   'cold.last24h': 'Последние 24 часа',
+  'cold.leftTo': '{n} шт. из затронутых ушли потом в {to}: проверьте их там.',
 };

@@ -180,4 +180,5 @@ export const coldZh: Record<keyof typeof coldEn, string> = {
   'cold.error.unknownTarget': '{warehouse} 没有库位或温区“{code}”。',
   'cold.error.chooseStock': '请勾选要移动的库存。',
   'cold.last24h': '最近 24 小时',
+  'cold.leftTo': '其中 {n} 件受影响货品之后移至 {to}：请在该处检查。',
 };

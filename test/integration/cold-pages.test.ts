@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
 import type { App } from '../../src/app.tsx';
-import { apiTokens, excursionDecisions, excursions, ledgerEntries, locations, lots, temperatureReadings, zones } from '../../src/db/schema/index.ts';
+import { apiTokens, excursionDecisions, excursions, ledgerEntries, locations, lots, products, temperatureReadings, zones } from '../../src/db/schema/index.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { recordReadings } from '../../src/cold/record-readings.ts';
 import { createOrder } from '../../src/outbound/create-order.ts';
@@ -200,6 +200,42 @@ describe.each(backends)('cold storage pages on %s', (backend) => {
     const op = await signedIn(app, w.user.operator.email);
     expect((await op.get(`/cold/devices?warehouse=${w.warehouse.code}`)).status).toBe(403);
     expect((await op.post('/cold/devices', { warehouse: w.warehouse.code, name: 'x' })).status).toBe(403);
+  });
+
+  it('a decision moves only the exposed units: fresh units of the same balance stay, and units that left are named with where they went', async () => {
+    const w = await makeWorld(db());
+    const [peas] = await db().insert(products).values({ sellerId: w.sellerA.id, sku: `PEAS-${uid()}`, name: 'Frozen peas', temperatureClass: 'frozen' }).returning();
+    await stock(db(), w, [{ productId: peas!.id, locationId: w.loc.frozen.id, quantity: 10 }]);
+    await send(w, [
+      { location: 'F-01-01-1', celsius: -20, at: later(1) },
+      { location: 'F-01-01-1', celsius: -9, at: later(2) },
+      { location: 'F-01-01-1', celsius: -20, at: later(3) },
+    ]);
+    await new Promise((r) => setTimeout(r, 3200));
+    // After the excursion: 4 exposed units leave for the quarantine shelf by hand, 5 fresh ones arrive.
+    const { move } = await import('../../src/stock/index.ts');
+    await db().transaction((tx) => move(tx, { productId: peas!.id, quantity: 4, fromLocationId: w.loc.frozen.id, toLocationId: w.loc.dockFrozen.id, reason: 'relocation', actor: { userId: w.user.manager.id } }));
+    await stock(db(), w, [{ productId: peas!.id, locationId: w.loc.frozen.id, quantity: 5 }]);
+    const [e] = await db().select().from(excursions).where(eq(excursions.warehouseId, w.warehouse.id));
+    const m = await signedIn(app, w.user.manager.email);
+    const page = await (await m.get(`/cold/excursions/${e!.id}`)).text();
+    expect(page).toContain('4 exposed units left since, to DOCK-F1');
+    const k = `${w.loc.frozen.id}_${peas!.id}_0`;
+    const done = await m.post(`/cold/excursions/${e!.id}/close`, { [`decision_${k}`]: 'quarantine', note: 'Thawed at the door.' });
+    expect(done.status).toBe(303);
+    // 11 there before: 6 exposed ones quarantined, the 5 fresh ones stay.
+    expect(await balanceOf(db(), w.loc.frozen.id, peas!.id)).toEqual({ onHand: 5, reserved: 0 });
+    expect(await balanceOf(db(), w.loc.quarantineFrozen.id, peas!.id)).toEqual({ onHand: 6, reserved: 0 });
+  });
+
+  it('a Basic Authorization header from a proxy is ignored; a chart with a bad "from" is a 422, not a 500', async () => {
+    const w = await makeWorld(db());
+    const m = await signedIn(app, w.user.manager.email);
+    expect((await m.get(`/cold?warehouse=${w.warehouse.code}`, { headers: { Authorization: 'Basic dXNlcjpwYXNz' } })).status).toBe(200);
+    const zone = await frozenZone(w);
+    for (const from of ['-271821-04-20T00:00:00Z', 'yesterday', '2026-13-01T00:00:00Z']) expect((await m.get(`/cold/zones/${zone.id}/chart?from=${encodeURIComponent(from)}`)).status).toBe(422);
+    expect((await m.get(`/cold/zones/${zone.id}/chart?days=abc`)).status).toBe(422);
+    expect((await m.get(`/cold/zones/${zone.id}/chart?from=2026-11-28T10:00:00Z`)).status).toBe(200);
   });
 
   it('a slot counted in pallet positions takes another lot only while a position is free; a warm product is refused by class', async () => {

@@ -105,6 +105,31 @@ describe.each(backends)('temperature readings and excursions on %s', (backend) =
     expect((await excursionsOf(w))[2]).toEqual({ location: null, start: '12:00', end: null, peak: -3, status: 'open' });
   });
 
+  it('a late reading that makes a closed excursion longer opens it again; one that splits it does not', async () => {
+    const w = await makeWorld(db());
+    await send(w, [
+      { zone: 'FROZEN', celsius: -20, at: at(0) },
+      { zone: 'FROZEN', celsius: -10, at: at(30) },
+      { zone: 'FROZEN', celsius: -20, at: at(60) },
+    ]);
+    const [e] = await db().select().from(excursions).where(eq(excursions.warehouseId, w.warehouse.id));
+    const { closeExcursion } = await import('../../src/cold/close-excursion.ts');
+    await closeExcursion({ db: db(), user: asUser(w, 'manager'), excursionId: e!.id, input: { note: 'Checked: room only, no goods.', decisions: {} } });
+    expect((await excursionsOf(w))[0]!.status).toBe('closed');
+    // 10:15 was warm too: the excursion started earlier than decided on.
+    await send(w, [{ zone: 'FROZEN', celsius: -12, at: at(15) }]);
+    expect(await excursionsOf(w)).toEqual([{ location: null, start: '10:15', end: '11:00', peak: -10, status: 'ended' }]);
+    await closeExcursion({ db: db(), user: asUser(w, 'manager'), excursionId: e!.id, input: { note: 'Still no goods.', decisions: {} } });
+    const [again] = await db().select().from(excursions).where(eq(excursions.id, e!.id));
+    expect(again!.note).toBe('Checked: room only, no goods.\nStill no goods.');
+    // An in-range reading inside it: split; the closed part stays closed, the rest is a new excursion.
+    await send(w, [{ zone: 'FROZEN', celsius: -19, at: at(20) }]);
+    expect((await excursionsOf(w)).map((x) => [x.start, x.end, x.status])).toEqual([
+      ['10:15', '10:20', 'closed'],
+      ['10:30', '11:00', 'ended'],
+    ]);
+  });
+
   it('a slot is its own series: its excursion does not touch the zone’s', async () => {
     const w = await makeWorld(db());
     await send(w, [

@@ -104,7 +104,7 @@ export function ExcursionPage(v: ExcursionView) {
   const e = v.excursion;
   const tz = v.warehouse.timezone;
   const decidable = v.canDecide && e.status === 'ended';
-  const present = v.exposed.filter((r) => r.now > 0);
+  const present = v.exposed.filter((r) => r.exposedThere > 0 && !r.decision);
   return (
     <Layout ctx={v.ctx} title={`${t('cold.excursion')} ${e.location ?? e.zone}`}>
       <p class="crumbs">
@@ -203,7 +203,7 @@ export function ExcursionPage(v: ExcursionView) {
                           <span class={`badge decision-${r.decision}`}>
                             {t(`cold.decisionKind.${r.decision}`)} · {t.number(r.decided ?? 0)}
                           </span>
-                        ) : decidable && r.now > 0 ? (
+                        ) : decidable && r.exposedThere > 0 ? (
                           <div class="segmented" role="radiogroup" aria-label={`${t('cold.decision')} ${r.sku} ${r.location}`}>
                             {excursionDecisionKinds.map((d) => (
                               <label class={`seg decision-${d}`}>
@@ -212,10 +212,15 @@ export function ExcursionPage(v: ExcursionView) {
                               </label>
                             ))}
                           </div>
-                        ) : r.now === 0 ? (
+                        ) : r.exposedThere === 0 ? (
                           <small class="muted">{t('cold.gone')}</small>
                         ) : (
                           '—'
+                        )}
+                        {r.left > 0 && (
+                          <small class="warn-text" style="display:block">
+                            {t('cold.leftTo', { n: r.left, to: r.movedTo ?? '—' })}
+                          </small>
                         )}
                         {err && <small class="error">{err}</small>}
                       </td>
