@@ -21,8 +21,8 @@ export async function seedCold(tx: Tx, now = new Date()): Promise<number> {
     .where(sql`${zones.temperatureClass} <> 'ambient'`)
     .orderBy(warehouses.code, zones.code);
   const step = 15 * 60_000;
-  // Readings end a minute ago, on the quarter hour before it.
-  const last = Math.floor((now.getTime() - 60_000) / step) * step;
+  // Readings end a minute ago (a fresh demo is not "no data" before its next quarter hour).
+  const last = now.getTime() - 60_000;
   let total = 0;
   for (const [i, z] of cold.entries()) {
     const max = z.max === null ? null : Number(z.max);

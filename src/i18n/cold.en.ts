@@ -94,7 +94,7 @@ export const coldEn = {
   'cold.minCelsius': 'Lowest allowed, °C',
   'cold.minutes': '{n} min',
   'cold.moveToQuarantine': 'Move the ticked stock to quarantine',
-  'cold.needsDecision': '{n} excursions await a decision:',
+  'cold.needsDecision': 'Excursions not closed yet: {n}.',
   'cold.newDevice': 'Make a sensor token',
   'cold.newSlot': 'New slot',
   'cold.newZone': 'New zone',

@@ -95,7 +95,7 @@ export const coldRu: Record<keyof typeof coldEn, string> = {
   'cold.minCelsius': 'Минимум, °C',
   'cold.minutes': '{n} мин',
   'cold.moveToQuarantine': 'Переместить отмеченное в карантин',
-  'cold.needsDecision': 'Отклонений, ждущих решения: {n}',
+  'cold.needsDecision': 'Незакрытых отклонений: {n}.',
   'cold.newDevice': 'Создать токен датчика',
   'cold.newSlot': 'Новая ячейка',
   'cold.newZone': 'Новая зона',

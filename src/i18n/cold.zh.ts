@@ -95,7 +95,7 @@ export const coldZh: Record<keyof typeof coldEn, string> = {
   'cold.minCelsius': '最低允许温度（°C）',
   'cold.minutes': '{n} 分钟',
   'cold.moveToQuarantine': '将勾选的库存移入隔离区',
-  'cold.needsDecision': '{n} 个温度偏离待决定：',
+  'cold.needsDecision': '未关闭的温度偏离：{n} 个。',
   'cold.newDevice': '创建传感器令牌',
   'cold.newSlot': '新库位',
   'cold.newZone': '新温区',
