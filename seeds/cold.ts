@@ -23,18 +23,17 @@ export async function seedCold(tx: Tx, now = new Date()): Promise<number> {
   const step = 15 * 60_000;
   // Readings end a minute ago (a fresh demo is not "no data" before its next quarter hour).
   const last = now.getTime() - 60_000;
-  let total = 0;
+  // All of it in one batch (fewer than 1,000 readings): one transaction, one insert.
+  const all: Record<string, unknown>[] = [];
   for (const [i, z] of cold.entries()) {
     const max = z.max === null ? null : Number(z.max);
     const min = z.min === null ? null : Number(z.min);
     // A steady room: the middle of the range (or 2.5 °C under its ceiling), a slow wave and a little noise.
     const centre = min !== null && max !== null ? (min + max) / 2 : (max ?? 20) - 2.5;
-    const readings = Array.from({ length: 96 }, (_, k) => {
-      const at = last - (95 - k) * step;
+    for (let k = 0; k < 96; k++) {
       const wave = Math.sin((k + i * 7) / 9) * 0.8 + Math.sin(k * 1.7 + i) * 0.3;
-      return { warehouse: z.warehouse, zone: z.zone, celsius: Math.round((centre + wave) * 10) / 10, at: new Date(at).toISOString() };
-    });
-    total += (await recordReadings({ db, sender: { user: manager }, input: { readings }, now })).accepted;
+      all.push({ warehouse: z.warehouse, zone: z.zone, celsius: Math.round((centre + wave) * 10) / 10, at: new Date(last - (95 - k) * step).toISOString() });
+    }
   }
 
   // Moscow: a chilled slot with goods, steady for two hours, warm now.
@@ -48,10 +47,9 @@ export async function seedCold(tx: Tx, now = new Date()): Promise<number> {
     .orderBy(locations.code)
     .limit(1);
   if (slot) {
-    const readings = Array.from({ length: 8 }, (_, k) => ({ warehouse: 'MSK', location: slot.code, celsius: [4.1, 4.3, 4.0, 4.4, 4.6, 4.2, 4.5, 4.8][k]!, at: new Date(last - (8 - k) * step).toISOString() }));
+    for (let k = 0; k < 8; k++) all.push({ warehouse: 'MSK', location: slot.code, celsius: [4.1, 4.3, 4.0, 4.4, 4.6, 4.2, 4.5, 4.8][k]!, at: new Date(last - (8 - k) * step).toISOString() });
     // Warm now: after the goods came in (the stock's ledger entries are older than this reading).
-    readings.push({ warehouse: 'MSK', location: slot.code, celsius: 9.6, at: now.toISOString() });
-    total += (await recordReadings({ db, sender: { user: manager }, input: { readings }, now })).accepted;
+    all.push({ warehouse: 'MSK', location: slot.code, celsius: 9.6, at: now.toISOString() });
   }
-  return total;
+  return (await recordReadings({ db, sender: { user: manager }, input: { readings: all }, now })).accepted;
 }
