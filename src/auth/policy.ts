@@ -30,12 +30,17 @@ export type Action =
   | 'cold.read' // slot map, temperature log, excursions, expiring stock
   | 'cold.record' // type a temperature reading
   | 'cold.manage' // cold zones, slots, sensor tokens
-  | 'cold.decide'; // close an excursion; quarantine or dispose exposed or expired stock
+  | 'cold.decide' // close an excursion; quarantine or dispose exposed or expired stock
+  | 'transfer.read' // transfers from or to the warehouse
+  | 'transfer.create' // create, edit, start picking and cancel a transfer (the source warehouse)
+  | 'transfer.dispatch' // dispatch from the source warehouse
+  | 'transfer.receive' // arrival and receiving at the destination
+  | 'transfer.resolve'; // over-receipts, write-offs of what never arrived, closing
 
 /** What a seller may never do (their reads are narrowed to their goods by `sellerScope`). */
-const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil', 'cold.read', 'cold.record', 'cold.manage', 'cold.decide']);
+const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil', 'cold.read', 'cold.record', 'cold.manage', 'cold.decide', 'transfer.read', 'transfer.create', 'transfer.dispatch', 'transfer.receive', 'transfer.resolve']);
 /** Decisions for managers: approvals, and the cold room's setup and verdicts. */
-const operatorDenied = new Set<Action>(['inbound.approve', 'cold.manage', 'cold.decide']);
+const operatorDenied = new Set<Action>(['inbound.approve', 'cold.manage', 'cold.decide', 'transfer.resolve']);
 
 /**
  * The one place that answers "may this user do this". `warehouseId` narrows the question

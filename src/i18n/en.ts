@@ -2,6 +2,7 @@ import { inboundEn } from './inbound.en.ts';
 import { labelsEn } from './labels.en.ts';
 import { importsEn } from './imports.en.ts';
 import { coldEn } from './cold.en.ts';
+import { transfersEn } from './transfers.en.ts';
 import { outboundEn } from './outbound.en.ts';
 
 /** English: the reference catalog. Every other catalog has exactly these keys. */
@@ -217,5 +218,6 @@ export const en = {
   ...labelsEn,
   ...importsEn,
   ...coldEn,
+  ...transfersEn,
   ...outboundEn,
 } as const;

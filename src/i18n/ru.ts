@@ -4,6 +4,7 @@ import { inboundRu } from './inbound.ru.ts';
 import { labelsRu } from './labels.ru.ts';
 import { importsRu } from './imports.ru.ts';
 import { coldRu } from './cold.ru.ts';
+import { transfersRu } from './transfers.ru.ts';
 import { outboundRu } from './outbound.ru.ts';
 
 export const ru: Catalog = {
@@ -218,5 +219,6 @@ export const ru: Catalog = {
   ...labelsRu,
   ...importsRu,
   ...coldRu,
+  ...transfersRu,
   ...outboundRu,
 };

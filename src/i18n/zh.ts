@@ -4,6 +4,7 @@ import { inboundZh } from './inbound.zh.ts';
 import { labelsZh } from './labels.zh.ts';
 import { importsZh } from './imports.zh.ts';
 import { coldZh } from './cold.zh.ts';
+import { transfersZh } from './transfers.zh.ts';
 import { outboundZh } from './outbound.zh.ts';
 
 export const zh: Catalog = {
@@ -218,5 +219,6 @@ export const zh: Catalog = {
   ...labelsZh,
   ...importsZh,
   ...coldZh,
+  ...transfersZh,
   ...outboundZh,
 };

@@ -29,9 +29,10 @@ export type LineToFill = { id: number; orderId: number; productId: number; quant
 export type Reserved = { reservationId: number; locationId: number; lotId: number | null; quantity: number };
 export type AllocationDays = { today: string; shipDay: string };
 
-type Demand = { orderId: number; warehouseId: number; line: LineToFill; need: number; earliest: string | null };
+/** What one document line still needs; `lotId` narrows it to one lot (a transfer may ask for one). */
+export type Demand = { docId: number; warehouseId: number; line: LineToFill; need: number; earliest: string | null; lotId?: number | null; docType?: string };
 type Candidate = { balanceId: number; locationId: number; lotId: number | null; expiresOn: string | null; available: number };
-type Planned = { demand: Demand; candidate: Candidate; quantity: number };
+export type Planned = { demand: Demand; candidate: Candidate; quantity: number };
 
 const addDays = (iso: string, days: number) => new Date(Date.parse(`${iso}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
@@ -74,7 +75,7 @@ function intList(v: number[] | string | null): number[] {
 }
 
 /** Today on each warehouse's clock. */
-async function todayIn(tx: Tx, warehouseIds: number[]): Promise<Map<number, string>> {
+export async function todayIn(tx: Tx, warehouseIds: number[]): Promise<Map<number, string>> {
   const rows = await tx.select({ id: warehouses.id, timezone: warehouses.timezone }).from(warehouses).where(inArray(warehouses.id, [...new Set(warehouseIds)]));
   return new Map(rows.map((w) => [w.id, localToday(w.timezone)]));
 }
@@ -91,7 +92,7 @@ export async function allocationDays(tx: Tx, order: Order): Promise<AllocationDa
 }
 
 /** The first expiry day a lot may have for this line: after today, and not before ship-by plus the minimum shelf life. */
-function earliestExpiry(line: LineToFill, days: AllocationDays): string | null {
+export function earliestExpiry(line: LineToFill, days: AllocationDays): string | null {
   if (!line.tracksExpiry) return null;
   const afterToday = addDays(days.today, 1);
   const withShelfLife = addDays(days.shipDay, line.minShelf);
@@ -146,6 +147,7 @@ function plan(demands: Demand[], candidates: Map<string, Candidate[]>): Planned[
     for (const c of candidates.get(`${d.warehouseId}|${d.line.productId}`) ?? []) {
       if (need <= 0) break;
       if (c.available <= 0 || d.line.shortAt.includes(c.locationId)) continue;
+      if (d.lotId != null && c.lotId !== d.lotId) continue;
       if (d.earliest !== null && (c.expiresOn === null || c.expiresOn < d.earliest)) continue;
       const quantity = Math.min(need, c.available);
       c.available -= quantity;
@@ -156,12 +158,15 @@ function plan(demands: Demand[], candidates: Map<string, Candidate[]>): Planned[
   return out;
 }
 
-/** Locks candidates, plans and reserves: returns what each demand got, where. */
-async function fill(tx: Tx, demands: Demand[]): Promise<{ planned: Planned; reserved: Reserved }[]> {
+/**
+ * Locks candidates, plans and reserves: returns what each demand got, where. A demand's
+ * document is an order unless it says otherwise (`docType`, e.g. a transfer).
+ */
+export async function fill(tx: Tx, demands: Demand[]): Promise<{ planned: Planned; reserved: Reserved }[]> {
   const planned = plan(demands, await lockCandidates(tx, demands));
   const rows = await reserveMany(
     tx,
-    planned.map((p) => ({ balanceId: p.candidate.balanceId, quantity: p.quantity, document: { type: 'order', id: String(p.demand.orderId), line: String(p.demand.line.id) } })),
+    planned.map((p) => ({ balanceId: p.candidate.balanceId, quantity: p.quantity, document: { type: p.demand.docType ?? 'order', id: String(p.demand.docId), line: String(p.demand.line.id) } })),
   );
   return planned.map((p, i) => ({ planned: p, reserved: { reservationId: rows[i]!.id, locationId: p.candidate.locationId, lotId: p.candidate.lotId, quantity: p.quantity } }));
 }
@@ -172,7 +177,7 @@ async function fill(tx: Tx, demands: Demand[]): Promise<{ planned: Planned; rese
  */
 export async function reserveForLine(tx: Tx, order: Order, line: LineToFill, need: number, days: AllocationDays): Promise<Reserved[]> {
   if (need <= 0) return [];
-  const got = await fill(tx, [{ orderId: order.id, warehouseId: order.warehouseId, line, need, earliest: earliestExpiry(line, days) }]);
+  const got = await fill(tx, [{ docId: order.id, warehouseId: order.warehouseId, line, need, earliest: earliestExpiry(line, days) }]);
   return got.map((g) => g.reserved);
 }
 
@@ -194,13 +199,13 @@ export async function allocateLocked(tx: Tx, list: Order[], actorUserId: number 
     // Lines in product order, like every allocation (see lockCandidates).
     for (const line of (lines.get(o.id) ?? []).sort((a, b) => a.productId - b.productId || a.id - b.id)) {
       const need = line.quantity - line.short - line.picked - line.held;
-      if (need > 0) demands.push({ orderId: o.id, warehouseId: o.warehouseId, line, need, earliest: earliestExpiry(line, days) });
+      if (need > 0) demands.push({ docId: o.id, warehouseId: o.warehouseId, line, need, earliest: earliestExpiry(line, days) });
     }
   }
   const got = new Map<number, number>();
   for (const g of await fill(tx, demands)) got.set(g.planned.demand.line.id, (got.get(g.planned.demand.line.id) ?? 0) + g.reserved.quantity);
   for (const d of demands) {
-    const r = results.get(d.orderId)!;
+    const r = results.get(d.docId)!;
     const reserved = got.get(d.line.id) ?? 0;
     r.reserved += reserved;
     r.missing += d.need - reserved;

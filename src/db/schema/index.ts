@@ -6,3 +6,4 @@ export * from './stock.ts';
 export * from './inbound.ts';
 export * from './outbound.ts';
 export * from './cold.ts';
+export * from './transfers.ts';

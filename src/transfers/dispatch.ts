@@ -1,0 +1,53 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { stockBalances, transferLines } from '../db/schema/index.ts';
+import { withTransaction } from '../db/tx.ts';
+import type { CurrentUser } from '../auth/policy.ts';
+import { AppError } from '../errors.ts';
+import { parseInput } from '../inbound/schemas.ts';
+import { move } from '../stock/index.ts';
+import { dispatchInputSchema } from './schemas.ts';
+import { nextTransferStatus } from './status.ts';
+import { transferFor, transferReservations, transition, type Transfer } from './create-transfer.ts';
+
+/**
+ * Dispatch: in one transaction at the source, every reserved unit moves from its shelf to the
+ * transit location towards the destination (one ledger entry per reservation, pointing at the
+ * transfer), the lines count what left, and the seals, plate and documents handed over are
+ * recorded with who and when. Nothing reserved: nothing to dispatch (409).
+ */
+export async function dispatchTransfer(opts: { db: Db; user: CurrentUser; transferId: number; input?: unknown }): Promise<{ transfer: Transfer; units: number }> {
+  const input = parseInput(dispatchInputSchema, opts.input ?? {});
+  return withTransaction(opts.db, async (tx) => {
+    const t = await transferFor(tx, opts.user, opts.transferId, 'transfer.dispatch', 'from', 'update');
+    nextTransferStatus(t.status, 'dispatch');
+    const held = await transferReservations(tx, t.id);
+    if (held.length === 0) throw new AppError('CONFLICT', { key: 'transfers.error.nothingToDispatch' });
+    let units = 0;
+    // In balance order, like every multi-row change.
+    for (const r of held.sort((a, b) => a.balanceId - b.balanceId || a.id - b.id)) {
+      const [bal] = await tx.select().from(stockBalances).where(eq(stockBalances.id, r.balanceId));
+      await move(tx, {
+        productId: bal!.productId,
+        lotId: bal!.lotId,
+        quantity: r.quantity,
+        fromLocationId: bal!.locationId,
+        toLocationId: t.transitLocationId,
+        reason: 'transfer_out',
+        document: { type: 'transfer', id: String(t.id) },
+        actor: { userId: opts.user.id },
+        reservationId: r.id,
+      });
+      await tx.update(transferLines).set({ dispatchedQty: sql`${transferLines.dispatchedQty} + ${r.quantity}` }).where(eq(transferLines.id, Number(r.documentLine)));
+      units += r.quantity;
+    }
+    const transfer = await transition(tx, t, 'dispatch', opts.user.id, input.note ?? `${units}`, {
+      dispatchedAt: sql`now()` as unknown as Date,
+      dispatchedBy: opts.user.id,
+      ...(input.seals?.length ? { seals: input.seals } : {}),
+      ...(input.vehicle_plate ? { vehiclePlate: input.vehicle_plate } : {}),
+      documents: input.documents ?? null,
+    });
+    return { transfer, units };
+  });
+}
