@@ -17,6 +17,7 @@ import { problem } from './api/problem.ts';
 import { apiRoutes } from './api/routes.ts';
 import { coldApiRoutes } from './api/cold.ts';
 import { coldRoutes } from './cold/routes.tsx';
+import { transferApiRoutes } from './api/transfers.ts';
 import { inboundApiRoutes } from './api/inbound.ts';
 import { outboundApiRoutes } from './api/outbound.ts';
 import { inventoryRoutes } from './inventory/routes.tsx';
@@ -97,6 +98,7 @@ export function createApp(opts: AppOptions) {
   app.route('/', apiRoutes());
   app.route('/', inboundApiRoutes());
   app.route('/', outboundApiRoutes());
+  app.route('/', transferApiRoutes());
 
   app.notFound((c) => renderError(c as Context<AppEnv>, 404, new AppError('NOT_FOUND', { key: 'error.notFound' })));
 

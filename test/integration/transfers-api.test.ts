@@ -1,0 +1,74 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../src/db/client.ts';
+import { locations, zones } from '../../src/db/schema/index.ts';
+import { verifyLedger } from '../../src/stock/index.ts';
+import { backends, openTestDatabase } from '../helpers/db.ts';
+import { signedIn, testApp } from '../helpers/client.ts';
+import { get, post, problemOf } from '../helpers/api.ts';
+import { makeWorld, stock, uid } from '../helpers/world.ts';
+
+describe.each(backends)('transfer API on %s', (backend) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+  });
+  afterAll(async () => {
+    expect((await verifyLedger(database.db)).problems).toEqual([]);
+    await database.close();
+  });
+  const db = () => database.db;
+
+  it('create → start picking → dispatch (in_transit) → arrival → receipts (idempotent) → the transfer with what is on the road', async () => {
+    const w = await makeWorld(db());
+    const [zone] = await db().select().from(zones).where(eq(zones.warehouseId, w.other.id));
+    await db().insert(locations).values({ warehouseId: w.other.id, zoneId: zone!.id, code: 'DOCK-01', kind: 'dock' });
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 9 }]);
+    const app = testApp(db());
+    const m = await signedIn(app, w.user.manager.email);
+    await m.get('/inventory');
+    const body = { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'rail', container: 'MSKU1234565', seals: ['S1'] }, lines: [{ sku: w.product.widget.sku, quantity: 6 }] };
+    const created = await post(m, '/api/v1/transfers', body, { key: `tr-${uid()}` });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    expect(created.body).toMatchObject({ status: 'draft', from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'rail', reefer: false }, lines: [{ line: 1, sku: w.product.widget.sku, quantity: 6, dispatched: 0 }] });
+    const id = created.body.id as string;
+    expect((await post(m, `/api/v1/transfers/${id}/start-picking`, {})).body.status).toBe('picking');
+    const sent = await post(m, `/api/v1/transfers/${id}/dispatch`, { documents: 'CIM 77' });
+    expect(sent.body).toMatchObject({ status: 'in_transit', documents: 'CIM 77', lines: [{ dispatched: 6, in_transit: 6 }] });
+    problemOf(await post(m, `/api/v1/transfers/${id}/receipts`, { sku: w.product.widget.sku, quantity: 1 }), 409);
+    expect((await post(m, `/api/v1/transfers/${id}/arrival`, { seals: [{ seal: 'S1', state: 'intact' }] })).body.status).toBe('arrived');
+    const k = `rc-${uid()}`;
+    const r = await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 4 }, { key: k });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ sku: w.product.widget.sku, quantity: 4, location: 'DOCK-01', dispatched: 6, received: 4 });
+    const again = await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 4 }, { key: k });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(r.body.id);
+    const read = await get(m, `/api/v1/transfers/${id}`);
+    expect(read.body.lines).toEqual([expect.objectContaining({ received: 4, in_transit: 2 })]);
+  });
+
+  it('bad input and access: problem+json; a seller and an unknown id get 404/403; malformed JSON is 400', async () => {
+    const w = await makeWorld(db());
+    const app = testApp(db());
+    const m = await signedIn(app, w.user.manager.email);
+    await m.get('/inventory');
+    const same = problemOf(await post(m, '/api/v1/transfers', { from_warehouse: w.warehouse.code, to_warehouse: w.warehouse.code, transport: { mode: 'air' }, lines: [{ sku: w.product.widget.sku, quantity: 1 }] }), 422);
+    expect(same.errors?.[0]?.path).toBe('to_warehouse');
+    const cold = problemOf(await post(m, '/api/v1/transfers', { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'road_tir' }, lines: [{ sku: w.product.kefir.sku, quantity: 1 }] }), 422);
+    expect(cold.errors?.[0]?.path).toBe('lines.0.sku');
+    problemOf(await post(m, '/api/v1/transfers', '{"lines": [', { raw: true }), 400);
+    problemOf(await get(m, '/api/v1/transfers/999999999'), 404);
+    problemOf(await get(m, '/api/v1/transfers/abc'), 404);
+    const t = await post(m, '/api/v1/transfers', { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'air' }, lines: [{ sku: w.product.widget.sku, quantity: 1 }] });
+    const seller = await signedIn(app, w.user.sellerA.email);
+    await seller.get('/inventory');
+    problemOf(await get(seller, `/api/v1/transfers/${t.body.id}`), 404);
+    problemOf(await post(seller, '/api/v1/transfers', { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'air' }, lines: [{ sku: w.product.widget.sku, quantity: 1 }] }), 422);
+    // The operator of the destination sees it but may not dispatch it.
+    const op = await signedIn(app, w.user.operatorOther.email);
+    await op.get('/inventory');
+    expect((await get(op, `/api/v1/transfers/${t.body.id}`)).status).toBe(200);
+    problemOf(await post(op, `/api/v1/transfers/${t.body.id}/start-picking`, {}), 403);
+  });
+});
