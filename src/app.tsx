@@ -18,6 +18,7 @@ import { apiRoutes } from './api/routes.ts';
 import { coldApiRoutes } from './api/cold.ts';
 import { coldRoutes } from './cold/routes.tsx';
 import { transferApiRoutes } from './api/transfers.ts';
+import { transferRoutes } from './transfers/routes.tsx';
 import { inboundApiRoutes } from './api/inbound.ts';
 import { outboundApiRoutes } from './api/outbound.ts';
 import { inventoryRoutes } from './inventory/routes.tsx';
@@ -93,6 +94,7 @@ export function createApp(opts: AppOptions) {
   app.route('/', outboundRoutes());
   app.route('/', labelRoutes());
   app.route('/', coldRoutes());
+  app.route('/', transferRoutes());
   // Before apiRoutes: a sensor's device token reaches the readings endpoint, and only it.
   app.route('/', coldApiRoutes());
   app.route('/', apiRoutes());

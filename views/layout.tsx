@@ -32,6 +32,7 @@ function navFor(ctx: ViewContext): NavItem[] {
   if (u.role !== 'seller') items.push({ href: '/putaway', key: 'nav.putaway' });
   if (u.role !== 'seller') items.push({ href: '/moves/new', key: 'nav.moveStock' });
   if (u.role !== 'seller') items.push({ href: '/cold', key: 'nav.cold' });
+  if (u.role !== 'seller') items.push({ href: '/transfers', key: 'nav.transfers' });
   items.push({ href: '/ledger', key: u.role === 'seller' ? 'nav.myMovements' : 'nav.ledger' });
   items.push({ href: '/warehouses', key: 'nav.warehouses' });
   return items;

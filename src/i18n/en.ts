@@ -12,6 +12,7 @@ export const en = {
   'nav.myStock': 'My stock',
   'nav.moveStock': 'Move stock',
   'nav.cold': 'Cold storage',
+  'nav.transfers': 'Transfers',
   'nav.ledger': 'Ledger',
   'nav.myMovements': 'My movements',
   'nav.warehouses': 'Warehouses',

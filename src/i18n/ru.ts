@@ -13,6 +13,7 @@ export const ru: Catalog = {
   'nav.myStock': 'Мои остатки',
   'nav.moveStock': 'Перемещение',
   'nav.cold': 'Холод',
+  'nav.transfers': 'Перемещения',
   'nav.ledger': 'Журнал движений',
   'nav.myMovements': 'Мои движения',
   'nav.warehouses': 'Склады',

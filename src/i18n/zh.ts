@@ -13,6 +13,7 @@ export const zh: Catalog = {
   'nav.myStock': '我的库存',
   'nav.moveStock': '移库',
   'nav.cold': '冷库',
+  'nav.transfers': '调拨',
   'nav.ledger': '库存流水',
   'nav.myMovements': '我的流水',
   'nav.warehouses': '仓库',

@@ -388,7 +388,7 @@ export type LedgerRow = {
 const fromLoc = alias(locations, 'from_loc');
 const toLoc = alias(locations, 'to_loc');
 
-export type LedgerQuery = LedgerFilter & { productId?: number; locationId?: number; limit: number };
+export type LedgerQuery = LedgerFilter & { productId?: number; locationId?: number; document?: { type: string; id: string }; limit: number };
 
 /** Ledger entries, newest first, paged by `before` (an entry id). Dates are warehouse-local. */
 export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery): Promise<{ rows: LedgerRow[]; match: SearchMatch | null; nextBefore: number | null }> {
@@ -434,6 +434,7 @@ export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery)
         f.productId ? eq(ledgerEntries.productId, f.productId) : undefined,
         f.locationId ? or(eq(ledgerEntries.fromLocationId, f.locationId), eq(ledgerEntries.toLocationId, f.locationId)) : undefined,
         f.reason ? eq(ledgerEntries.reason, f.reason) : undefined,
+        f.document ? and(eq(ledgerEntries.documentType, f.document.type), eq(ledgerEntries.documentId, f.document.id)) : undefined,
         // Dates are days in the warehouse's own time zone.
         f.since ? sql`${ledgerEntries.at} >= (${f.since}::date)::timestamp AT TIME ZONE ${warehouses.timezone}` : undefined,
         f.until ? sql`${ledgerEntries.at} < ((${f.until}::date + 1)::timestamp AT TIME ZONE ${warehouses.timezone})` : undefined,

@@ -46,6 +46,22 @@ describe.each(backends)('transfer API on %s', (backend) => {
     expect(again.body.id).toBe(r.body.id);
     const read = await get(m, `/api/v1/transfers/${id}`);
     expect(read.body.lines).toEqual([expect.objectContaining({ received: 4, in_transit: 2 })]);
+
+    // The record page: lines with what is still on the road, every event, every ledger move.
+    const page = await (await m.get(`/transfers/${id}`)).text();
+    expect(page).toContain('data-line="1"');
+    expect(page).toContain('CIM 77');
+    expect(page).toContain(`TRANSIT-${w.other.code}`);
+    expect(page).toContain('DOCK-01');
+    expect(page).toContain('units dispatched have not arrived');
+    const list = await (await m.get(`/transfers?warehouse=${w.other.code}&status=arrived`)).text();
+    expect(list).toContain(`href="/transfers/${id}"`);
+    expect((await m.get('/transfers?status=lost')).status).toBe(422);
+    const seller = await signedIn(app, w.user.sellerA.email);
+    expect((await seller.get('/transfers')).status).toBe(403);
+    expect((await seller.get(`/transfers/${id}`)).status).toBe(404);
+    const op = await signedIn(app, w.user.operatorOther.email);
+    expect((await op.get(`/transfers/${id}`)).status).toBe(200);
   });
 
   it('bad input and access: problem+json; a seller and an unknown id get 404/403; malformed JSON is 400', async () => {
