@@ -1,7 +1,7 @@
-import { and, asc, desc, eq, inArray, or, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Executor } from '../db/client.ts';
-import { lots, products, sellers, transferEvents, transferLines, transfers, users, warehouses, type TransferStatus } from '../db/schema/index.ts';
+import { locations, lots, products, reservations, sellers, stockBalances, transferEvents, transferLines, transfers, users, warehouses, type TransferStatus } from '../db/schema/index.ts';
 import { warehouseScope, type CurrentUser } from '../auth/policy.ts';
 import { inTransitByLot } from './receive-transfer.ts';
 import type { Transfer } from './create-transfer.ts';
@@ -71,4 +71,18 @@ export async function transferRecord(db: Executor, t: Transfer) {
     lines: lines.map(({ l, ...rest }) => ({ ...l, ...rest, lot: rest.lot || null, inTransit: road.filter((r) => r.lineId === l.id).reduce((n, r) => n + r.quantity, 0) })),
     events: events.map(({ e, actor }) => ({ ...e, actor })),
   };
+}
+
+/** Where to take a transfer's reserved units from, in walking order (its printable pick list). */
+export async function transferPickList(db: Executor, transferId: number) {
+  const rows = await db
+    .select({ location: locations.code, sku: products.sku, lot: lots.code, quantity: reservations.quantity, walk: locations.walkSequence })
+    .from(reservations)
+    .innerJoin(stockBalances, eq(stockBalances.id, reservations.balanceId))
+    .innerJoin(locations, eq(locations.id, stockBalances.locationId))
+    .innerJoin(products, eq(products.id, stockBalances.productId))
+    .leftJoin(lots, eq(lots.id, stockBalances.lotId))
+    .where(and(eq(reservations.documentType, 'transfer'), eq(reservations.documentId, String(transferId)), isNull(reservations.closedAt)))
+    .orderBy(asc(locations.walkSequence), asc(locations.code));
+  return rows.map((r) => ({ location: r.location, sku: r.sku, lot: r.lot || null, quantity: r.quantity }));
 }

@@ -5,6 +5,7 @@ import type { Translator } from '../../src/i18n/index.ts';
 import { transferStatuses, type TransferStatus } from '../../src/db/schema/index.ts';
 import { Layout } from '../layout.tsx';
 import { LedgerTable } from '../components/ledger-table.tsx';
+import { Alert, CsrfField, Field, Select } from '../components/forms.tsx';
 
 export function TransferBadge(props: { t: Translator; status: TransferStatus }) {
   return <span class={`badge transfer-${props.status}`}>{props.t(`transfers.status.${props.status}`)}</span>;
@@ -15,7 +16,17 @@ export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; wareho
   const { t } = v.ctx;
   return (
     <Layout ctx={v.ctx} title={t('transfers.title')}>
-      <h1>{t('transfers.title')}</h1>
+      <div class="title-row">
+        <h1>{t('transfers.title')}</h1>
+        <div class="actions">
+          <a class="button" href="/transfers/new">
+            {t('transfers.new')}
+          </a>
+          <a class="button secondary" href={`/transfers.csv?${new URLSearchParams(Object.entries(v.filter).filter(([, x]) => x) as [string, string][]).toString()}`}>
+            CSV
+          </a>
+        </div>
+      </div>
       <form method="get" action="/transfers" class="filters search-line">
         <select name="warehouse" aria-label={t('col.warehouse')}>
           <option value="">{t('transfers.anyWarehouse')}</option>
@@ -93,9 +104,23 @@ export function TransferPage(v: {
   lines: RecordLine[];
   events: RecordEvent[];
   moves: LedgerRow[];
+  may: { create: boolean; dispatch: boolean; receive: boolean; resolve: boolean };
+  pickList: { location: string; sku: string; lot: string | null; quantity: number }[];
+  docks: string[];
+  lineIds: Record<number, number>;
+  message?: { kind: 'ok' | 'error'; text: string } | undefined;
 }) {
   const { t } = v.ctx;
   const x = v.transfer;
+  const csrf = <CsrfField token={v.ctx.csrfToken} />;
+  const action = (path: string, label: string, cls = '') => (
+    <form method="post" action={`/transfers/${x.id}/${path}`} class="inline">
+      {csrf}
+      <button type="submit" class={cls || undefined}>
+        {label}
+      </button>
+    </form>
+  );
   const missing = v.lines.reduce((n, l) => n + Math.max(0, l.dispatchedQty - l.receivedQty - l.writtenOffQty), 0);
   return (
     <Layout ctx={v.ctx} title={`${t('transfers.one')} ${x.id}`}>
@@ -105,7 +130,100 @@ export function TransferPage(v: {
       <h1>
         {t('transfers.one')} {x.id} <span class="code">{v.from.code} → {v.to.code}</span> <TransferBadge t={t} status={x.status} />
       </h1>
+      {v.message && <Alert kind={v.message.kind}>{v.message.text}</Alert>}
       {missing > 0 && ['arrived', 'received'].includes(x.status) && <p class="alert alert-error">{t('transfers.missing', { n: missing })}</p>}
+      <div class="actions">
+        {x.status === 'draft' && v.may.create && action('start-picking', t('transfers.startPicking'))}
+        {(x.status === 'draft' || x.status === 'picking') && v.may.create && action('cancel', t('transfers.cancel'), 'danger')}
+        {x.status === 'arrived' && v.may.receive && (
+          <a class="button" href={`/transfers/${x.id}/receive`}>
+            {t('transfers.receiveByScan')}
+          </a>
+        )}
+        {x.status === 'arrived' && v.may.receive && action('finish', t('transfers.finish'), 'secondary')}
+        {x.status === 'received' && v.may.resolve && missing === 0 && action('close', t('transfers.close'))}
+      </div>
+      {x.status === 'picking' && (
+        <>
+          <h2>{t('transfers.pickList')}</h2>
+          {v.pickList.length === 0 ? (
+            <p class="empty">{t('transfers.nothingReserved')}</p>
+          ) : (
+            <table class="grid">
+              <thead>
+                <tr>
+                  <th>{t('col.location')}</th>
+                  <th>{t('col.sku')}</th>
+                  <th>{t('col.lot')}</th>
+                  <th class="num">{t('col.quantity')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {v.pickList.map((p) => (
+                  <tr>
+                    <td class="code">{p.location}</td>
+                    <td class="code">{p.sku}</td>
+                    <td class="code">{p.lot ?? '—'}</td>
+                    <td class="num">{t.number(p.quantity)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+          {v.may.dispatch && (
+            <form method="post" action={`/transfers/${x.id}/dispatch`} class="stacked">
+              {csrf}
+              <h2>{t('transfers.dispatchTitle')}</h2>
+              <div class="more-fields">
+                <Field label={t('transfers.seals')} name="seals">
+                  <input id="f-seals" name="seals" value={x.seals.join(' ')} />
+                </Field>
+                <Field label={t('inbound.vehiclePlate')} name="vehicle_plate">
+                  <input id="f-vehicle_plate" name="vehicle_plate" value={x.vehiclePlate ?? ''} maxlength={20} />
+                </Field>
+              </div>
+              <Field label={t('transfers.documents')} name="documents">
+                <input id="f-documents" name="documents" maxlength={500} />
+              </Field>
+              <div class="form-actions">
+                <button type="submit">{t('transfers.dispatch')}</button>
+              </div>
+            </form>
+          )}
+        </>
+      )}
+      {x.status === 'dispatched' && v.may.receive && (
+        <form method="post" action={`/transfers/${x.id}/arrival`} class="stacked">
+          {csrf}
+          <h2>{t('transfers.arrivalTitle')}</h2>
+          {x.seals.map((seal) => (
+            <div class="field">
+              <label for={`f-seal-${seal}`}>
+                {t('transfers.seal')} {seal}
+              </label>
+              <select id={`f-seal-${seal}`} name={`seal_${seal}`}>
+                {(['intact', 'broken', 'missing'] as const).map((st) => (
+                  <option value={st}>{t(`inbound.seal.${st}`)}</option>
+                ))}
+              </select>
+            </div>
+          ))}
+          <div class="more-fields">
+            <Field label={t('transfers.dock')} name="dock">
+              <Select name="dock" value={v.docks[0]} options={v.docks.map((d) => ({ value: d, label: d }))} />
+            </Field>
+            <Field label={t('transfers.arrivalCelsius')} name="celsius" hint={x.reefer ? t('transfers.celsiusHint') : undefined}>
+              <input id="f-celsius" name="celsius" inputmode="decimal" />
+            </Field>
+          </div>
+          <Field label={t('transfers.note')} name="note">
+            <input id="f-note" name="note" maxlength={500} />
+          </Field>
+          <div class="form-actions">
+            <button type="submit">{t('transfers.checkIn')}</button>
+          </div>
+        </form>
+      )}
       <dl class="facts facts-wide">
         <div>
           <dt>{t('transfers.route')}</dt>
@@ -174,7 +292,18 @@ export function TransferPage(v: {
                 <td class="num">{t.number(l.receivedQty)}</td>
                 <td class="num">{t.number(l.damagedQty)}</td>
                 <td class="num">{t.number(l.writtenOffQty)}</td>
-                <td class="num strong">{t.number(l.inTransit)}</td>
+                <td class="num strong">
+                  {t.number(l.inTransit)}
+                  {x.status === 'received' && v.may.resolve && l.inTransit > 0 && (
+                    <form method="post" action={`/transfers/${x.id}/lines/${v.lineIds[l.lineNo]}/write-off`} class="search-line">
+                      {csrf}
+                      <input name="note" required maxlength={500} placeholder={t('transfers.writeOffReason')} aria-label={t('transfers.writeOffReason')} />
+                      <button type="submit" class="danger">
+                        {t('transfers.writeOff')}
+                      </button>
+                    </form>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
