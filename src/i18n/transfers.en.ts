@@ -91,4 +91,6 @@ export const transfersEn = {
   'transfers.to': 'To',
   'transfers.writeOff': 'Write off',
   'transfers.writeOffReason': 'Reason (e.g. lost on the road)',
+  'transfers.onTheRoad': 'On the road',
+  'transfers.late': 'late',
 } as const;

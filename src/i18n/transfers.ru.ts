@@ -92,4 +92,6 @@ export const transfersRu: Record<keyof typeof transfersEn, string> = {
   'transfers.to': 'Куда',
   'transfers.writeOff': 'Списать',
   'transfers.writeOffReason': 'Причина (например, утеряно в пути)',
+  'transfers.onTheRoad': 'В пути',
+  'transfers.late': 'опаздывает',
 };

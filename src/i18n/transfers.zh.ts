@@ -92,4 +92,6 @@ export const transfersZh: Record<keyof typeof transfersEn, string> = {
   'transfers.to': '目的仓库',
   'transfers.writeOff': '核销',
   'transfers.writeOffReason': '原因（例如途中丢失）',
+  'transfers.onTheRoad': '在途',
+  'transfers.late': '延误',
 };

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, ilike, inArray, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
+import { intArray, queryRows } from '../db/rows.ts';
 import {
   ledgerEntries,
   locations,
@@ -447,4 +448,28 @@ export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery)
   const more = rows.length > f.limit;
   if (more) rows.pop();
   return { rows, match, nextBefore: more ? (rows[rows.length - 1]?.id ?? null) : null };
+}
+
+/**
+ * Units on the road for the inventory's filters: balances of transit locations whose sending
+ * or receiving warehouse matches (and is the user's), for the sellers, class and SKU asked.
+ */
+export async function inTransitTotal(db: Executor, scope: ReadScope, f: Pick<StockFilter, 'warehouse' | 'seller' | 'class' | 'sku'>): Promise<number> {
+  const whs = scope.warehouseIds;
+  const [row] = await queryRows<{ n: number }>(
+    db,
+    sql`SELECT coalesce(sum(b.on_hand), 0)::int AS n
+        FROM stock_balances b
+        JOIN locations l ON l.id = b.location_id AND l.kind = 'transit'
+        JOIN products p ON p.id = b.product_id
+        JOIN sellers s ON s.id = p.seller_id
+        WHERE b.on_hand > 0
+          ${scope.sellerId !== null ? sql`AND p.seller_id = ${scope.sellerId}` : sql``}
+          ${whs !== null ? sql`AND (l.warehouse_id = ANY(${intArray(whs.length ? whs : [0])}) OR l.peer_warehouse_id = ANY(${intArray(whs.length ? whs : [0])}))` : sql``}
+          ${f.warehouse ? sql`AND EXISTS (SELECT 1 FROM warehouses w WHERE w.code = ${f.warehouse} AND (w.id = l.warehouse_id OR w.id = l.peer_warehouse_id))` : sql``}
+          ${f.seller ? sql`AND s.code = ${f.seller}` : sql``}
+          ${f.class ? sql`AND p.temperature_class = ${f.class}` : sql``}
+          ${f.sku ? sql`AND p.sku = ${f.sku}` : sql``}`,
+  );
+  return Number(row?.n ?? 0);
 }

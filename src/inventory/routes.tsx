@@ -13,7 +13,7 @@ import { MoveForm, MovePage, type MoveView } from '../../views/inventory/move-pa
 import { WarehousesPage } from '../../views/inventory/warehouses-page.tsx';
 import { translateFieldErrors } from '../../views/components/forms.tsx';
 import { ledgerFilterSchema, stockFilterSchema } from './filters.ts';
-import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, locationContents, productBalances } from './queries.ts';
+import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances } from './queries.ts';
 import { warehouseOverview } from './overview.ts';
 import { readScope } from './scope.ts';
 import { relocateStock } from './service.ts';
@@ -40,8 +40,8 @@ export function inventoryRoutes() {
     const user = c.var.user!;
     const { filter, query } = parseQuery(stockFilterSchema, c);
     const scope = readScope(user);
-    const [result, warehouses, sellers] = await Promise.all([listStock(c.var.db, scope, filter, { pageSize: PAGE_SIZE }), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
-    const v = { ctx: viewContext(c), filter, query, result, warehouses, sellers };
+    const [result, warehouses, sellers, inTransit] = await Promise.all([listStock(c.var.db, scope, filter, { pageSize: PAGE_SIZE }), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope), filter.location || filter.q ? Promise.resolve(0) : inTransitTotal(c.var.db, scope, filter)]);
+    const v = { ctx: viewContext(c), filter, query, result, warehouses, sellers, inTransit };
     return pageOrFragment(c, () => <InventoryPage {...v} />, () => <InventoryResults {...v} />);
   });
 

@@ -9,7 +9,7 @@ import type { Transfer } from './create-transfer.ts';
 const fromWh = alias(warehouses, 'from_wh');
 const toWh = alias(warehouses, 'to_wh');
 
-export type TransferRow = { id: number; status: TransferStatus; from: string; to: string; mode: string; vehiclePlate: string | null; container: string | null; reefer: boolean; eta: string | null; createdAt: Date; dispatchedAt: Date | null; timezone: string; lines: number; units: number };
+export type TransferRow = { id: number; status: TransferStatus; from: string; to: string; mode: string; vehiclePlate: string | null; container: string | null; reefer: boolean; eta: string | null; createdAt: Date; dispatchedAt: Date | null; timezone: string; lines: number; units: number; onRoad: number };
 
 /** Transfers the user may see (from or to one of their warehouses), newest first, filtered. */
 export async function listTransfers(db: Executor, user: CurrentUser, f: { warehouse?: string; status?: TransferStatus }, limit = 200): Promise<TransferRow[]> {
@@ -30,6 +30,7 @@ export async function listTransfers(db: Executor, user: CurrentUser, f: { wareho
       timezone: fromWh.timezone,
       lines: sql<number>`(SELECT count(*) FROM transfer_lines l WHERE l.transfer_id = ${transfers.id})::int`,
       units: sql<number>`(SELECT coalesce(sum(quantity), 0) FROM transfer_lines l WHERE l.transfer_id = ${transfers.id})::int`,
+      onRoad: sql<number>`(SELECT coalesce(sum(dispatched_qty - received_qty - written_off_qty), 0) FROM transfer_lines l WHERE l.transfer_id = ${transfers.id})::int`,
     })
     .from(transfers)
     .innerJoin(fromWh, eq(fromWh.id, transfers.fromWarehouseId))
@@ -43,7 +44,7 @@ export async function listTransfers(db: Executor, user: CurrentUser, f: { wareho
     )
     .orderBy(desc(transfers.id))
     .limit(limit);
-  return rows.map((r) => ({ ...r, lines: Number(r.lines), units: Number(r.units) }));
+  return rows.map((r) => ({ ...r, lines: Number(r.lines), units: Number(r.units), onRoad: Number(r.onRoad) }));
 }
 
 /** A transfer's lines (with what is still on the road) and its events, for its record page. */

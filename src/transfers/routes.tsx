@@ -110,7 +110,7 @@ export function transferRoutes() {
     const f = filterSchema.safeParse(c.req.query());
     if (!f.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
     const [rows, whs] = await Promise.all([listTransfers(c.var.db, user, f.data), listWarehouses(c.var.db, readScope(user))]);
-    return c.html(<TransfersPage ctx={viewContext(c)} rows={rows} warehouses={whs} filter={f.data} />);
+    return c.html(<TransfersPage ctx={viewContext(c)} rows={rows} warehouses={whs} filter={f.data} today={new Date().toISOString().slice(0, 10)} />);
   });
 
   const recordPage = async (c: Context<AppEnv>, id: number, message?: { kind: 'ok' | 'error'; text: string }, status: 200 | 409 | 422 = 200) => {

@@ -27,7 +27,7 @@ describe.each(backends)('transfer API on %s', (backend) => {
     const app = testApp(db());
     const m = await signedIn(app, w.user.manager.email);
     await m.get('/inventory');
-    const body = { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'rail', container: 'MSKU1234565', seals: ['S1'] }, lines: [{ sku: w.product.widget.sku, quantity: 6 }] };
+    const body = { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'rail', container: 'MSKU1234565', seals: ['S1'] }, eta: '2026-01-15', lines: [{ sku: w.product.widget.sku, quantity: 6 }] };
     const created = await post(m, '/api/v1/transfers', body, { key: `tr-${uid()}` });
     expect(created.status, JSON.stringify(created.body)).toBe(201);
     expect(created.body).toMatchObject({ status: 'draft', from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'rail', reefer: false }, lines: [{ line: 1, sku: w.product.widget.sku, quantity: 6, dispatched: 0 }] });
@@ -36,6 +36,14 @@ describe.each(backends)('transfer API on %s', (backend) => {
     const sent = await post(m, `/api/v1/transfers/${id}/dispatch`, { documents: 'CIM 77' });
     expect(sent.body).toMatchObject({ status: 'in_transit', documents: 'CIM 77', lines: [{ dispatched: 6, in_transit: 6 }] });
     problemOf(await post(m, `/api/v1/transfers/${id}/receipts`, { sku: w.product.widget.sku, quantity: 1 }), 409);
+    // On the road: late (ETA passed), 6 units; the inventory of either end shows them in transit.
+    const road = await (await m.get('/transfers?status=dispatched')).text();
+    expect(road).toContain(`href="/transfers/${id}"`);
+    expect(road).toMatch(/class="row-late"/);
+    for (const wh of [w.warehouse.code, w.other.code]) {
+      const inv = await (await m.get(`/inventory?warehouse=${wh}`)).text();
+      expect(/data-in-transit[^>]*>[^<]*<a[^>]*><strong>(\d+)<\/strong>/.exec(inv)?.[1], wh).toBe('6');
+    }
     expect((await post(m, `/api/v1/transfers/${id}/arrival`, { seals: [{ seal: 'S1', state: 'intact' }] })).body.status).toBe('arrived');
     const k = `rc-${uid()}`;
     const r = await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 4 }, { key: k });

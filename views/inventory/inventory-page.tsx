@@ -15,6 +15,8 @@ export type InventoryView = {
   result: StockPage;
   warehouses: Warehouse[];
   sellers: { code: string; name: string }[];
+  /** Units on the road to or from the filtered warehouses (transfers). */
+  inTransit?: number;
 };
 
 export function InventoryPage(v: InventoryView) {
@@ -96,6 +98,11 @@ export function InventoryResults(v: InventoryView) {
         <span>
           {t('col.available')}: <strong>{t.number(r.totals.available)}</strong>
         </span>
+        {(v.inTransit ?? 0) > 0 && (
+          <span data-in-transit>
+            {t('col.inTransit')}: {isSeller ? <strong>{t.number(v.inTransit!)}</strong> : <a href="/transfers?status=dispatched"><strong>{t.number(v.inTransit!)}</strong></a>}
+          </span>
+        )}
         <a class="button secondary" href={csv} download>
           {t('action.exportCsv')}
         </a>

@@ -12,8 +12,9 @@ export function TransferBadge(props: { t: Translator; status: TransferStatus }) 
 }
 
 /** Transfers from and to the user's warehouses, newest first, by warehouse and status. */
-export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; warehouses: { code: string; name: string }[]; filter: { warehouse?: string | undefined; status?: string | undefined } }) {
+export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; warehouses: { code: string; name: string }[]; filter: { warehouse?: string | undefined; status?: string | undefined }; today: string }) {
   const { t } = v.ctx;
+  const late = (r: TransferRow) => r.status === 'dispatched' && r.eta !== null && r.eta < v.today;
   return (
     <Layout ctx={v.ctx} title={t('transfers.title')}>
       <div class="title-row">
@@ -21,6 +22,9 @@ export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; wareho
         <div class="actions">
           <a class="button" href="/transfers/new">
             {t('transfers.new')}
+          </a>
+          <a class={v.filter.status === 'dispatched' ? 'button' : 'button secondary'} href="/transfers?status=dispatched">
+            {t('transfers.onTheRoad')}
           </a>
           <a class="button secondary" href={`/transfers.csv?${new URLSearchParams(Object.entries(v.filter).filter(([, x]) => x) as [string, string][]).toString()}`}>
             CSV
@@ -58,13 +62,14 @@ export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; wareho
                 <th>{t('transfers.status')}</th>
                 <th>{t('transfers.transport')}</th>
                 <th class="num">{t('transfers.units')}</th>
+                <th class="num">{t('transfers.qty.inTransit')}</th>
                 <th>{t('transfers.dispatched')}</th>
                 <th>ETA</th>
               </tr>
             </thead>
             <tbody>
               {v.rows.map((r) => (
-                <tr>
+                <tr class={late(r) ? 'row-late' : undefined}>
                   <td>
                     <a href={`/transfers/${r.id}`}>{r.id}</a>
                   </td>
@@ -80,8 +85,11 @@ export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; wareho
                   <td class="num">
                     {t.number(r.units)} <small class="muted">/ {t.number(r.lines)}</small>
                   </td>
+                  <td class="num strong">{r.onRoad ? t.number(r.onRoad) : '—'}</td>
                   <td class="time">{r.dispatchedAt ? t.dateTime(r.dispatchedAt, r.timezone) : '—'}</td>
-                  <td>{r.eta ? t.date(r.eta) : '—'}</td>
+                  <td>
+                    {r.eta ? t.date(r.eta) : '—'} {late(r) && <span class="badge cold-excursion">{t('transfers.late')}</span>}
+                  </td>
                 </tr>
               ))}
             </tbody>
