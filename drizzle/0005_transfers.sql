@@ -25,6 +25,17 @@ CREATE TABLE "transfer_lines" (
 	CONSTRAINT "transfer_lines_counts_ck" CHECK ("transfer_lines"."dispatched_qty" >= 0 AND "transfer_lines"."received_qty" >= 0 AND "transfer_lines"."damaged_qty" >= 0 AND "transfer_lines"."damaged_qty" <= "transfer_lines"."received_qty" AND "transfer_lines"."written_off_qty" >= 0)
 );
 --> statement-breakpoint
+CREATE TABLE "transfer_load_scans" (
+	"id" serial PRIMARY KEY NOT NULL,
+	"transfer_id" integer NOT NULL,
+	"line_id" integer NOT NULL,
+	"quantity" integer NOT NULL,
+	"actor_user_id" integer,
+	"idempotency_key" text NOT NULL,
+	"at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "transfer_load_scans_quantity_ck" CHECK ("transfer_load_scans"."quantity" > 0)
+);
+--> statement-breakpoint
 CREATE TABLE "transfer_receipts" (
 	"id" serial PRIMARY KEY NOT NULL,
 	"transfer_id" integer NOT NULL,
@@ -76,6 +87,9 @@ ALTER TABLE "transfer_events" ADD CONSTRAINT "transfer_events_actor_user_id_user
 ALTER TABLE "transfer_lines" ADD CONSTRAINT "transfer_lines_transfer_id_transfers_id_fk" FOREIGN KEY ("transfer_id") REFERENCES "public"."transfers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transfer_lines" ADD CONSTRAINT "transfer_lines_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transfer_lines" ADD CONSTRAINT "transfer_lines_lot_id_lots_id_fk" FOREIGN KEY ("lot_id") REFERENCES "public"."lots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "transfer_load_scans" ADD CONSTRAINT "transfer_load_scans_transfer_id_transfers_id_fk" FOREIGN KEY ("transfer_id") REFERENCES "public"."transfers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "transfer_load_scans" ADD CONSTRAINT "transfer_load_scans_line_id_transfer_lines_id_fk" FOREIGN KEY ("line_id") REFERENCES "public"."transfer_lines"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "transfer_load_scans" ADD CONSTRAINT "transfer_load_scans_actor_user_id_users_id_fk" FOREIGN KEY ("actor_user_id") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transfer_receipts" ADD CONSTRAINT "transfer_receipts_transfer_id_transfers_id_fk" FOREIGN KEY ("transfer_id") REFERENCES "public"."transfers"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transfer_receipts" ADD CONSTRAINT "transfer_receipts_line_id_transfer_lines_id_fk" FOREIGN KEY ("line_id") REFERENCES "public"."transfer_lines"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "transfer_receipts" ADD CONSTRAINT "transfer_receipts_product_id_products_id_fk" FOREIGN KEY ("product_id") REFERENCES "public"."products"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
@@ -91,6 +105,8 @@ ALTER TABLE "transfers" ADD CONSTRAINT "transfers_dock_location_id_locations_id_
 ALTER TABLE "transfers" ADD CONSTRAINT "transfers_created_by_users_id_fk" FOREIGN KEY ("created_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "transfer_events_transfer_idx" ON "transfer_events" USING btree ("transfer_id","at");--> statement-breakpoint
 CREATE UNIQUE INDEX "transfer_lines_line_uq" ON "transfer_lines" USING btree ("transfer_id","line_no");--> statement-breakpoint
+CREATE UNIQUE INDEX "transfer_load_scans_idempotency_uq" ON "transfer_load_scans" USING btree ("idempotency_key");--> statement-breakpoint
+CREATE INDEX "transfer_load_scans_transfer_idx" ON "transfer_load_scans" USING btree ("transfer_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "transfer_receipts_idempotency_uq" ON "transfer_receipts" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "transfer_receipts_transfer_idx" ON "transfer_receipts" USING btree ("transfer_id");--> statement-breakpoint
 CREATE UNIQUE INDEX "transfers_idempotency_uq" ON "transfers" USING btree ("idempotency_key");--> statement-breakpoint

@@ -93,4 +93,12 @@ export const transfersEn = {
   'transfers.writeOffReason': 'Reason (e.g. lost on the road)',
   'transfers.onTheRoad': 'On the road',
   'transfers.late': 'late',
+  'transfers.error.notLoading': 'Loading is scanned while the transfer is being picked (now {status}).',
+  'transfers.error.lotNotPicked': 'Lot {lot} was not picked for this transfer (picked: {lots}).',
+  'transfers.error.moreThanPicked': 'Only {left} more of {sku} were picked; {quantity} is too many.',
+  'transfers.error.notAllLoaded': '{units} picked units have not been scanned onto the vehicle yet.',
+  'transfers.load': 'Load by scan',
+  'transfers.loaded': 'Loaded',
+  'transfers.allLoaded': 'Everything picked is on the vehicle: dispatch it.',
+  'transfers.loadOne': 'Load',
 } as const;

@@ -94,4 +94,12 @@ export const transfersRu: Record<keyof typeof transfersEn, string> = {
   'transfers.writeOffReason': 'Причина (например, утеряно в пути)',
   'transfers.onTheRoad': 'В пути',
   'transfers.late': 'опаздывает',
+  'transfers.error.notLoading': 'Погрузку сканируют во время сборки (сейчас «{status}»).',
+  'transfers.error.lotNotPicked': 'Партия {lot} не собрана под это перемещение (собраны: {lots}).',
+  'transfers.error.moreThanPicked': 'Собрано ещё только {left} шт. {sku}; {quantity} — слишком много.',
+  'transfers.error.notAllLoaded': '{units} шт. из собранного ещё не отсканированы при погрузке.',
+  'transfers.load': 'Погрузка сканером',
+  'transfers.loaded': 'Погружено',
+  'transfers.allLoaded': 'Всё собранное погружено: можно отгружать.',
+  'transfers.loadOne': 'Погрузить',
 };

@@ -94,4 +94,12 @@ export const transfersZh: Record<keyof typeof transfersEn, string> = {
   'transfers.writeOffReason': '原因（例如途中丢失）',
   'transfers.onTheRoad': '在途',
   'transfers.late': '延误',
+  'transfers.error.notLoading': '装车扫描须在拣货阶段进行（当前：{status}）。',
+  'transfers.error.lotNotPicked': '批次 {lot} 未为该调拨拣货（已拣：{lots}）。',
+  'transfers.error.moreThanPicked': '{sku} 仅剩 {left} 件已拣；{quantity} 件过多。',
+  'transfers.error.notAllLoaded': '仍有 {units} 件已拣货物未扫描装车。',
+  'transfers.load': '扫码装车',
+  'transfers.loaded': '已装车',
+  'transfers.allLoaded': '已拣货物全部装车：可以发运。',
+  'transfers.loadOne': '装车',
 };

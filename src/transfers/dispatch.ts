@@ -9,20 +9,27 @@ import { move } from '../stock/index.ts';
 import { dispatchInputSchema } from './schemas.ts';
 import { nextTransferStatus } from './status.ts';
 import { transferFor, transferReservations, transition, type Transfer } from './create-transfer.ts';
+import { loadProgress } from './load.ts';
 
 /**
  * Dispatch: in one transaction at the source, every reserved unit moves from its shelf to the
  * transit location towards the destination (one ledger entry per reservation, pointing at the
  * transfer), the lines count what left, and the seals, plate and documents handed over are
- * recorded with who and when. Nothing reserved: nothing to dispatch (409).
+ * recorded with who and when. Nothing reserved: nothing to dispatch (409). From the page
+ * (`requireLoaded`) every reserved unit must first be confirmed by scan (see load.ts).
  */
-export async function dispatchTransfer(opts: { db: Db; user: CurrentUser; transferId: number; input?: unknown }): Promise<{ transfer: Transfer; units: number }> {
+export async function dispatchTransfer(opts: { db: Db; user: CurrentUser; transferId: number; input?: unknown; requireLoaded?: boolean }): Promise<{ transfer: Transfer; units: number }> {
   const input = parseInput(dispatchInputSchema, opts.input ?? {});
   return withTransaction(opts.db, async (tx) => {
     const t = await transferFor(tx, opts.user, opts.transferId, 'transfer.dispatch', 'from', 'update');
     nextTransferStatus(t.status, 'dispatch');
     const held = await transferReservations(tx, t.id);
     if (held.length === 0) throw new AppError('CONFLICT', { key: 'transfers.error.nothingToDispatch' });
+    // On the page, every reserved unit must have been scanned onto the vehicle first.
+    if (opts.requireLoaded) {
+      const left = (await loadProgress(tx, t.id)).reduce((n, l) => n + Math.max(0, l.reserved - l.loaded), 0);
+      if (left > 0) throw new AppError('CONFLICT', { key: 'transfers.error.notAllLoaded', params: { units: left } });
+    }
     let units = 0;
     // In balance order, like every multi-row change.
     for (const r of held.sort((a, b) => a.balanceId - b.balanceId || a.id - b.id)) {

@@ -15,6 +15,7 @@ import { TransferFormPage, type TransferFormValues } from '../../views/transfers
 import { ReceiveTransferPage, type ReceiveTransferView } from '../../views/transfers/receive-page.tsx';
 import { cancelTransfer, createTransfer, startPicking } from './create-transfer.ts';
 import { dispatchTransfer } from './dispatch.ts';
+import { loadProgress, loadScan } from './load.ts';
 import { closeTransfer, finishTransferReceiving, receiveTransferItem, recordTransferArrival, writeOffRemainder } from './receive-transfer.ts';
 import { transferStatuses } from '../db/schema/index.ts';
 import { withTransaction } from '../db/tx.ts';
@@ -164,7 +165,7 @@ export function transferRoutes() {
   app.post('/transfers/:id{[0-9]{1,9}}/cancel', act((c) => cancelTransfer({ db: c.var.db, user: c.var.user!, transferId: idOf(c) })));
   app.post(
     '/transfers/:id{[0-9]{1,9}}/dispatch',
-    act((c, f) => dispatchTransfer({ db: c.var.db, user: c.var.user!, transferId: idOf(c), input: { seals: one(f.seals), vehicle_plate: one(f.vehicle_plate), documents: one(f.documents) } })),
+    act((c, f) => dispatchTransfer({ db: c.var.db, user: c.var.user!, transferId: idOf(c), input: { seals: one(f.seals), vehicle_plate: one(f.vehicle_plate), documents: one(f.documents) }, requireLoaded: true })),
   );
   app.post(
     '/transfers/:id{[0-9]{1,9}}/arrival',
@@ -186,15 +187,20 @@ export function transferRoutes() {
 
   // ---- Receiving on the scanner
 
-  const receivePage = async (c: Context<AppEnv>, extra: Partial<Pick<ReceiveTransferView, 'values' | 'errors' | 'formError' | 'done'>> = {}, status: 200 | 409 | 422 = 200) => {
+  const scanPage = async (c: Context<AppEnv>, mode: 'load' | 'receive', extra: Partial<Pick<ReceiveTransferView, 'values' | 'errors' | 'formError' | 'done'>> = {}, status: 200 | 409 | 422 = 200) => {
     const user = c.var.user!;
-    const t = await withTransaction(c.var.db, (tx) => transferFor(tx, user, idOf(c), 'transfer.receive', 'to'));
+    const t = await withTransaction(c.var.db, (tx) => transferFor(tx, user, idOf(c), mode === 'load' ? 'transfer.dispatch' : 'transfer.receive', mode === 'load' ? 'from' : 'to'));
     const rec = await transferRecord(c.var.db, t);
+    const lines =
+      mode === 'load'
+        ? (await loadProgress(c.var.db, t.id)).map((l) => ({ lineNo: l.lineNo, sku: l.sku, done: l.loaded, of: l.reserved }))
+        : rec.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, done: l.receivedQty, of: l.dispatchedQty }));
     return c.html(
       <ReceiveTransferPage
         ctx={viewContext(c)}
-        transfer={{ id: t.id, from: rec.from.code, to: rec.to.code }}
-        lines={rec.lines.map((l) => ({ lineNo: l.lineNo, sku: l.sku, dispatched: l.dispatchedQty, received: l.receivedQty, inTransit: l.inTransit }))}
+        mode={mode}
+        transfer={{ id: t.id, from: rec.from.code, to: rec.to.code, seals: t.seals, vehiclePlate: t.vehiclePlate }}
+        lines={lines}
         values={extra.values ?? { scan: '', quantity: '1', lot: '', condition: 'good' }}
         errors={extra.errors ?? {}}
         formError={extra.formError}
@@ -205,19 +211,25 @@ export function transferRoutes() {
     );
   };
 
-  app.get('/transfers/:id{[0-9]{1,9}}/receive', (c) => receivePage(c));
-  app.post('/transfers/:id{[0-9]{1,9}}/receive', async (c) => {
-    const form = await formOf(c);
-    const values = { scan: one(form.scan), quantity: one(form.quantity), lot: one(form.lot), condition: one(form.condition) === 'damaged' ? 'damaged' : 'good' };
-    try {
-      const done = await receiveTransferItem({ db: c.var.db, user: c.var.user!, transferId: idOf(c), input: { ...values, idempotency_key: one(form.idempotency_key) } });
-      return receivePage(c, { done });
-    } catch (err) {
-      if (!isAppError(err) || ![409, 422].includes(err.status)) throw err;
-      const errors = translateFieldErrors(c.var.t, err.fieldErrors);
-      return receivePage(c, { values: { ...values, scan: values.scan.slice(0, 200) }, errors, formError: c.var.t(err.key, err.params) }, err.status as 422);
-    }
-  });
+  for (const mode of ['load', 'receive'] as const) {
+    app.get(`/transfers/:id{[0-9]{1,9}}/${mode}`, (c) => scanPage(c, mode));
+    app.post(`/transfers/:id{[0-9]{1,9}}/${mode}`, async (c) => {
+      const form = await formOf(c);
+      const values = { scan: one(form.scan), quantity: one(form.quantity), lot: one(form.lot), condition: one(form.condition) === 'damaged' ? 'damaged' : 'good' };
+      const input = { ...values, idempotency_key: one(form.idempotency_key) };
+      try {
+        if (mode === 'load') {
+          const r = await loadScan({ db: c.var.db, user: c.var.user!, transferId: idOf(c), input });
+          return scanPage(c, mode, { done: { sku: r.line.sku, quantity: r.quantity, replayed: r.replayed } });
+        }
+        return scanPage(c, mode, { done: await receiveTransferItem({ db: c.var.db, user: c.var.user!, transferId: idOf(c), input }) });
+      } catch (err) {
+        if (!isAppError(err) || ![409, 422].includes(err.status)) throw err;
+        const errors = translateFieldErrors(c.var.t, err.fieldErrors);
+        return scanPage(c, mode, { values: { ...values, scan: values.scan.slice(0, 200) }, errors, formError: c.var.t(err.key, err.params) }, err.status as 422);
+      }
+    });
+  }
 
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * A transfer Qingdao → Almaty in real Chromium at 1280 px: the manager creates it on the form,
- * starts picking, dispatches it; at Almaty the truck is checked in and the goods received on the
+ * starts picking, loads it by scan and dispatches it; at Almaty the truck is checked in and the goods received on the
  * scanner screen, short; the transfer's record shows the discrepancy and the moves.
  *
  * Runs where /usr/bin/chromium exists; CI installs it and requires these tests.
@@ -60,6 +60,17 @@ describe.skipIf(skipBrowser)('a transfer Qingdao → Almaty, received short (Chr
     const url = page.url();
     await Promise.all([page.waitForURL(url), page.getByRole('button', { name: /Start picking/ }).click()]);
     expect(await page.locator('h2', { hasText: 'Pick list' }).count()).toBe(1);
+    // Confirm-by-scan: every picked unit scanned onto the truck, then dispatch.
+    await page.getByRole('link', { name: 'Load by scan' }).click();
+    await page.waitForURL(`${url}/load`);
+    await page.locator('#f-scan').pressSequentially(item.ean);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Control+A');
+    await page.keyboard.type('5');
+    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')]);
+    await expect.poll(() => page.locator('[data-result="ok"]').count()).toBe(1);
+    expect(await page.locator('.pl-count').first().textContent()).toBe('5 / 5');
+    await shot(page, 'transfer-load-1280');
     await Promise.all([page.waitForURL(url), page.getByRole('button', { name: /Dispatch:/ }).click()]);
     expect(await page.locator('.badge.transfer-dispatched').first().textContent()).toBe('in transit');
     await page.locator('#f-celsius').fill('');

@@ -72,6 +72,32 @@ describe.each(backends)('transfer API on %s', (backend) => {
     expect((await op.get(`/transfers/${id}`)).status).toBe(200);
   });
 
+  it('on the pages: dispatch needs every picked unit scanned onto the vehicle; loading more than picked or another lot is refused', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 9 }]);
+    const app = testApp(db());
+    const m = await signedIn(app, w.user.manager.email);
+    await m.get('/inventory');
+    const created = await post(m, '/api/v1/transfers', { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'air' }, lines: [{ sku: w.product.widget.sku, quantity: 4 }] });
+    const id = created.body.id as string;
+    expect((await m.post(`/transfers/${id}/start-picking`, {})).status).toBe(303);
+    const early = await m.post(`/transfers/${id}/dispatch`, { documents: 'AWB 1' });
+    expect(early.status).toBe(409);
+    expect(await early.text()).toContain('4 picked units have not been scanned');
+    const k = `ld-${uid()}`;
+    expect((await m.post(`/transfers/${id}/load`, { scan: w.product.widget.ean, quantity: '3', idempotency_key: k })).status).toBe(200);
+    // The same scan again (a double submit) counts once.
+    expect((await m.post(`/transfers/${id}/load`, { scan: w.product.widget.ean, quantity: '3', idempotency_key: k })).status).toBe(200);
+    const over = await m.post(`/transfers/${id}/load`, { scan: w.product.widget.ean, quantity: '2', idempotency_key: `ld-${uid()}` });
+    expect(over.status).toBe(409);
+    expect(await over.text()).toContain('Only 1 more');
+    expect((await m.post(`/transfers/${id}/load`, { scan: w.product.gadget.ean, quantity: '1', idempotency_key: `ld-${uid()}` })).status).toBe(422);
+    const last = await m.post(`/transfers/${id}/load`, { scan: w.product.widget.sku, quantity: '1', idempotency_key: `ld-${uid()}` });
+    expect(await last.text()).toContain('Everything picked is on the vehicle');
+    expect((await m.post(`/transfers/${id}/dispatch`, { documents: 'AWB 1' })).status).toBe(303);
+    expect((await get(m, `/api/v1/transfers/${id}`)).body).toMatchObject({ status: 'in_transit', lines: [{ dispatched: 4 }] });
+  });
+
   it('bad input and access: problem+json; a seller and an unknown id get 404/403; malformed JSON is 400', async () => {
     const w = await makeWorld(db());
     const app = testApp(db());

@@ -142,6 +142,11 @@ export function TransferPage(v: {
       {missing > 0 && ['arrived', 'received'].includes(x.status) && <p class="alert alert-error">{t('transfers.missing', { n: missing })}</p>}
       <div class="actions">
         {x.status === 'draft' && v.may.create && action('start-picking', t('transfers.startPicking'))}
+        {x.status === 'picking' && v.may.dispatch && (
+          <a class="button" href={`/transfers/${x.id}/load`}>
+            {t('transfers.load')}
+          </a>
+        )}
         {(x.status === 'draft' || x.status === 'picking') && v.may.create && action('cancel', t('transfers.cancel'), 'danger')}
         {x.status === 'arrived' && v.may.receive && (
           <a class="button" href={`/transfers/${x.id}/receive`}>

@@ -80,6 +80,21 @@ export const transferLines = pgTable(
   ],
 );
 
+/** One scan while loading at the source: units of a line confirmed on the vehicle before dispatch. */
+export const transferLoadScans = pgTable(
+  'transfer_load_scans',
+  {
+    id: serial('id').primaryKey(),
+    transferId: integer('transfer_id').notNull().references(() => transfers.id),
+    lineId: integer('line_id').notNull().references(() => transferLines.id),
+    quantity: integer('quantity').notNull(),
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    idempotencyKey: text('idempotency_key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('transfer_load_scans_idempotency_uq').on(t.idempotencyKey), index('transfer_load_scans_transfer_idx').on(t.transferId), check('transfer_load_scans_quantity_ck', sql`${t.quantity} > 0`)],
+);
+
 /** One scan at the destination: units from transit to the dock (or quarantine, damaged). */
 export const transferReceipts = pgTable(
   'transfer_receipts',
