@@ -65,6 +65,10 @@ describe.each(backends)('transfer API on %s', (backend) => {
     const list = await (await m.get(`/transfers?warehouse=${w.other.code}&status=arrived`)).text();
     expect(list).toContain(`href="/transfers/${id}"`);
     expect((await m.get('/transfers?status=lost')).status).toBe(422);
+    const csv = await m.get(`/transfers.csv?warehouse=${w.other.code}`);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const csvText = await csv.text();
+    expect(csvText.split('\n')[1]).toContain(`${id},${w.warehouse.code},${w.other.code}`);
     const seller = await signedIn(app, w.user.sellerA.email);
     expect((await seller.get('/transfers')).status).toBe(403);
     expect((await seller.get(`/transfers/${id}`)).status).toBe(404);

@@ -134,6 +134,26 @@ describe.each(backends)('transfers on %s', (backend) => {
     expect((await caught(receiveTransferItem({ db: db(), user: asUser(w, 'operator'), transferId: b.id, input: { scan: w.product.widget.ean, quantity: 1, idempotency_key: key() } }))).code).toBe('FORBIDDEN');
   });
 
+  it('cold goods: a reefer only; the temperature at arrival is required, and too warm sends them to quarantine', async () => {
+    const w = await makeWorld(db());
+    const [zone] = await db().select().from(zones).where(eq(zones.warehouseId, w.other.id));
+    await db().update(zones).set({ temperatureClass: 'frozen', minCelsius: null, maxCelsius: -18 }).where(eq(zones.id, zone!.id));
+    const [dockF] = await db().insert(locations).values({ warehouseId: w.other.id, zoneId: zone!.id, code: 'DOCK-F1', kind: 'dock' }).returning();
+    const [quarF] = await db().insert(locations).values({ warehouseId: w.other.id, zoneId: zone!.id, code: 'QUAR-F', kind: 'quarantine' }).returning();
+    await stock(db(), w, [{ productId: w.product.icecream.id, lotId: w.lot.ice.id, locationId: w.loc.frozen.id, quantity: 6 }]);
+    const manager = asUser(w, 'manager');
+    const t = await createTransfer({ db: db(), user: manager, input: input(w, [{ sku: w.product.icecream.sku, quantity: 6 }], { reefer: true }) });
+    await startPicking({ db: db(), user: manager, transferId: t.id });
+    await dispatchTransfer({ db: db(), user: manager, transferId: t.id });
+    expect((await caught(recordTransferArrival({ db: db(), user: manager, transferId: t.id, input: {} }))).fieldErrors[0]).toMatchObject({ path: 'celsius', key: 'transfers.error.temperatureRequired' });
+    await recordTransferArrival({ db: db(), user: manager, transferId: t.id, input: { celsius: -9 } });
+    // The one lot on the road is taken without asking; −9 °C is too warm for frozen goods.
+    const r = await receiveTransferItem({ db: db(), user: manager, transferId: t.id, input: { scan: w.product.icecream.ean, quantity: 6, idempotency_key: key() } });
+    expect(r).toMatchObject({ location: 'QUAR-F', lot: w.lot.ice.code, quantity: 6 });
+    expect(await balanceOf(db(), quarF!.id, w.product.icecream.id, w.lot.ice.id)).toEqual({ onHand: 6, reserved: 0 });
+    expect(await balanceOf(db(), dockF!.id, w.product.icecream.id, w.lot.ice.id)).toEqual({ onHand: 0, reserved: 0 });
+  });
+
   it.runIf(backend === 'postgres' && hasPostgres)('two transfers picking the same stock at once reserve and dispatch no more than exists', async () => {
     const w = await makeWorld(db());
     await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
