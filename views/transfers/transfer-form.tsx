@@ -67,10 +67,11 @@ export function TransferFormPage(v: { ctx: ViewContext; from: Warehouse[]; to: W
           <table class="grid lines-input">
             <thead>
               <tr>
+                <th>#</th>
                 <th>{t('col.sku')}</th>
+                <th>{t('col.quantity')}</th>
                 <th>{t('col.seller')}</th>
                 <th>{t('col.lot')}</th>
-                <th>{t('col.quantity')}</th>
               </tr>
             </thead>
             <tbody>
@@ -78,20 +79,21 @@ export function TransferFormPage(v: { ctx: ViewContext; from: Warehouse[]; to: W
                 const e = (f: string) => v.errors[`lines.${i}.${f}`];
                 return (
                   <tr>
+                    <td class="muted">{i + 1}</td>
                     <td class={e('sku') ? 'invalid' : undefined}>
-                      <input name="line_sku" value={l.sku} aria-label={`${t('col.sku')} ${i + 1}`} />
+                      <input name="line_sku" value={l.sku} placeholder={t('col.sku')} aria-label={`${t('col.sku')} ${i + 1}`} />
                       {e('sku') && <small class="error">{e('sku')}</small>}
                     </td>
+                    <td class={e('quantity') ? 'invalid' : undefined}>
+                      <input name="line_quantity" value={l.quantity} inputmode="numeric" class="qty" placeholder={t('col.quantity')} aria-label={`${t('col.quantity')} ${i + 1}`} />
+                      {e('quantity') && <small class="error">{e('quantity')}</small>}
+                    </td>
                     <td>
-                      <input name="line_seller" value={l.seller} aria-label={`${t('col.seller')} ${i + 1}`} />
+                      <input name="line_seller" value={l.seller} placeholder={t('col.seller')} aria-label={`${t('col.seller')} ${i + 1}`} />
                     </td>
                     <td class={e('lot') ? 'invalid' : undefined}>
-                      <input name="line_lot" value={l.lot} aria-label={`${t('col.lot')} ${i + 1}`} />
+                      <input name="line_lot" value={l.lot} placeholder={t('col.lot')} aria-label={`${t('col.lot')} ${i + 1}`} />
                       {e('lot') && <small class="error">{e('lot')}</small>}
-                    </td>
-                    <td class={e('quantity') ? 'invalid' : undefined}>
-                      <input name="line_quantity" value={l.quantity} inputmode="numeric" class="qty" aria-label={`${t('col.quantity')} ${i + 1}`} />
-                      {e('quantity') && <small class="error">{e('quantity')}</small>}
                     </td>
                   </tr>
                 );
