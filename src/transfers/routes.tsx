@@ -63,6 +63,7 @@ export function transferRoutes() {
       mode: one(form.mode),
       tir_carnet: one(form.tir_carnet),
       vehicle_plate: one(form.vehicle_plate),
+      trailer_plate: one(form.trailer_plate),
       container: one(form.container),
       seals: one(form.seals),
       reefer: one(form.reefer) === 'on',
@@ -77,7 +78,7 @@ export function transferRoutes() {
         input: {
           from_warehouse: values.from_warehouse,
           to_warehouse: values.to_warehouse,
-          transport: { mode: values.mode, tir_carnet: values.tir_carnet, vehicle_plate: values.vehicle_plate, container: values.container, seals: values.seals, reefer: values.reefer },
+          transport: { mode: values.mode, tir_carnet: values.tir_carnet, vehicle_plate: values.vehicle_plate, trailer_plate: values.trailer_plate, container: values.container, seals: values.seals, reefer: values.reefer },
           eta: values.eta,
           note: values.note,
           lines: filled,

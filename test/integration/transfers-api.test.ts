@@ -5,7 +5,7 @@ import { locations, zones } from '../../src/db/schema/index.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { signedIn, testApp } from '../helpers/client.ts';
-import { get, post, problemOf } from '../helpers/api.ts';
+import { get, post, postForm, problemOf } from '../helpers/api.ts';
 import { makeWorld, stock, uid } from '../helpers/world.ts';
 
 describe.each(backends)('transfer API on %s', (backend) => {
@@ -100,6 +100,27 @@ describe.each(backends)('transfer API on %s', (backend) => {
     expect(await last.text()).toContain('Everything picked is on the vehicle');
     expect((await m.post(`/transfers/${id}/dispatch`, { documents: 'AWB 1' })).status).toBe(303);
     expect((await get(m, `/api/v1/transfers/${id}`)).body).toMatchObject({ status: 'in_transit', lines: [{ dispatched: 4 }] });
+  });
+
+  it('the new-transfer form: a bad row is named next to its field, nothing created; a good one creates the transfer', async () => {
+    const w = await makeWorld(db());
+    const app = testApp(db());
+    const m = await signedIn(app, w.user.manager.email);
+    expect((await m.get('/transfers/new')).status).toBe(200);
+    const base: [string, string][] = [['from_warehouse', w.warehouse.code], ['to_warehouse', w.other.code], ['mode', 'road_tir'], ['vehicle_plate', 'A001AA77'], ['trailer_plate', 'AB1234 77'], ['seals', 'S-9']];
+    const bad = await postForm(m, '/transfers', [...base, ['line_sku', ''], ['line_quantity', ''], ['line_seller', ''], ['line_lot', ''], ['line_sku', w.product.kefir.sku], ['line_quantity', '2'], ['line_seller', ''], ['line_lot', '']]);
+    expect(bad.status).toBe(422);
+    const html = await bad.text();
+    // The second row (the first is blank): kefir is chilled and the transfer is no reefer.
+    expect(html).toMatch(/<td class="invalid"><input name="line_sku" value="[^"]*"[^>]*aria-label="SKU 2"/);
+    expect(html).toContain('reefer');
+    const none = await postForm(m, '/transfers', base);
+    expect(none.status).toBe(422);
+    expect(await none.text()).toContain('Add at least one line');
+    const ok = await postForm(m, '/transfers', [...base, ['reefer', 'on'], ['line_sku', w.product.kefir.sku], ['line_quantity', '2'], ['line_seller', w.sellerA.code], ['line_lot', w.lot.kefir.code]]);
+    expect(ok.status).toBe(303);
+    const t = await get(m, `/api/v1${ok.headers.get('location')}`);
+    expect(t.body).toMatchObject({ status: 'draft', transport: { reefer: true, vehicle_plate: 'A001AA77', trailer_plate: 'AB1234 77', seals: ['S-9'] }, lines: [{ sku: w.product.kefir.sku, lot: w.lot.kefir.code, quantity: 2 }] });
   });
 
   it('bad input and access: problem+json; a seller and an unknown id get 404/403; malformed JSON is 400', async () => {

@@ -10,6 +10,7 @@ export type TransferFormValues = {
   mode?: string;
   tir_carnet?: string;
   vehicle_plate?: string;
+  trailer_plate?: string;
   container?: string;
   seals?: string;
   reefer?: boolean;
@@ -51,6 +52,9 @@ export function TransferFormPage(v: { ctx: ViewContext; from: Warehouse[]; to: W
           </Field>
           <Field label={t('inbound.vehiclePlate')} name="vehicle_plate" error={v.errors['transport.vehicle_plate']}>
             <input id="f-vehicle_plate" name="vehicle_plate" value={val.vehicle_plate ?? ''} maxlength={20} />
+          </Field>
+          <Field label={t('inbound.trailerPlate')} name="trailer_plate" error={v.errors['transport.trailer_plate']}>
+            <input id="f-trailer_plate" name="trailer_plate" value={val.trailer_plate ?? ''} maxlength={20} />
           </Field>
           <Field label={t('inbound.container')} name="container" error={v.errors['transport.container']}>
             <input id="f-container" name="container" value={val.container ?? ''} maxlength={20} />
