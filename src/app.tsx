@@ -19,6 +19,7 @@ import { coldApiRoutes } from './api/cold.ts';
 import { coldRoutes } from './cold/routes.tsx';
 import { transferApiRoutes } from './api/transfers.ts';
 import { transferRoutes } from './transfers/routes.tsx';
+import { tokenRoutes } from './auth/token-routes.tsx';
 import { inboundApiRoutes } from './api/inbound.ts';
 import { outboundApiRoutes } from './api/outbound.ts';
 import { inventoryRoutes } from './inventory/routes.tsx';
@@ -95,6 +96,7 @@ export function createApp(opts: AppOptions) {
   app.route('/', labelRoutes());
   app.route('/', coldRoutes());
   app.route('/', transferRoutes());
+  app.route('/', tokenRoutes());
   // Before apiRoutes: a sensor's device token reaches the readings endpoint, and only it.
   app.route('/', coldApiRoutes());
   app.route('/', apiRoutes());

@@ -35,6 +35,7 @@ function navFor(ctx: ViewContext): NavItem[] {
   if (u.role !== 'seller') items.push({ href: '/transfers', key: 'nav.transfers' });
   items.push({ href: '/ledger', key: u.role === 'seller' ? 'nav.myMovements' : 'nav.ledger' });
   items.push({ href: '/warehouses', key: 'nav.warehouses' });
+  items.push({ href: '/tokens', key: 'nav.tokens' });
   return items;
 }
 

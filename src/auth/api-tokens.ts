@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
-import { apiTokens, type ApiTokenKind } from '../db/schema/index.ts';
+import { apiTokens, users, type ApiTokenKind } from '../db/schema/index.ts';
 import { generateSecureRandomString, hashSecret } from './session.ts';
 
 /**
@@ -50,4 +50,17 @@ export async function revokeApiToken(db: Executor, id: string): Promise<boolean>
 /** The device tokens of a warehouse, newest first (revoked ones too, for the record). */
 export async function deviceTokensOf(db: Executor, warehouseId: number): Promise<ApiToken[]> {
   return db.select().from(apiTokens).where(and(eq(apiTokens.kind, 'device'), eq(apiTokens.warehouseId, warehouseId))).orderBy(desc(apiTokens.createdAt));
+}
+
+export type UserTokenRow = ApiToken & { userEmail: string; userName: string };
+
+/** User tokens, newest first: one user's, or everyone's (`userId` null, for an admin). */
+export async function userTokens(db: Executor, userId: number | null): Promise<UserTokenRow[]> {
+  const rows = await db
+    .select({ t: apiTokens, email: users.email, name: users.name })
+    .from(apiTokens)
+    .innerJoin(users, eq(users.id, apiTokens.userId))
+    .where(and(eq(apiTokens.kind, 'user'), userId === null ? undefined : eq(apiTokens.userId, userId)))
+    .orderBy(desc(apiTokens.createdAt));
+  return rows.map((r) => ({ ...r.t, userEmail: r.email, userName: r.name }));
 }

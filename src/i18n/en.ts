@@ -3,6 +3,7 @@ import { labelsEn } from './labels.en.ts';
 import { importsEn } from './imports.en.ts';
 import { coldEn } from './cold.en.ts';
 import { transfersEn } from './transfers.en.ts';
+import { tokensEn } from './tokens.en.ts';
 import { outboundEn } from './outbound.en.ts';
 
 /** English: the reference catalog. Every other catalog has exactly these keys. */
@@ -16,6 +17,7 @@ export const en = {
   'nav.ledger': 'Ledger',
   'nav.myMovements': 'My movements',
   'nav.warehouses': 'Warehouses',
+  'nav.tokens': 'API tokens',
   'nav.language': 'Language',
   'nav.signOut': 'Sign out',
 
@@ -220,5 +222,6 @@ export const en = {
   ...importsEn,
   ...coldEn,
   ...transfersEn,
+  ...tokensEn,
   ...outboundEn,
 } as const;

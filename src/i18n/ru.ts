@@ -5,6 +5,7 @@ import { labelsRu } from './labels.ru.ts';
 import { importsRu } from './imports.ru.ts';
 import { coldRu } from './cold.ru.ts';
 import { transfersRu } from './transfers.ru.ts';
+import { tokensRu } from './tokens.ru.ts';
 import { outboundRu } from './outbound.ru.ts';
 
 export const ru: Catalog = {
@@ -17,6 +18,7 @@ export const ru: Catalog = {
   'nav.ledger': 'Журнал движений',
   'nav.myMovements': 'Мои движения',
   'nav.warehouses': 'Склады',
+  'nav.tokens': 'Токены API',
   'nav.language': 'Язык',
   'nav.signOut': 'Выйти',
 
@@ -221,5 +223,6 @@ export const ru: Catalog = {
   ...importsRu,
   ...coldRu,
   ...transfersRu,
+  ...tokensRu,
   ...outboundRu,
 };

@@ -5,6 +5,7 @@ import { labelsZh } from './labels.zh.ts';
 import { importsZh } from './imports.zh.ts';
 import { coldZh } from './cold.zh.ts';
 import { transfersZh } from './transfers.zh.ts';
+import { tokensZh } from './tokens.zh.ts';
 import { outboundZh } from './outbound.zh.ts';
 
 export const zh: Catalog = {
@@ -17,6 +18,7 @@ export const zh: Catalog = {
   'nav.ledger': '库存流水',
   'nav.myMovements': '我的流水',
   'nav.warehouses': '仓库',
+  'nav.tokens': 'API 令牌',
   'nav.language': '语言',
   'nav.signOut': '退出登录',
 
@@ -221,5 +223,6 @@ export const zh: Catalog = {
   ...importsZh,
   ...coldZh,
   ...transfersZh,
+  ...tokensZh,
   ...outboundZh,
 };

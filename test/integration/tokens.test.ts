@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../src/db/client.ts';
+import { apiTokens } from '../../src/db/schema/index.ts';
+import { backends, openTestDatabase } from '../helpers/db.ts';
+import { signedIn, testApp } from '../helpers/client.ts';
+import { makeWorld, stock } from '../helpers/world.ts';
+
+describe.each(backends)('API tokens for people on %s', (backend) => {
+  let database: Database;
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+  });
+  afterAll(async () => {
+    await database.close();
+  });
+  const db = () => database.db;
+  const tokenOf = (html: string) => /data-token[^>]*>([a-z2-9]{24}\.[a-z2-9]{24})</.exec(html)?.[1];
+
+  it('a seller makes a token on the page; with it the API answers as the seller (their stock only); revoked, it is 401', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 5 },
+      { productId: w.product.gadget.id, locationId: w.loc.a2.id, quantity: 7 },
+    ]);
+    const app = testApp(db());
+    const seller = await signedIn(app, w.user.sellerA.email);
+    expect((await seller.get('/tokens')).status).toBe(200);
+    const made = await (await seller.post('/tokens', { name: 'ERP sync' })).text();
+    const token = tokenOf(made);
+    expect(token).toBeDefined();
+    const [row] = await db().select().from(apiTokens).where(eq(apiTokens.userId, w.user.sellerA.id));
+    expect(row).toMatchObject({ kind: 'user', name: 'ERP sync', revokedAt: null, lastUsedAt: null });
+    // Shown once: the list does not show it again.
+    expect(tokenOf(await (await seller.get('/tokens')).text())).toBeUndefined();
+    const api = (path: string, t = token!) => app.request(`http://localhost${path}`, { headers: { Authorization: `Bearer ${t}` } });
+    const res = await api(`/api/v1/stock?warehouse=${w.warehouse.code}`);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { items: { sku: string }[] };
+    expect(body.items.map((i) => i.sku)).toEqual([w.product.widget.sku]);
+    expect((await db().select().from(apiTokens).where(eq(apiTokens.id, row!.id)))[0]!.lastUsedAt).toBeInstanceOf(Date);
+    // A POST with the token needs no CSRF token (no cookie is involved).
+    const post = await app.request('http://localhost/api/v1/orders', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ warehouse: w.warehouse.code, external_id: 'T-1', lines: [{ sku: w.product.widget.sku, quantity: 1 }] }) });
+    expect(post.status).toBe(201);
+    // Another seller cannot revoke it; the owner can.
+    const other = await signedIn(app, w.user.sellerB.email);
+    expect((await other.post(`/tokens/${row!.id}/revoke`, {})).status).toBe(404);
+    expect((await seller.post(`/tokens/${row!.id}/revoke`, {})).status).toBe(303);
+    expect((await api('/api/v1/stock')).status).toBe(401);
+  });
+
+  it('an admin makes a token for an operator; managers and operators may not make tokens; a bad name is refused', async () => {
+    const w = await makeWorld(db());
+    const app = testApp(db());
+    const admin = await signedIn(app, w.user.admin.email);
+    const made = await (await admin.post('/tokens', { name: 'Handheld app', user: w.user.operator.email })).text();
+    const token = tokenOf(made)!;
+    const res = await app.request(`http://localhost/api/v1/warehouses`, { headers: { Authorization: `Bearer ${token}` } });
+    expect(((await res.json()) as { items: { code: string }[] }).items.map((x) => x.code)).toEqual([w.warehouse.code]);
+    expect((await admin.post('/tokens', { name: '', user: w.user.operator.email })).status).toBe(422);
+    expect((await admin.post('/tokens', { name: 'x', user: 'nobody@nowhere.test' })).status).toBe(422);
+    for (const who of [w.user.manager.email, w.user.operator.email]) {
+      const c = await signedIn(app, who);
+      expect((await c.get('/tokens')).status).toBe(200);
+      expect((await c.post('/tokens', { name: 'mine' })).status).toBe(403);
+    }
+    expect((await app.request('http://localhost/tokens')).status).toBe(303);
+  });
+});
