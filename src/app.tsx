@@ -16,6 +16,7 @@ import { wantsFragment } from './http/htmx.ts';
 import { problem } from './api/problem.ts';
 import { apiRoutes } from './api/routes.ts';
 import { coldApiRoutes } from './api/cold.ts';
+import { apiDocsRoutes } from './api/docs.tsx';
 import { coldRoutes } from './cold/routes.tsx';
 import { transferApiRoutes } from './api/transfers.ts';
 import { transferRoutes } from './transfers/routes.tsx';
@@ -98,6 +99,7 @@ export function createApp(opts: AppOptions) {
   app.route('/', transferRoutes());
   app.route('/', tokenRoutes());
   // Before apiRoutes: a sensor's device token reaches the readings endpoint, and only it.
+  app.route('/', apiDocsRoutes());
   app.route('/', coldApiRoutes());
   app.route('/', apiRoutes());
   app.route('/', inboundApiRoutes());

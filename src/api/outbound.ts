@@ -45,13 +45,13 @@ const listQuery = pageSchema.extend({
 const openStatuses = ['new', 'allocated', 'backordered', 'picking', 'picked', 'packed'] as const;
 
 const noteSchema = z.object({ note: optionalText(500) });
-const pickListInputSchema = z.object({
+export const pickListInputSchema = z.object({
   warehouse: z.string().trim().min(1).max(20),
   orders: z.array(bodyId).min(1).max(200).optional(),
   max_orders: z.number().int().min(1).max(200).optional(),
 });
 const pickTaskSchema = z.object({ task: bodyId });
-const importInputSchema = z.object({
+export const importInputSchema = z.object({
   seller: optionalText(40),
   warehouse: z.string().trim().min(1).max(20),
   payload: z.unknown(),

@@ -24,9 +24,9 @@ function cursorOf(c: Context<AppEnv>, raw: string | undefined): number | null {
   return pos;
 }
 
-const productQuery = pageSchema.extend({ seller: optionalText(40), q: optionalText(200) });
-const stockQuery = pageSchema.extend(stockFilterSchema.omit({ page: true, by: true }).shape);
-const ledgerQuery = pageSchema.extend(ledgerFilterSchema.omit({ before: true }).shape);
+export const productQuery = pageSchema.extend({ seller: optionalText(40), q: optionalText(200) });
+export const stockQuery = pageSchema.extend(stockFilterSchema.omit({ page: true, by: true }).shape);
+export const ledgerQuery = pageSchema.extend(ledgerFilterSchema.omit({ before: true }).shape);
 
 /** The read side of the JSON API v1 (../shared/API.md): seller-scoped, problem+json errors. */
 export function apiRoutes() {

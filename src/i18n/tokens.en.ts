@@ -13,4 +13,6 @@ export const tokensEn = {
   'tokens.revoked': 'revoked',
   'tokens.revoke': 'Revoke',
   'tokens.unknownUser': 'No active user with this e-mail.',
+  'apiDocs.title': 'JSON API',
+  'apiDocs.intro': 'Every operation of the API with its body\'s fields (required ones in bold), from the OpenAPI 3.1 document:',
 } as const;

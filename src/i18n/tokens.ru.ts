@@ -14,4 +14,6 @@ export const tokensRu: Record<keyof typeof tokensEn, string> = {
   'tokens.revoked': 'отозван',
   'tokens.revoke': 'Отозвать',
   'tokens.unknownUser': 'Нет активного пользователя с таким e-mail.',
+  'apiDocs.title': 'JSON API',
+  'apiDocs.intro': 'Все операции API с полями тела запроса (обязательные — жирным), по документу OpenAPI 3.1:',
 };

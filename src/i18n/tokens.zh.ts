@@ -14,4 +14,6 @@ export const tokensZh: Record<keyof typeof tokensEn, string> = {
   'tokens.revoked': '已撤销',
   'tokens.revoke': '撤销',
   'tokens.unknownUser': '没有使用该邮箱的有效用户。',
+  'apiDocs.title': 'JSON API',
+  'apiDocs.intro': 'API 的全部操作及请求体字段（必填项加粗），来自 OpenAPI 3.1 文档：',
 };

@@ -67,3 +67,27 @@ describe.each(backends)('API tokens for people on %s', (backend) => {
     expect((await app.request('http://localhost/tokens')).status).toBe(303);
   });
 });
+
+describe('the OpenAPI document', () => {
+  it('is OpenAPI 3.1, public, lists every API route with bodies from the route schemas, and has a docs page', async () => {
+    const database = await openTestDatabase('pglite');
+    try {
+      const app = testApp(database.db);
+      const res = await app.request('http://localhost/api/v1/openapi.json');
+      expect(res.status).toBe(200);
+      const doc = (await res.json()) as { openapi: string; paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: { properties: Record<string, unknown>; required?: string[] } }> } }>> };
+      expect(doc.openapi).toBe('3.1.0');
+      for (const path of ['/api/v1/orders', '/api/v1/temperature-readings', '/api/v1/transfers', '/api/v1/inbound-shipments', '/api/v1/stock']) expect(Object.keys(doc.paths)).toContain(path);
+      const order = doc.paths['/api/v1/orders']!.post!.requestBody!.content['application/json']!.schema;
+      expect(Object.keys(order.properties)).toEqual(expect.arrayContaining(['warehouse', 'external_id', 'lines']));
+      expect(order.required).toEqual(expect.arrayContaining(['warehouse', 'external_id', 'lines']));
+      const transfer = doc.paths['/api/v1/transfers']!.post!.requestBody!.content['application/json']!.schema;
+      expect(Object.keys(transfer.properties)).toEqual(expect.arrayContaining(['from_warehouse', 'to_warehouse', 'transport', 'lines']));
+      const page = await app.request('http://localhost/api/docs');
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('/api/v1/transfers/{id}/receipts');
+    } finally {
+      await database.close();
+    }
+  });
+});
