@@ -1,7 +1,7 @@
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
-import { apiTokens, users, type ApiTokenKind } from '../db/schema/index.ts';
+import { apiTokens, apiTokenWindows, users, type ApiTokenKind } from '../db/schema/index.ts';
 import { generateSecureRandomString, hashSecret } from './session.ts';
 
 /**
@@ -63,4 +63,24 @@ export async function userTokens(db: Executor, userId: number | null): Promise<U
     .where(and(eq(apiTokens.kind, 'user'), userId === null ? undefined : eq(apiTokens.userId, userId)))
     .orderBy(desc(apiTokens.createdAt));
   return rows.map((r) => ({ ...r.t, userEmail: r.email, userName: r.name }));
+}
+
+/** Requests a token may make per minute: a person's system, or a sensor (one batch per request). */
+export const RATE_LIMITS: Record<ApiTokenKind, number> = { user: 600, device: 120 };
+
+/**
+ * Counts one request of a token in the current minute and says whether it is within the
+ * limit; when not, how many seconds until the next minute. One statement per request; a new
+ * minute also clears the token's windows older than an hour.
+ */
+export async function countTokenRequest(db: Executor, token: ApiToken, now = new Date()): Promise<{ ok: boolean; retryAfter: number }> {
+  const start = new Date(Math.floor(now.getTime() / 60_000) * 60_000);
+  const [row] = await db
+    .insert(apiTokenWindows)
+    .values({ tokenId: token.id, windowStart: start, requests: 1 })
+    .onConflictDoUpdate({ target: [apiTokenWindows.tokenId, apiTokenWindows.windowStart], set: { requests: sql`${apiTokenWindows.requests} + 1` } })
+    .returning({ requests: apiTokenWindows.requests });
+  if (row!.requests === 1) await db.delete(apiTokenWindows).where(and(eq(apiTokenWindows.tokenId, token.id), sql`${apiTokenWindows.windowStart} < ${new Date(start.getTime() - 3_600_000).toISOString()}::timestamptz`));
+  const ok = row!.requests <= RATE_LIMITS[token.kind];
+  return { ok, retryAfter: ok ? 0 : Math.max(1, Math.ceil((start.getTime() + 60_000 - now.getTime()) / 1000)) };
 }

@@ -7,7 +7,7 @@ import { userWarehouses, users } from '../db/schema/index.ts';
 import type { Executor } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import type { CurrentUser } from './policy.ts';
-import { validateApiToken } from './api-tokens.ts';
+import { countTokenRequest, validateApiToken } from './api-tokens.ts';
 import { INACTIVITY_TIMEOUT_MS, SESSION_COOKIE, generateSecureRandomString, validateSessionToken } from './session.ts';
 
 export const CSRF_COOKIE = 'caravan_csrf';
@@ -60,6 +60,11 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
       const row = m ? await validateApiToken(c.var.db, m[1]!) : null;
       const user = row?.kind === 'user' && row.userId ? await loadCurrentUser(c.var.db, row.userId) : null;
       if (!row || (row.kind === 'user' && !user)) throw new AppError('UNAUTHENTICATED', { key: 'error.badToken' });
+      const rate = await countTokenRequest(c.var.db, row);
+      if (!rate.ok) {
+        c.header('Retry-After', String(rate.retryAfter));
+        throw new AppError('RATE_LIMITED', { key: 'error.tooManyRequests', params: { seconds: rate.retryAfter } });
+      }
       c.set('bearer', true);
       c.set('csrfToken', '');
       if (user) c.set('user', user);

@@ -186,6 +186,7 @@ export const en = {
   'error.malformed': 'The request could not be read.',
   'error.unauthenticated': 'Please sign in.',
   'error.badToken': 'The API token is unknown, wrong or revoked.',
+  'error.tooManyRequests': 'Too many requests with this token: try again in {seconds} s.',
   'error.forbidden': 'Your role may not do this.',
   'error.csrf': 'This form has expired or came from another site. Reload the page and try again.',
   'error.badCredentials': 'Wrong e-mail or password.',

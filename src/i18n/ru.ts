@@ -187,6 +187,7 @@ export const ru: Catalog = {
   'error.malformed': 'Не удалось прочитать запрос.',
   'error.unauthenticated': 'Войдите в систему.',
   'error.badToken': 'Токен API неизвестен, неверен или отозван.',
+  'error.tooManyRequests': 'Слишком много запросов с этим токеном: повторите через {seconds} с.',
   'error.forbidden': 'Вашей роли это действие недоступно.',
   'error.csrf': 'Форма устарела или отправлена с другого сайта. Обновите страницу и повторите.',
   'error.badCredentials': 'Неверный e-mail или пароль.',

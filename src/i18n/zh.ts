@@ -187,6 +187,7 @@ export const zh: Catalog = {
   'error.malformed': '无法解析该请求。',
   'error.unauthenticated': '请先登录。',
   'error.badToken': 'API 令牌未知、错误或已被撤销。',
+  'error.tooManyRequests': '该令牌请求过多：请在 {seconds} 秒后重试。',
   'error.forbidden': '您的角色无权执行此操作。',
   'error.csrf': '表单已过期或来自其他网站。请刷新页面后重试。',
   'error.badCredentials': '邮箱或密码错误。',

@@ -71,6 +71,21 @@ describe.each(backends)('cold storage API on %s', (backend) => {
     expect(await readingsOf(w)).toBe(0);
   });
 
+  it('a token is rate-limited per minute: over the limit it gets 429 with Retry-After, and nothing is stored', async () => {
+    const w = await makeWorld(db());
+    const token = await sensor(w);
+    const { RATE_LIMITS } = await import('../../src/auth/api-tokens.ts');
+    const body = (i: number) => ({ readings: [{ warehouse: w.warehouse.code, zone: 'FROZEN', celsius: -20, at: new Date(Date.now() - (i + 1) * 1000).toISOString() }] });
+    // Keep within one minute window: start right after a minute turns if the current one is nearly over.
+    if (new Date().getSeconds() > 45) await new Promise((r) => setTimeout(r, (61 - new Date().getSeconds()) * 1000));
+    for (let i = 0; i < RATE_LIMITS.device; i++) expect((await bearer(token, '/api/v1/temperature-readings', body(i))).status).toBe(201);
+    const over = await bearer(token, '/api/v1/temperature-readings', body(999));
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(((await over.json()) as { status: number }).status).toBe(429);
+    expect(await readingsOf(w)).toBe(RATE_LIMITS.device);
+  }, 90_000);
+
   it('a token of another warehouse, an unknown zone, an absurd value: 422 naming the reading, nothing stored', async () => {
     const w = await makeWorld(db());
     const foreign = await sensor(w, w.other.id);

@@ -94,3 +94,14 @@ export const apiTokens = pgTable(
     index('api_tokens_warehouse_idx').on(t.warehouseId),
   ],
 );
+
+/** Requests per API token per minute, counted in the database (any server process may answer). */
+export const apiTokenWindows = pgTable(
+  'api_token_windows',
+  {
+    tokenId: text('token_id').notNull().references(() => apiTokens.id),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    requests: integer('requests').notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.tokenId, t.windowStart] })],
+);
