@@ -130,7 +130,13 @@ export async function receiveTransferItem(opts: { db: Db; user: CurrentUser; tra
         throw fieldError('lot', 'transfers.error.whichLot', { sku: product.sku, lots: codes.map((c) => c.code).join(', ') || '—' });
       }
     }
-    const line = lines.find((x) => x.p.id === product.id && (x.l.lotId === null || x.l.lotId === lotId))!.l;
+    const lineOf = lines.find((x) => x.p.id === product.id && (x.l.lotId === null || x.l.lotId === lotId));
+    if (!lineOf || (lotId !== null && road.length > 0 && !road.some((r) => r.lotId === lotId))) {
+      // A lot the transfer did not send: name the ones on the road.
+      const codes = road.length ? await tx.select({ code: lots.code }).from(lots).where(inArray(lots.id, road.flatMap((r) => (r.lotId ? [r.lotId] : [])))) : [];
+      throw fieldError('lot', 'transfers.error.whichLot', { sku: product.sku, lots: codes.map((c) => c.code).join(', ') || '—' });
+    }
+    const line = lineOf.l;
     const onRoad = road.filter((r) => r.lotId === lotId).reduce((n, r) => n + r.quantity, 0);
     if (quantity > onRoad && !(input.confirm_over && can(opts.user, 'transfer.resolve', { warehouseId: t.toWarehouseId }))) {
       throw new AppError('CONFLICT', { key: 'transfers.error.moreThanDispatched', params: { sku: product.sku, left: onRoad, quantity }, fieldErrors: [{ path: 'quantity', key: 'transfers.error.moreThanDispatched', params: { sku: product.sku, left: onRoad, quantity } }] });

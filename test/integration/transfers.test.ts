@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
-import { locations, transferEvents, transferLines, transfers, zones } from '../../src/db/schema/index.ts';
+import { locations, lots, transferEvents, transferLines, transfers, zones } from '../../src/db/schema/index.ts';
 import { AppError } from '../../src/errors.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { cancelTransfer, createTransfer, startPicking } from '../../src/transfers/create-transfer.ts';
@@ -147,6 +147,9 @@ describe.each(backends)('transfers on %s', (backend) => {
     await dispatchTransfer({ db: db(), user: manager, transferId: t.id });
     expect((await caught(recordTransferArrival({ db: db(), user: manager, transferId: t.id, input: {} }))).fieldErrors[0]).toMatchObject({ path: 'celsius', key: 'transfers.error.temperatureRequired' });
     await recordTransferArrival({ db: db(), user: manager, transferId: t.id, input: { celsius: -9 } });
+    // Another lot of the same product, one the transfer did not send: named, not a 500.
+    const [other] = await db().insert(lots).values({ productId: w.product.icecream.id, code: `X${uid()}`, expiresOn: '2032-01-31' }).returning();
+    expect((await caught(receiveTransferItem({ db: db(), user: manager, transferId: t.id, input: { scan: w.product.icecream.ean, lot: other!.code, quantity: 1, idempotency_key: key() } }))).fieldErrors[0]).toMatchObject({ path: 'lot' });
     // The one lot on the road is taken without asking; −9 °C is too warm for frozen goods.
     const r = await receiveTransferItem({ db: db(), user: manager, transferId: t.id, input: { scan: w.product.icecream.ean, quantity: 6, idempotency_key: key() } });
     expect(r).toMatchObject({ location: 'QUAR-F', lot: w.lot.ice.code, quantity: 6 });
