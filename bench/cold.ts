@@ -22,7 +22,7 @@ import { DEMO_PASSWORD } from '../seeds/demo.ts';
 import { SessionClient } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { summarize, ms, type Summary } from './stats.ts';
-import { DEFAULT_ADMIN_URL, errorText, startServer, stopServer, withDatabase } from './receiving.ts';
+import { DEFAULT_ADMIN_URL, errorText, startServer, stopServer, withDatabase } from './server-process.ts';
 
 export type ColdOptions = { readings?: number; batch?: number; gateways?: number; mapRequests?: number; adminUrl?: string };
 
@@ -179,7 +179,7 @@ export async function benchCold(root: string, progress: (line: string) => void =
     return { failed: errorText(err) };
   } finally {
     await direct?.close().catch(() => {});
-    if (server) await stopServer(server.child, server.exited);
+    if (server) await stopServer(server);
     await admin.unsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`).catch(() => {});
     await admin.end({ timeout: 2 }).catch(() => {});
   }

@@ -21,18 +21,16 @@
  * a second server started behind a small PostgreSQL wire-protocol counter that counts every
  * statement of one request at a time (sequential, so the per-statement times are clean).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/db/client.ts';
 import { moveMany, verifyLedger, type MoveInput } from '../src/stock/index.ts';
 import { DEMO_PASSWORD } from '../seeds/demo.ts';
-import { DEFAULT_ADMIN_URL } from './receiving.ts';
+import { DEFAULT_ADMIN_URL, errorText, httpFetcher, running, startServer, stopServer, withDatabase, type Server } from './server-process.ts';
 import { SessionClient } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -41,8 +39,6 @@ const OPERATOR = 'operator.msk@demo.test';
 const WAREHOUSE = 'MSK';
 /** Ambient goods without lot or expiry: an EAN-13 scan is all a pick needs. */
 const SELLER = 'GZ-YIFAN';
-const START_TIMEOUT_MS = 180_000;
-const STOP_TIMEOUT_MS = 15_000;
 const SAMPLE_MS = 100;
 const RSS_SAMPLE_MS = 500;
 /** The server's postgres.js pool (openDatabase's default; src/server.ts passes none). */
@@ -167,69 +163,6 @@ type Product = { id: number; sku: string; ean: string };
 type OrderSpec = { externalId: string; lines: { sku: string; quantity: number; product: Product }[] };
 type Json = Record<string, unknown>;
 
-/** A fetch-backed transport for SessionClient: real HTTP, Node's keep-alive agent. */
-const httpFetcher = { request: (input: string, init?: RequestInit) => fetch(input, init) };
-
-// ---------------------------------------------------------------------------------------
-// Process and database helpers (as in receiving.ts)
-
-function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-function errorText(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  return [e.code ?? e.cause?.code, e.message ?? String(err)].filter(Boolean).join(' ');
-}
-
-type Server = { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; log: { tail: string; unhandled: number }; readyMs: number };
-
-/** Starts the server and waits for GET /healthz to answer 200; collects its output. */
-async function startServer(root: string, databaseUrl: string, port: number): Promise<Server> {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  if (!existsSync(tsx)) throw new Error(`${tsx} not found: run npm install`);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'yes', LOG_LEVEL: 'silent' };
-  const log = { tail: '', unhandled: 0 };
-  const started = performance.now();
-  const child = spawn(tsx, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const collect = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    log.unhandled += (text.match(/"msg":"unhandled error"/g) ?? []).length;
-    log.tail = (log.tail + text).slice(-8_000);
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  for (;;) {
-    await sleep(100);
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early (code ${child.exitCode}, signal ${child.signalCode})\n--- server output (tail) ---\n${log.tail}`);
-    if (performance.now() - started > START_TIMEOUT_MS) {
-      child.kill('SIGKILL');
-      throw new Error(`server not ready after ${START_TIMEOUT_MS} ms\n--- server output (tail) ---\n${log.tail}`);
-    }
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-  }
-  return { child, exited, log, readyMs: performance.now() - started };
-}
-
-async function stopServer(server: Server) {
-  const t0 = performance.now();
-  if (server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGTERM');
-  const timer = setTimeout(() => server.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  const r = await server.exited;
-  clearTimeout(timer);
-  return { ...r, ms: performance.now() - t0 };
-}
-
-const running = (s: Server | null): s is Server => !!s && s.child.exitCode === null && s.child.signalCode === null;
 
 function statFields(pid: number): string[] | null {
   try {

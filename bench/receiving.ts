@@ -6,11 +6,9 @@
  * scan updates the same line and balance rows). Afterwards the ledger, the lines and
  * verifyLedger are checked against the scans that were answered 201.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
-import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { openDatabase } from '../src/db/client.ts';
@@ -19,13 +17,11 @@ import { DEMO_PASSWORD } from '../seeds/demo.ts';
 import { SessionClient } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { summarize, type Summary } from './stats.ts';
+import { DEFAULT_ADMIN_URL, errorText, httpFetcher, startServer, stopServer, withDatabase } from './server-process.ts';
 
-export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const OPERATOR = 'operator.msk@demo.test';
 const WAREHOUSE = 'MSK';
 const DOCK = 'DOCK-01';
-const START_TIMEOUT_MS = 180_000;
-const STOP_TIMEOUT_MS = 15_000;
 /** How often pg_stat_activity is sampled during a timed run (what the busy backends wait on). */
 const SAMPLE_MS = 100;
 
@@ -84,62 +80,6 @@ export type ReceivingBench =
 type Product = { id: number; sku: string; seller: string; ean: string };
 type Asn = { id: string; reference: string; seller: string; products: Product[] };
 
-/** A fetch-backed transport for SessionClient: real HTTP, Node's keep-alive agent. */
-const httpFetcher = { request: (input: string, init?: RequestInit) => fetch(input, init) };
-
-export function withDatabase(url: string, name: string): string {
-  const u = new URL(url);
-  u.pathname = `/${name}`;
-  return u.toString();
-}
-
-export function errorText(err: unknown): string {
-  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
-  return [e.code ?? e.cause?.code, e.message ?? String(err)].filter(Boolean).join(' ');
-}
-
-/** Starts the server and waits for GET /healthz to answer 200; collects its output. */
-export async function startServer(root: string, databaseUrl: string, port: number) {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  if (!existsSync(tsx)) throw new Error(`${tsx} not found: run npm install`);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'yes', LOG_LEVEL: 'silent' };
-  const log = { tail: '', unhandled: 0 };
-  const started = performance.now();
-  const child = spawn(tsx, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  const collect = (chunk: Buffer) => {
-    const text = chunk.toString('utf8');
-    log.unhandled += (text.match(/"msg":"unhandled error"/g) ?? []).length;
-    log.tail = (log.tail + text).slice(-8_000);
-  };
-  child.stdout!.on('data', collect);
-  child.stderr!.on('data', collect);
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-  for (;;) {
-    await sleep(100);
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early (code ${child.exitCode}, signal ${child.signalCode})\n--- server output (tail) ---\n${log.tail}`);
-    if (performance.now() - started > START_TIMEOUT_MS) {
-      child.kill('SIGKILL');
-      throw new Error(`server not ready after ${START_TIMEOUT_MS} ms\n--- server output (tail) ---\n${log.tail}`);
-    }
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) });
-      await res.arrayBuffer();
-      if (res.status === 200) break;
-    } catch {
-      /* not listening yet */
-    }
-  }
-  return { child, exited, log, readyMs: performance.now() - started };
-}
-
-export async function stopServer(child: ChildProcess, exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>) {
-  const t0 = performance.now();
-  if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-  const r = await exited;
-  clearTimeout(timer);
-  return { ...r, ms: performance.now() - t0 };
-}
 
 type Json = Record<string, unknown>;
 
@@ -446,7 +386,7 @@ export async function benchReceiving(root: string, progress: (line: string) => v
   let cleaned: Promise<void> | null = null;
   const cleanup = () =>
     (cleaned ??= (async () => {
-      if (server && server.child.exitCode === null && server.child.signalCode === null) await stopServer(server.child, server.exited);
+      if (server && server.child.exitCode === null && server.child.signalCode === null) await stopServer(server);
       await monitor?.end({ timeout: 2 }).catch(() => {});
       try {
         await admin.unsafe(`DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
@@ -559,7 +499,7 @@ export async function benchReceiving(root: string, progress: (line: string) => v
       });
     }
 
-    const stop = await stopServer(server.child, server.exited);
+    const stop = await stopServer(server);
     progress(`server stopped in ${Math.round(stop.ms)} ms (exit code ${stop.code}${stop.signal ? `, signal ${stop.signal}` : ''})`);
 
     const vdb = await openDatabase({ url: benchUrl, max: 2 });

@@ -1,0 +1,75 @@
+/**
+ * What the HTTP benchmarks share: the real server as a child process (started on a database
+ * URL, ready when /healthz answers, stopped with SIGTERM), database URLs, error text.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
+const START_TIMEOUT_MS = 180_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** A fetch-backed transport for SessionClient: real HTTP, Node's keep-alive agent. */
+export const httpFetcher = { request: (input: string, init?: RequestInit) => fetch(input, init) };
+
+export type Server = { child: ChildProcess; exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>; log: { tail: string; unhandled: number }; readyMs: number };
+
+export function withDatabase(url: string, name: string): string {
+  const u = new URL(url);
+  u.pathname = `/${name}`;
+  return u.toString();
+}
+
+export function errorText(err: unknown): string {
+  const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
+  return [e.code ?? e.cause?.code, e.message ?? String(err)].filter(Boolean).join(' ');
+}
+
+/** Starts the server and waits for GET /healthz to answer 200; collects its output. */
+export async function startServer(root: string, databaseUrl: string, port: number): Promise<Server> {
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  if (!existsSync(tsx)) throw new Error(`${tsx} not found: run npm install`);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'yes', LOG_LEVEL: 'silent' };
+  const log = { tail: '', unhandled: 0 };
+  const started = performance.now();
+  const child = spawn(tsx, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const collect = (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    log.unhandled += (text.match(/"msg":"unhandled error"/g) ?? []).length;
+    log.tail = (log.tail + text).slice(-8_000);
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+  for (;;) {
+    await sleep(100);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`server exited early (code ${child.exitCode}, signal ${child.signalCode})\n--- server output (tail) ---\n${log.tail}`);
+    if (performance.now() - started > START_TIMEOUT_MS) {
+      child.kill('SIGKILL');
+      throw new Error(`server not ready after ${START_TIMEOUT_MS} ms\n--- server output (tail) ---\n${log.tail}`);
+    }
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/healthz`, { signal: AbortSignal.timeout(5_000) });
+      await res.arrayBuffer();
+      if (res.status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+  }
+  return { child, exited, log, readyMs: performance.now() - started };
+}
+
+/** Whether the server process is still running. */
+export const running = (s: Server | null): s is Server => !!s && s.child.exitCode === null && s.child.signalCode === null;
+
+/** SIGTERM (SIGKILL after 15 s); how long it took and how it ended. */
+export async function stopServer(server: Server) {
+  const t0 = performance.now();
+  if (running(server)) server.child.kill('SIGTERM');
+  const timer = setTimeout(() => server.child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+  const r = await server.exited;
+  clearTimeout(timer);
+  return { ...r, ms: performance.now() - t0 };
+}
