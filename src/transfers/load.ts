@@ -1,19 +1,14 @@
-import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db, Executor } from '../db/client.ts';
-import { lots, productBarcodes, products, reservations, stockBalances, transferLines, transferLoadScans } from '../db/schema/index.ts';
+import { lots, products, reservations, stockBalances, transferLines, transferLoadScans } from '../db/schema/index.ts';
 import { withTransaction } from '../db/tx.ts';
 import type { CurrentUser } from '../auth/policy.ts';
-import { AppError, type FieldError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { parseInput } from '../inbound/schemas.ts';
 import { lockIdempotencyKey } from '../stock/index.ts';
-import { parseScan } from '../barcodes/gs1.ts';
-import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
-import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
 import { transferReceiptSchema } from './schemas.ts';
 import { transferFor } from './create-transfer.ts';
-
-const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) =>
-  new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
+import { fieldError, productOnTransfer } from './scan.ts';
 
 export type LoadLine = { lineId: number; lineNo: number; sku: string; reserved: number; loaded: number };
 
@@ -49,28 +44,8 @@ export async function loadScan(opts: { db: Db; user: CurrentUser; transferId: nu
     if (prior) return { line: (await loadProgress(tx, t.id)).find((l) => l.lineId === prior.lineId)!, quantity: prior.quantity, replayed: true };
     if (t.status !== 'picking') throw new AppError('CONFLICT', { key: 'transfers.error.notLoading', params: { status: `@transfers.status.${t.status}` } });
     const lines = await tx.select({ l: transferLines, p: products }).from(transferLines).innerJoin(products, eq(products.id, transferLines.productId)).where(eq(transferLines.transferId, t.id));
-    const scan = input.scan !== undefined ? parseScan(input.scan) : null;
-    let productId: number | undefined;
-    let units = 1;
-    if (input.scan !== undefined) {
-      const rows = await tx
-        .select({ productId: productBarcodes.productId, units: productBarcodes.units })
-        .from(productBarcodes)
-        .where(and(inArray(productBarcodes.productId, lines.map((x) => x.p.id)), inArray(productBarcodes.code, barcodeCandidates(input.scan))));
-      const bySku = lines.find((x) => x.p.sku === stripSymbology(input.scan!.trim()));
-      if (rows.length) ({ productId, units } = rows[0]!);
-      else if (bySku) productId = bySku.p.id;
-      else if (scan && !scan.ok && looksLikeScan(input.scan)) {
-        const { key: k, params } = scanErrorMessage(scan.error);
-        throw fieldError('scan', k, params);
-      } else throw fieldError('scan', 'transfers.error.notOnTransfer', { code: stripSymbology(input.scan.trim()) });
-    } else {
-      const bySku = lines.find((x) => x.p.sku === input.sku);
-      if (!bySku) throw fieldError('sku', 'transfers.error.notOnTransfer', { code: input.sku! });
-      productId = bySku.p.id;
-    }
-    const parsed = scan?.ok ? scan : null;
-    const quantity = (parsed?.count ?? input.quantity) * units;
+    const { product, parsed, quantity } = await productOnTransfer(tx, lines.map((x) => x.p), input);
+    const productId = product.id;
     // A scanned lot must be one reserved for the transfer.
     const lotCode = parsed?.lot ?? input.lot;
     const candidates = lines.filter((x) => x.p.id === productId);
@@ -81,7 +56,7 @@ export async function loadScan(opts: { db: Db; user: CurrentUser; transferId: nu
         .from(reservations)
         .innerJoin(stockBalances, eq(stockBalances.id, reservations.balanceId))
         .innerJoin(lots, eq(lots.id, stockBalances.lotId))
-        .where(and(eq(reservations.documentType, 'transfer'), eq(reservations.documentId, String(t.id)), isNull(reservations.closedAt), eq(stockBalances.productId, productId!)));
+        .where(and(eq(reservations.documentType, 'transfer'), eq(reservations.documentId, String(t.id)), isNull(reservations.closedAt), eq(stockBalances.productId, productId)));
       const match = reservedLots.find((r) => r.code === lotCode);
       if (!match) throw fieldError('lot', 'transfers.error.lotNotPicked', { lot: lotCode, lots: reservedLots.map((r) => r.code).join(', ') || '—' });
       line = candidates.find((x) => x.l.id === Number(match.lineId))?.l ?? line;

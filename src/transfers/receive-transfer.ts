@@ -1,24 +1,26 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { locations, lots, productBarcodes, products, transferEvents, transferLines, transferReceipts } from '../db/schema/index.ts';
+import { locations, lots, products, transferEvents, transferLines, transferReceipts } from '../db/schema/index.ts';
 import { queryRows } from '../db/rows.ts';
 import { withTransaction } from '../db/tx.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
-import { AppError, type FieldError } from '../errors.ts';
+import { AppError } from '../errors.ts';
 import { parseInput } from '../inbound/schemas.ts';
 import { lockIdempotencyKey, move } from '../stock/index.ts';
-import { parseScan } from '../barcodes/gs1.ts';
-import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
-import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
 import { dockFor } from '../inventory/docks.ts';
 import { classRange, inRange, isColdClass } from '../inbound/temperature.ts';
 import { quarantineFor } from '../cold/quarantine.ts';
 import { arrivalInputSchema, transferReceiptSchema, writeOffSchema } from './schemas.ts';
 import { nextTransferStatus } from './status.ts';
 import { transferFor, transition, type Transfer } from './create-transfer.ts';
+import { fieldError, productOnTransfer } from './scan.ts';
 
-const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) =>
-  new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
+/** "Which lot?": the refusal naming the lots of the product still on the road. */
+async function whichLot(tx: Tx, sku: string, road: { lotId: number | null }[]): Promise<AppError> {
+  const ids = road.flatMap((r) => (r.lotId ? [r.lotId] : []));
+  const codes = ids.length ? await tx.select({ code: lots.code }).from(lots).where(inArray(lots.id, ids)) : [];
+  return fieldError('lot', 'transfers.error.whichLot', { sku, lots: codes.map((c) => c.code).join(', ') || '—' });
+}
 
 /** What each line still has on the road, per lot: dispatched − received − written off (from the ledger). */
 export async function inTransitByLot(tx: Tx | Db, t: Pick<Transfer, 'id' | 'transitLocationId'>): Promise<{ lineId: number; productId: number; lotId: number | null; quantity: number }[]> {
@@ -90,30 +92,7 @@ export async function receiveTransferItem(opts: { db: Db; user: CurrentUser; tra
     if (t.status !== 'arrived') throw new AppError('CONFLICT', { key: t.status === 'dispatched' ? 'transfers.error.notArrived' : 'transfers.error.notReceivable', params: { status: `@transfers.status.${t.status}` } });
 
     const lines = await tx.select({ l: transferLines, p: products }).from(transferLines).innerJoin(products, eq(products.id, transferLines.productId)).where(eq(transferLines.transferId, t.id));
-    const productIds = lines.map((x) => x.p.id);
-    const scan = input.scan !== undefined ? parseScan(input.scan) : null;
-    let productId: number | undefined;
-    let units = 1;
-    if (input.scan !== undefined) {
-      const rows = await tx
-        .select({ productId: productBarcodes.productId, units: productBarcodes.units })
-        .from(productBarcodes)
-        .where(and(inArray(productBarcodes.productId, productIds), inArray(productBarcodes.code, barcodeCandidates(input.scan))));
-      const bySku = lines.find((x) => x.p.sku === stripSymbology(input.scan!.trim()));
-      if (rows.length) ({ productId, units } = rows[0]!);
-      else if (bySku) productId = bySku.p.id;
-      else if (scan && !scan.ok && looksLikeScan(input.scan)) {
-        const { key: k, params } = scanErrorMessage(scan.error);
-        throw fieldError('scan', k, params);
-      } else throw fieldError('scan', 'transfers.error.notOnTransfer', { code: stripSymbology(input.scan.trim()) });
-    } else {
-      const bySku = lines.find((x) => x.p.sku === input.sku);
-      if (!bySku) throw fieldError('sku', 'transfers.error.notOnTransfer', { code: input.sku! });
-      productId = bySku.p.id;
-    }
-    const product = lines.find((x) => x.p.id === productId)!.p;
-    const parsed = scan?.ok ? scan : null;
-    const quantity = (parsed?.count ?? input.quantity) * units;
+    const { product, parsed, quantity } = await productOnTransfer(tx, lines.map((x) => x.p), input);
 
     // The lot: from the scan or typed, else the only one of this product still on the road.
     const road = (await inTransitByLot(tx, t)).filter((r) => r.productId === product.id && r.quantity > 0);
@@ -125,16 +104,12 @@ export async function receiveTransferItem(opts: { db: Db; user: CurrentUser; tra
         if (!lot) throw fieldError('lot', 'error.unknownLot');
         lotId = lot.id;
       } else if (road.length === 1) lotId = road[0]!.lotId;
-      else {
-        const codes = road.length ? await tx.select({ code: lots.code }).from(lots).where(inArray(lots.id, road.flatMap((r) => (r.lotId ? [r.lotId] : [])))) : [];
-        throw fieldError('lot', 'transfers.error.whichLot', { sku: product.sku, lots: codes.map((c) => c.code).join(', ') || '—' });
-      }
+      else throw await whichLot(tx, product.sku, road);
     }
     const lineOf = lines.find((x) => x.p.id === product.id && (x.l.lotId === null || x.l.lotId === lotId));
     if (!lineOf || (lotId !== null && road.length > 0 && !road.some((r) => r.lotId === lotId))) {
       // A lot the transfer did not send: name the ones on the road.
-      const codes = road.length ? await tx.select({ code: lots.code }).from(lots).where(inArray(lots.id, road.flatMap((r) => (r.lotId ? [r.lotId] : [])))) : [];
-      throw fieldError('lot', 'transfers.error.whichLot', { sku: product.sku, lots: codes.map((c) => c.code).join(', ') || '—' });
+      throw await whichLot(tx, product.sku, road);
     }
     const line = lineOf.l;
     const onRoad = road.filter((r) => r.lotId === lotId).reduce((n, r) => n + r.quantity, 0);
