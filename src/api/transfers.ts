@@ -41,7 +41,7 @@ async function transferJson(db: Executor, t: Transfer) {
     documents: t.documents,
     arrived_at: iso(t.arrivedAt),
     seal_checks: t.sealChecks ?? [],
-    arrival_celsius: t.arrivalCelsius === null ? null : Number(t.arrivalCelsius),
+    arrival_celsius: t.arrivalCelsius,
     lines: lines.map(({ l, sku, seller, lot }) => ({
       line: l.lineNo,
       sku,

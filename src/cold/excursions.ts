@@ -12,7 +12,7 @@ import { inArray, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { excursions, zones } from '../db/schema/index.ts';
 import { queryRows } from '../db/rows.ts';
-import { outside, type Range } from './ranges.ts';
+import { outside, rangeOf } from './ranges.ts';
 
 export type SeriesKey = { zoneId: number; locationId: number | null };
 export type Excursion = typeof excursions.$inferSelect;
@@ -53,7 +53,7 @@ export async function reconcileSeries(tx: Tx, series: (SeriesKey & { from: Date;
   const opened: Excursion[] = [];
   for (const s of work) {
     const zone = zoneRows.get(s.zoneId)!;
-    const range: Range = { min: zone.minCelsius === null ? null : Number(zone.minCelsius), max: zone.maxCelsius === null ? null : Number(zone.maxCelsius) };
+    const range = rangeOf(zone);
     const [bounds] = await queryRows<{ a: Date | string | null; b: Date | string | null }>(
       tx,
       sql`SELECT (SELECT max(measured_at) FROM temperature_readings WHERE ${seriesSql(s)} AND in_range AND measured_at < ${s.from.toISOString()}::timestamptz) AS a,
@@ -102,7 +102,7 @@ export async function reconcileSeries(tx: Tx, series: (SeriesKey & { from: Date;
       // A closed excursion that a late reading makes longer or worse is open again: the new
       // exposure needs a decision (the lots decided before keep theirs).
       const endOf = (d: Date | null) => d?.getTime() ?? Number.POSITIVE_INFINITY;
-      const rowRange: Range = { min: row.minCelsius === null ? null : Number(row.minCelsius), max: row.maxCelsius === null ? null : Number(row.maxCelsius) };
+      const rowRange = rangeOf(row);
       const worse = run.start < row.startedAt || endOf(run.end) > endOf(row.endedAt) || outside(run.peak, rowRange) > outside(Number(row.peakCelsius), rowRange);
       await tx
         .update(excursions)

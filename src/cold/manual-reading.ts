@@ -7,7 +7,7 @@ import { parseInput } from '../inbound/schemas.ts';
 import { stripSymbology } from '../inventory/filters.ts';
 import { recordReadings, type RecordResult } from './record-readings.ts';
 import { manualReadingSchema } from './schemas.ts';
-import { inZoneRange } from './ranges.ts';
+import { inZoneRange, rangeOf } from './ranges.ts';
 
 export type ManualReadingResult = RecordResult & { target: string; celsius: number; inRange: boolean; range: { min: number | null; max: number | null } };
 
@@ -39,6 +39,6 @@ export async function recordManualReading(opts: { db: Db; user: CurrentUser; inp
     throw err;
   }
   const celsius = Math.round(input.celsius * 10) / 10;
-  const range = { min: zone!.minCelsius === null ? null : Number(zone!.minCelsius), max: zone!.maxCelsius === null ? null : Number(zone!.maxCelsius) };
+  const range = rangeOf(zone!);
   return { ...r, target: code, celsius, inRange: inZoneRange(celsius, zone!), range };
 }

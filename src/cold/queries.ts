@@ -50,9 +50,9 @@ export async function listExcursions(db: Executor, user: CurrentUser, opts: { wa
     location: r.location,
     startedAt: r.e.startedAt,
     endedAt: r.e.endedAt,
-    peakCelsius: Number(r.e.peakCelsius),
-    minCelsius: r.e.minCelsius === null ? null : Number(r.e.minCelsius),
-    maxCelsius: r.e.maxCelsius === null ? null : Number(r.e.maxCelsius),
+    peakCelsius: r.e.peakCelsius,
+    minCelsius: r.e.minCelsius,
+    maxCelsius: r.e.maxCelsius,
     closedAt: r.e.closedAt,
     status: excursionStatus(r.e),
   }));

@@ -1,6 +1,7 @@
 import type { TemperatureClass } from '../db/schema/index.ts';
+import { inRange, type Range } from '../inbound/temperature.ts';
 
-export type Range = { min: number | null; max: number | null };
+export type { Range };
 
 /** What a new zone of a class starts with (editable per zone). */
 export const DEFAULT_RANGES: Record<TemperatureClass, Range> = {
@@ -13,10 +14,10 @@ export const DEFAULT_RANGES: Record<TemperatureClass, Range> = {
 /** Minutes between readings a new cold zone expects; ambient zones are not monitored unless set. */
 export const DEFAULT_LOG_INTERVAL = 15;
 
-export const inRangeOf = (c: number, r: Range): boolean => (r.min === null || c >= r.min) && (r.max === null || c <= r.max);
+/** The range a zone (or an excursion, which keeps the one it was judged against) allows. */
+export const rangeOf = (x: { minCelsius: number | null; maxCelsius: number | null }): Range => ({ min: x.minCelsius, max: x.maxCelsius });
 
-export const inZoneRange = (c: number, zone: { minCelsius: number | null; maxCelsius: number | null }): boolean =>
-  inRangeOf(c, { min: zone.minCelsius === null ? null : Number(zone.minCelsius), max: zone.maxCelsius === null ? null : Number(zone.maxCelsius) });
+export const inZoneRange = (c: number, zone: { minCelsius: number | null; maxCelsius: number | null }): boolean => inRange(c, rangeOf(zone));
 
 /** How far outside the range a reading is (0 inside): the peak of an excursion is the furthest. */
 export function outside(c: number, r: Range): number {

@@ -29,6 +29,7 @@ import { closeExcursion, exposedStock, type ExposedRow } from './close-excursion
 import { excursionStatus } from './excursions.ts';
 import { quarantineExpiring } from './quarantine-expiring.ts';
 import { logCsv } from './csv.ts';
+import { DEFAULT_LOG_INTERVAL, DEFAULT_RANGES } from './ranges.ts';
 
 /** Seconds between slot map refreshes. */
 const MAP_REFRESH_SECONDS = 15;
@@ -74,7 +75,7 @@ export function coldRoutes() {
   app.get('/cold/zones/new', async (c) => {
     const { wh } = await pickWarehouse(c);
     if (!can(c.var.user!, 'cold.manage', { warehouseId: wh.id })) throw forbidden();
-    return c.html(<ZoneFormPage ctx={viewContext(c)} warehouse={wh} values={{ temperature_class: 'chilled', min_celsius: '2', max_celsius: '8', log_interval_minutes: '15' }} errors={{}} />);
+    return c.html(<ZoneFormPage ctx={viewContext(c)} warehouse={wh} values={{ temperature_class: 'chilled', min_celsius: String(DEFAULT_RANGES.chilled.min), max_celsius: String(DEFAULT_RANGES.chilled.max), log_interval_minutes: String(DEFAULT_LOG_INTERVAL) }} errors={{}} />);
   });
 
   app.post('/cold/zones', async (c) => {
@@ -149,7 +150,7 @@ export function coldRoutes() {
   app.get('/cold/zones/:id{[0-9]{1,9}}/map', async (c) => {
     const { zone, warehouse } = await zoneFor(c.var.db, c.var.user!, idParam(c));
     const { cells, zoneExcursion } = await slotMap(c.var.db, zone, localToday(warehouse.timezone));
-    const v = { ctx: viewContext(c), warehouse, zone: { ...zone, minCelsius: zone.minCelsius === null ? null : Number(zone.minCelsius), maxCelsius: zone.maxCelsius === null ? null : Number(zone.maxCelsius) }, cells, zoneExcursion, now: new Date(), refreshSeconds: MAP_REFRESH_SECONDS };
+    const v = { ctx: viewContext(c), warehouse, zone, cells, zoneExcursion, now: new Date(), refreshSeconds: MAP_REFRESH_SECONDS };
     c.header('Cache-Control', 'no-store');
     return pageOrFragment(c, () => <SlotMapPage {...v} />, () => <SlotMapGrid {...v} />);
   });
@@ -160,11 +161,11 @@ export function coldRoutes() {
       <SlotPage
         ctx={viewContext(c)}
         warehouse={d.warehouse}
-        zone={{ ...d.zone, minCelsius: d.zone.minCelsius === null ? null : Number(d.zone.minCelsius), maxCelsius: d.zone.maxCelsius === null ? null : Number(d.zone.maxCelsius) }}
+        zone={d.zone}
         slot={d.slot}
         stock={d.stock}
         readings={d.readings}
-        openExcursions={d.openExcursions.map((e) => ({ ...e, peakCelsius: Number(e.peakCelsius) }))}
+        openExcursions={d.openExcursions}
         canDecide={can(c.var.user!, 'cold.decide', { warehouseId: d.slot.warehouseId })}
       />,
     );
@@ -232,9 +233,9 @@ export function coldRoutes() {
       location: row.location,
       startedAt: e.startedAt,
       endedAt: e.endedAt,
-      peakCelsius: Number(e.peakCelsius),
-      minCelsius: e.minCelsius === null ? null : Number(e.minCelsius),
-      maxCelsius: e.maxCelsius === null ? null : Number(e.maxCelsius),
+      peakCelsius: e.peakCelsius,
+      minCelsius: e.minCelsius,
+      maxCelsius: e.maxCelsius,
       closedAt: e.closedAt,
       status: excursionStatus(e),
       note: e.note,
@@ -301,14 +302,14 @@ export function coldRoutes() {
       <ChartPage
         ctx={viewContext(c)}
         warehouse={warehouse}
-        zone={{ ...zone, minCelsius: zone.minCelsius === null ? null : Number(zone.minCelsius), maxCelsius: zone.maxCelsius === null ? null : Number(zone.maxCelsius) }}
+        zone={zone}
         series={[{ value: '', label: c.var.t('cold.zoneSensor') }, ...slots.map((s) => ({ value: s.code, label: s.code }))]}
         slot={slot?.code ?? ''}
         days={days.data}
         from={from}
         to={to}
         points={points}
-        excursions={exc.map((x) => ({ id: x.e.id, startedAt: x.e.startedAt, endedAt: x.e.endedAt, peakCelsius: Number(x.e.peakCelsius), location: x.location }))}
+        excursions={exc.map((x) => ({ id: x.e.id, startedAt: x.e.startedAt, endedAt: x.e.endedAt, peakCelsius: x.e.peakCelsius, location: x.location }))}
       />,
     );
   });
@@ -343,12 +344,12 @@ export function coldRoutes() {
       <LogPage
         ctx={viewContext(c)}
         warehouse={d.warehouse}
-        zone={{ ...d.zone, minCelsius: d.zone.minCelsius === null ? null : Number(d.zone.minCelsius), maxCelsius: d.zone.maxCelsius === null ? null : Number(d.zone.maxCelsius) }}
+        zone={d.zone}
         days={d.days}
         from={d.from}
         to={d.to}
         entries={d.entries}
-        excursions={exc.map((x) => ({ id: x.e.id, startedAt: x.e.startedAt, endedAt: x.e.endedAt, peakCelsius: Number(x.e.peakCelsius), location: x.location, closedAt: x.e.closedAt, closedByName: x.closedByName, note: x.e.note, decisions: decided.filter((dd) => dd.excursionId === x.e.id).map((dd) => ({ ...dd, lot: dd.lot ?? null })) }))}
+        excursions={exc.map((x) => ({ id: x.e.id, startedAt: x.e.startedAt, endedAt: x.e.endedAt, peakCelsius: x.e.peakCelsius, location: x.location, closedAt: x.e.closedAt, closedByName: x.closedByName, note: x.e.note, decisions: decided.filter((dd) => dd.excursionId === x.e.id).map((dd) => ({ ...dd, lot: dd.lot ?? null })) }))}
         printedBy={`${user.name} · ${c.var.t.dateTime(new Date(), d.warehouse.timezone)}`}
       />,
     );

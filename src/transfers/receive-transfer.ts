@@ -121,7 +121,7 @@ export async function receiveTransferItem(opts: { db: Db; user: CurrentUser; tra
     let quarantine = input.condition === 'damaged';
     if (!quarantine && t.arrivalCelsius !== null && isColdClass(product.temperatureClass)) {
       const range = await classRange(tx, t.toWarehouseId, product.temperatureClass);
-      quarantine = !range || !inRange(Number(t.arrivalCelsius), range);
+      quarantine = !range || !inRange(t.arrivalCelsius, range);
     }
     const to = quarantine ? await quarantineFor(tx, t.toWarehouseId, product.id) : await dockFor(tx, t.toWarehouseId, product.id, t.dockLocationId);
     const { entry } = await move(tx, {

@@ -132,7 +132,7 @@ export function transferRoutes() {
     return c.html(
       <TransferPage
         ctx={viewContext(c)}
-        transfer={{ ...t, arrivalCelsius: t.arrivalCelsius === null ? null : Number(t.arrivalCelsius) }}
+        transfer={t}
         from={rec.from}
         to={rec.to}
         lines={rec.lines}

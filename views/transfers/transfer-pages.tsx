@@ -271,7 +271,7 @@ export function TransferPage(v: {
         </div>
         <div>
           <dt>{t('transfers.arrivalCelsius')}</dt>
-          <dd>{x.arrivalCelsius === null ? '—' : t.celsius(Number(x.arrivalCelsius))}</dd>
+          <dd>{x.arrivalCelsius === null ? '—' : t.celsius(x.arrivalCelsius)}</dd>
         </div>
       </dl>
       <h2>{t('transfers.lines')}</h2>
