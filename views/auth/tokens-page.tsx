@@ -2,6 +2,7 @@ import type { ViewContext } from '../../src/context.ts';
 import type { UserTokenRow } from '../../src/auth/api-tokens.ts';
 import { Layout } from '../layout.tsx';
 import { Alert, CsrfField, Field, Select, type FieldErrors } from '../components/forms.tsx';
+import { TokenTable } from '../components/token-table.tsx';
 
 export type TokensView = {
   ctx: ViewContext;
@@ -44,45 +45,7 @@ export function TokensPage(v: TokensView) {
           </div>
         </form>
       )}
-      {v.tokens.length === 0 ? (
-        <p class="empty">{t('tokens.none')}</p>
-      ) : (
-        <div class="table-scroll">
-          <table class="grid">
-            <thead>
-              <tr>
-                <th>{t('tokens.name')}</th>
-                <th>{t('tokens.user')}</th>
-                <th>{t('tokens.createdAt')}</th>
-                <th>{t('tokens.lastUsed')}</th>
-                <th></th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.tokens.map((k) => (
-                <tr class={k.revokedAt ? 'muted' : undefined}>
-                  <td>{k.name}</td>
-                  <td>{k.userEmail}</td>
-                  <td class="time">{t.dateTime(k.createdAt, 'UTC')}</td>
-                  <td class="time">{k.lastUsedAt ? t.dateTime(k.lastUsedAt, 'UTC') : '—'}</td>
-                  <td>
-                    {k.revokedAt ? (
-                      <span class="badge">{t('tokens.revoked')}</span>
-                    ) : (
-                      <form method="post" action={`/tokens/${k.id}/revoke`} class="inline">
-                        <CsrfField token={v.ctx.csrfToken} />
-                        <button type="submit" class="danger">
-                          {t('tokens.revoke')}
-                        </button>
-                      </form>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <TokenTable t={t} csrfToken={v.ctx.csrfToken} tokens={v.tokens} nameLabel={t('tokens.name')} showOwner timeZone="UTC" revokeUrl={(id) => `/tokens/${id}/revoke`} />
     </Layout>
   );
 }

@@ -4,6 +4,7 @@ import type { ApiToken } from '../../src/auth/api-tokens.ts';
 import { Layout } from '../layout.tsx';
 import { Alert, CsrfField, Field, type FieldErrors } from '../components/forms.tsx';
 import { Expiry } from '../components/stock-table.tsx';
+import { TokenTable } from '../components/token-table.tsx';
 
 export type ExpiringView = { ctx: ViewContext; warehouse: { code: string; name: string; timezone: string }; days: number; rows: ExpiringRow[]; canDecide: boolean; done?: number | undefined; error?: string | undefined };
 
@@ -119,39 +120,7 @@ export function DevicesPage(v: DevicesView) {
           <button type="submit">{t('cold.newDevice')}</button>
         </div>
       </form>
-      <div class="table-scroll">
-        <table class="grid">
-          <thead>
-            <tr>
-              <th>{t('cold.deviceName')}</th>
-              <th>{t('cold.createdAt')}</th>
-              <th>{t('cold.lastUsed')}</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {v.tokens.map((k) => (
-              <tr class={k.revokedAt ? 'muted' : undefined}>
-                <td>{k.name}</td>
-                <td class="time">{t.dateTime(k.createdAt, tz)}</td>
-                <td class="time">{k.lastUsedAt ? t.dateTime(k.lastUsedAt, tz) : '—'}</td>
-                <td>
-                  {k.revokedAt ? (
-                    <span class="badge">{t('cold.revoked')}</span>
-                  ) : (
-                    <form method="post" action={`/cold/devices/${k.id}/revoke`} class="inline">
-                      <CsrfField token={v.ctx.csrfToken} />
-                      <button type="submit" class="danger">
-                        {t('cold.revoke')}
-                      </button>
-                    </form>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <TokenTable t={t} csrfToken={v.ctx.csrfToken} tokens={v.tokens} nameLabel={t('cold.deviceName')} timeZone={tz} revokeUrl={(id) => `/cold/devices/${id}/revoke`} />
     </Layout>
   );
 }

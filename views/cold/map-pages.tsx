@@ -1,5 +1,5 @@
 import type { ViewContext } from '../../src/context.ts';
-import type { ReadingRow, SlotCell, SlotStockRow } from '../../src/cold/queries.ts';
+import type { LogEntry, ReadingRow, SlotCell, SlotStockRow } from '../../src/cold/queries.ts';
 import type { Translator } from '../../src/i18n/index.ts';
 import { Layout } from '../layout.tsx';
 import { ClassBadge, Expiry } from '../components/stock-table.tsx';
@@ -215,8 +215,10 @@ export function SlotPage(v: SlotPageView) {
   );
 }
 
-export function ReadingsTable(props: { t: Translator; rows: ReadingRow[]; timeZone: string }) {
+/** Readings, newest or oldest first as given; a record's gaps (longer than the interval) between them. */
+export function ReadingsTable(props: { t: Translator; rows: (ReadingRow | LogEntry)[]; timeZone: string }) {
   const { t } = props;
+  const tz = props.timeZone;
   if (props.rows.length === 0) return <p class="empty">{t('cold.noReadings')}</p>;
   return (
     <div class="table-scroll">
@@ -230,20 +232,37 @@ export function ReadingsTable(props: { t: Translator; rows: ReadingRow[]; timeZo
           </tr>
         </thead>
         <tbody>
-          {props.rows.map((r) => (
-            <tr class={r.inRange ? undefined : 'row-out'}>
-              <td class="time">{t.dateTime(r.measuredAt, props.timeZone)}</td>
-              <td class="code">{r.location ?? t('cold.zoneSensor')}</td>
-              <td class="num">
-                {t.celsius(r.celsius)} {!r.inRange && <span class="badge cold-excursion">{t('cold.out')}</span>}
-              </td>
-              <td>
-                {r.by ?? '—'} <small class="muted">{t(`cold.source.${r.source}`)}</small>
-              </td>
-            </tr>
-          ))}
+          {props.rows.map((r) =>
+            'kind' in r && r.kind === 'gap' ? (
+              <tr class="row-gap">
+                <td class="time">{t.dateTime(r.from, tz)}</td>
+                <td class="code">{r.location ?? t('cold.zoneSensor')}</td>
+                <td colspan={2} class="warn-text">
+                  {t('cold.gap', { minutes: r.minutes, until: t.dateTime(r.to, tz) })}
+                </td>
+              </tr>
+            ) : (
+              <ReadingLine t={t} r={r as ReadingRow} timeZone={tz} />
+            ),
+          )}
         </tbody>
       </table>
     </div>
+  );
+}
+
+function ReadingLine(props: { t: Translator; r: ReadingRow; timeZone: string }) {
+  const { t, r } = props;
+  return (
+    <tr class={r.inRange ? undefined : 'row-out'}>
+      <td class="time">{t.dateTime(r.measuredAt, props.timeZone)}</td>
+      <td class="code">{r.location ?? t('cold.zoneSensor')}</td>
+      <td class="num">
+        {t.celsius(r.celsius)} {!r.inRange && <span class="badge cold-excursion">{t('cold.out')}</span>}
+      </td>
+      <td>
+        {r.by ?? '—'} <small class="muted">{t(`cold.source.${r.source}`)}</small>
+      </td>
+    </tr>
   );
 }

@@ -6,6 +6,7 @@ import { Layout } from '../layout.tsx';
 import { assetUrl } from '../assets.ts';
 import { ClassBadge } from '../components/stock-table.tsx';
 import { Duration } from './excursion-pages.tsx';
+import { ReadingsTable } from './map-pages.tsx';
 
 type ZoneHead = { id: number; code: string; name: string; temperatureClass: string; minCelsius: number | null; maxCelsius: number | null; logIntervalMinutes: number | null };
 
@@ -237,46 +238,7 @@ export function LogPage(v: LogView) {
         </div>
       )}
       <h2>{t('cold.readingsAndGaps')}</h2>
-      {v.entries.length === 0 ? (
-        <p class="empty">{t('cold.noReadings')}</p>
-      ) : (
-        <div class="table-scroll">
-          <table class="grid log">
-            <thead>
-              <tr>
-                <th>{t('cold.measuredAt')}</th>
-                <th>{t('cold.where')}</th>
-                <th class="num">°C</th>
-                <th>{t('cold.by')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.entries.map((e) =>
-                e.kind === 'gap' ? (
-                  <tr class="row-gap">
-                    <td class="time">{t.dateTime(e.from, tz)}</td>
-                    <td class="code">{e.location ?? t('cold.zoneSensor')}</td>
-                    <td colspan={2} class="warn-text">
-                      {t('cold.gap', { minutes: e.minutes, until: t.dateTime(e.to, tz) })}
-                    </td>
-                  </tr>
-                ) : (
-                  <tr class={e.inRange ? undefined : 'row-out'}>
-                    <td class="time">{t.dateTime(e.measuredAt, tz)}</td>
-                    <td class="code">{e.location ?? t('cold.zoneSensor')}</td>
-                    <td class="num">
-                      {t.celsius(e.celsius)} {!e.inRange && <span class="badge cold-excursion">{t('cold.out')}</span>}
-                    </td>
-                    <td>
-                      {e.by ?? '—'} <small class="muted">{t(`cold.source.${e.source}`)}</small>
-                    </td>
-                  </tr>
-                ),
-              )}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <ReadingsTable t={t} rows={v.entries} timeZone={tz} />
     </Layout>
   );
 }
