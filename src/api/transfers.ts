@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import type { AppEnv } from '../context.ts';
 import type { Executor } from '../db/client.ts';
 import { locations, lots, products, sellers, transferLines, warehouses } from '../db/schema/index.ts';
@@ -17,7 +17,7 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
 /** A transfer as the API answers it: codes, not ids; lines with what left, arrived and is still on the road. */
 async function transferJson(db: Executor, t: Transfer) {
-  const whs = new Map((await db.select({ id: warehouses.id, code: warehouses.code }).from(warehouses)).map((w) => [w.id, w.code]));
+  const whs = new Map((await db.select({ id: warehouses.id, code: warehouses.code }).from(warehouses).where(inArray(warehouses.id, [t.fromWarehouseId, t.toWarehouseId]))).map((w) => [w.id, w.code]));
   const lines = await db
     .select({ l: transferLines, sku: products.sku, seller: sellers.code, lot: lots.code })
     .from(transferLines)

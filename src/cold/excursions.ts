@@ -8,7 +8,7 @@
  * the in-range neighbours of what arrived, and keeps each stored excursion (with any
  * decisions on it) on the run that holds its first reading.
  */
-import { inArray, sql } from 'drizzle-orm';
+import { and, eq, gte, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { Tx } from '../db/client.ts';
 import { excursions, zones } from '../db/schema/index.ts';
 import { queryRows } from '../db/rows.ts';
@@ -87,13 +87,20 @@ export async function reconcileSeries(tx: Tx, series: (SeriesKey & { from: Date;
     }
     if (cur) runs.push(cur);
 
-    const stored = await queryRows<{ id: number }>(
-      tx,
-      sql`SELECT id FROM excursions WHERE ${seriesSql(s)} ${a ? sql`AND started_at >= ${a.toISOString()}::timestamptz` : sql``} ${b ? sql`AND started_at <= ${b.toISOString()}::timestamptz` : sql``} ORDER BY started_at`,
-    );
-    const rows = stored.length ? await tx.select().from(excursions).where(inArray(excursions.id, stored.map((r) => Number(r.id)))) : [];
+    const rows = await tx
+      .select()
+      .from(excursions)
+      .where(
+        and(
+          eq(excursions.zoneId, s.zoneId),
+          s.locationId === null ? isNull(excursions.locationId) : eq(excursions.locationId, s.locationId),
+          a ? gte(excursions.startedAt, a) : undefined,
+          b ? lte(excursions.startedAt, b) : undefined,
+        ),
+      )
+      .orderBy(excursions.startedAt);
     const kept = new Set<Run>();
-    for (const row of rows.sort((x, y) => x.startedAt.getTime() - y.startedAt.getTime())) {
+    for (const row of rows) {
       const run = runs.find((r) => r.start <= row.startedAt && (r.end === null || row.startedAt < r.end));
       if (!run || kept.has(run)) continue; // cannot happen: every stored start is an out-of-range reading of one run
       kept.add(run);
