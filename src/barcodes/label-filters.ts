@@ -11,7 +11,8 @@ export const locationLabelQuerySchema = z
   .object({
     warehouse: code,
     zone: code,
-    kind: z.preprocess(blank, z.enum(realLocationKinds).optional()),
+    /** A kind of location, or `zone`: one label per zone (scanned to type the zone's temperature). */
+    kind: z.preprocess(blank, z.enum([...realLocationKinds, 'zone']).optional()),
     /** An inclusive range of location codes, in code point order (see label-queries.ts). */
     from: code,
     to: code,

@@ -8,7 +8,7 @@ export const MAX_LABELS = 1000;
 
 export type LabelWarehouse = { id: number; code: string; name: string };
 export type LabelZone = { code: string; name: string; temperatureClass: TemperatureClass };
-export type LocationLabelRow = { code: string; kind: LocationKind; zoneCode: string; temperatureClass: TemperatureClass };
+export type LocationLabelRow = { code: string; kind: LocationKind | 'zone'; zoneCode: string; temperatureClass: TemperatureClass };
 
 /** Any warehouse by code: the route decides whether this user may see it. */
 export async function findWarehouse(db: Executor, code: string): Promise<LabelWarehouse | undefined> {
@@ -35,6 +35,7 @@ export async function listLocationLabels(
   q: Pick<LocationLabelQuery, 'zone' | 'kind' | 'from' | 'to'>,
   limit = MAX_LABELS,
 ): Promise<{ rows: LocationLabelRow[]; total: number }> {
+  if (q.kind === 'zone') return zoneLabels(db, warehouseId, q, limit);
   const code = sql`${locations.code} COLLATE "C"`;
   const rows = await db
     .select({
@@ -60,4 +61,23 @@ export async function listLocationLabels(
     .orderBy(asc(locations.walkSequence), asc(code))
     .limit(limit);
   return { rows: rows.map(({ total: _, ...r }) => r), total: rows[0]?.total ?? 0 };
+}
+
+/** One label per zone of the warehouse (its code), narrowed like locations. */
+async function zoneLabels(db: Executor, warehouseId: number, q: Pick<LocationLabelQuery, 'zone' | 'from' | 'to'>, limit: number): Promise<{ rows: LocationLabelRow[]; total: number }> {
+  const code = sql`${zones.code} COLLATE "C"`;
+  const rows = await db
+    .select({ code: zones.code, zoneCode: zones.code, temperatureClass: zones.temperatureClass, total: sql<number>`count(*) OVER ()`.mapWith(Number) })
+    .from(zones)
+    .where(
+      and(
+        eq(zones.warehouseId, warehouseId),
+        q.zone ? eq(zones.code, q.zone) : undefined,
+        q.from ? sql`${code} >= ${q.from}` : undefined,
+        q.to ? sql`(${code} <= ${q.to} OR starts_with(${zones.code}, ${q.to}))` : undefined,
+      ),
+    )
+    .orderBy(asc(code))
+    .limit(limit);
+  return { rows: rows.map(({ total: _, ...r }) => ({ ...r, kind: 'zone' as const })), total: rows[0]?.total ?? 0 };
 }

@@ -6,6 +6,8 @@ export const labelsEn = {
   'labels.from': 'Code from',
   'labels.to': 'Code to',
   'labels.rangeHint': 'Codes in alphabetical order; “to” also takes the codes that start with it.',
+  'labels.zoneLabels': 'Zones (one label each)',
+  'labels.zoneLabel': 'Zone',
   'labels.format': 'Format',
   'labels.format.a4': 'A4 sheet · 3 × 8 (70 × 37 mm)',
   'labels.format.58mm': 'Label printer · 58 × 40 mm',

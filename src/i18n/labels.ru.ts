@@ -7,6 +7,8 @@ export const labelsRu: Record<keyof typeof labelsEn, string> = {
   'labels.from': 'Код от',
   'labels.to': 'Код до',
   'labels.rangeHint': 'Коды по алфавиту; «до» включает и коды, которые с него начинаются.',
+  'labels.zoneLabels': 'Зоны (по этикетке на зону)',
+  'labels.zoneLabel': 'Зона',
   'labels.format': 'Формат',
   'labels.format.a4': 'Лист A4 · 3 × 8 (70 × 37 мм)',
   'labels.format.58mm': 'Принтер этикеток · 58 × 40 мм',

@@ -7,6 +7,8 @@ export const labelsZh: Record<keyof typeof labelsEn, string> = {
   'labels.from': '起始编码',
   'labels.to': '结束编码',
   'labels.rangeHint': '编码按字母顺序排列；“结束编码”也包括以它开头的编码。',
+  'labels.zoneLabels': '温区（每个温区一张标签）',
+  'labels.zoneLabel': '温区',
   'labels.format': '格式',
   'labels.format.a4': 'A4 · 3 × 8（70 × 37 毫米）',
   'labels.format.58mm': '标签打印机 · 58 × 40 毫米',

@@ -94,6 +94,9 @@ describe.each(backends)('location labels on %s', (backend) => {
     const none = await (await m.get(url('&zone=FROZEN&kind=storage'))).text();
     expect(printed(none)).toEqual([]);
     expect(none).toContain('No active locations match this filter.');
+    // Zone labels: scanned on the cold-storage reading screen to type the zone's temperature.
+    expect(printed(await (await m.get(url('&kind=zone'))).text())).toEqual(['AMBIENT', 'CHILLED', 'FROZEN']);
+    expect(printed(await (await m.get(url('&kind=zone&zone=frozen'))).text())).toEqual(['FROZEN']);
   });
 
   it('refuses a bad query with 422 and says why', async () => {

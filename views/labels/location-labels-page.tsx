@@ -27,7 +27,7 @@ export function LocationLabelsPage(v: LocationLabelsView) {
     return e === undefined ? undefined : e === 'range' ? t('labels.rangeReversed') : t('labels.invalid');
   };
   const labels: LabelData[] = c
-    ? c.rows.map((r) => ({ code: r.code, lines: [`${r.zoneCode} · ${t(`class.${r.temperatureClass}`)} · ${c.warehouse.code}`] }))
+    ? c.rows.map((r) => ({ code: r.code, lines: [r.kind === 'zone' ? `${t('labels.zoneLabel')} · ${t(`class.${r.temperatureClass}`)} · ${c.warehouse.code}` : `${r.zoneCode} · ${t(`class.${r.temperatureClass}`)} · ${c.warehouse.code}`] }))
     : [];
   const title = t('labels.locations.title');
   return (
@@ -54,7 +54,7 @@ export function LocationLabelsPage(v: LocationLabelsView) {
               <Select name="zone" value={v.values.zone} empty={t('filter.all')} options={(c?.zones ?? []).map((z) => ({ value: z.code, label: `${z.code} · ${t(`class.${z.temperatureClass}`)}` }))} />
             </Field>
             <Field label={t('location.kind')} name="kind" error={fieldError('kind')}>
-              <Select name="kind" value={v.values.kind} empty={t('filter.all')} options={realLocationKinds.map((k) => ({ value: k, label: t(`kind.${k}`) }))} />
+              <Select name="kind" value={v.values.kind} empty={t('filter.all')} options={[...realLocationKinds.map((k) => ({ value: k, label: t(`kind.${k}`) })), { value: 'zone', label: t('labels.zoneLabels') }]} />
             </Field>
             <Field label={t('labels.format')} name="format" error={fieldError('format')}>
               <Select name="format" value={v.values.format ?? v.format} options={labelFormats.map((f) => ({ value: f, label: t(`labels.format.${f}`) }))} />
