@@ -18,6 +18,7 @@ export const assets: Record<string, Asset> = {
   'uPlot.iife.min.js': load(require.resolve('uplot/dist/uPlot.iife.min.js'), 'text/javascript; charset=utf-8'),
   'uPlot.min.css': load(require.resolve('uplot/dist/uPlot.min.css'), 'text/css; charset=utf-8'),
   'chart.js': load(fileURLToPath(new URL('./assets/chart.js', import.meta.url)), 'text/javascript; charset=utf-8'),
+  'dashboard-charts.js': load(fileURLToPath(new URL('./assets/dashboard-charts.js', import.meta.url)), 'text/javascript; charset=utf-8'),
   'app.js': load(fileURLToPath(new URL('./assets/app.js', import.meta.url)), 'text/javascript; charset=utf-8'),
   'app.css': load(fileURLToPath(new URL('./assets/app.css', import.meta.url)), 'text/css; charset=utf-8'),
 };

@@ -25,7 +25,11 @@ type NavItem = { href: string; key: MessageKey };
 function navFor(ctx: ViewContext): NavItem[] {
   const u = ctx.user;
   if (!u) return [];
-  const items: NavItem[] = [{ href: '/inventory', key: u.role === 'seller' ? 'nav.myStock' : 'nav.inventory' }];
+  const items: NavItem[] = [];
+  if (u.role === 'seller') items.push({ href: '/portal', key: 'portal.nav' });
+  // Operators see the dashboard of their own warehouses.
+  if (u.role !== 'seller') items.push({ href: '/dashboard', key: 'nav.dashboard' });
+  items.push({ href: '/inventory', key: u.role === 'seller' ? 'nav.myStock' : 'nav.inventory' });
   items.push({ href: '/inbound', key: 'nav.inbound' });
   items.push({ href: '/orders', key: 'nav.orders' });
   if (u.role !== 'seller') items.push({ href: '/receive', key: 'nav.receive' });
@@ -33,6 +37,7 @@ function navFor(ctx: ViewContext): NavItem[] {
   if (u.role !== 'seller') items.push({ href: '/moves/new', key: 'nav.moveStock' });
   if (u.role !== 'seller') items.push({ href: '/cold', key: 'nav.cold' });
   if (u.role !== 'seller') items.push({ href: '/transfers', key: 'nav.transfers' });
+  if (u.role !== 'seller') items.push({ href: '/counts', key: 'nav.counts' });
   items.push({ href: '/ledger', key: u.role === 'seller' ? 'nav.myMovements' : 'nav.ledger' });
   items.push({ href: '/warehouses', key: 'nav.warehouses' });
   items.push({ href: '/tokens', key: 'nav.tokens' });

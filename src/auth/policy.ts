@@ -15,6 +15,8 @@ export type CurrentUser = {
 
 export type Action =
   | 'stock.read' // inventory, product and location pages, stock API
+  | 'dashboard.read' // the manager dashboard (operators: their own warehouses)
+  | 'catalog.manage' // product planning settings such as the reorder point
   | 'ledger.read'
   | 'stock.move' // relocate stock between locations of one warehouse
   | 'catalog.read'
@@ -35,12 +37,17 @@ export type Action =
   | 'transfer.create' // create, edit, start picking and cancel a transfer (the source warehouse)
   | 'transfer.dispatch' // dispatch from the source warehouse
   | 'transfer.receive' // arrival and receiving at the destination
-  | 'transfer.resolve'; // over-receipts, write-offs of what never arrived, closing
+  | 'transfer.resolve' // over-receipts, write-offs of what never arrived, closing
+  | 'portal.read' // the seller portal (staff: a seller's portal, seen as they see it)
+  | 'count.perform' // count locations blind on the scanner
+  | 'count.manage' // create, approve and cancel cycle counts
+  | 'adjustment.request' // adjust stock with a reason (small ones post at once)
+  | 'adjustment.approve'; // approve or reject adjustments above the threshold, set the threshold
 
 /** What a seller may never do (their reads are narrowed to their goods by `sellerScope`). */
-const sellerDenied = new Set<Action>(['stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil', 'cold.read', 'cold.record', 'cold.manage', 'cold.decide', 'transfer.read', 'transfer.create', 'transfer.dispatch', 'transfer.receive', 'transfer.resolve']);
+const sellerDenied = new Set<Action>(['dashboard.read', 'catalog.manage', 'stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil', 'cold.read', 'cold.record', 'cold.manage', 'cold.decide', 'transfer.read', 'transfer.create', 'transfer.dispatch', 'transfer.receive', 'transfer.resolve', 'count.perform', 'count.manage', 'adjustment.request', 'adjustment.approve']);
 /** Decisions for managers: approvals, and the cold room's setup and verdicts. */
-const operatorDenied = new Set<Action>(['inbound.approve', 'cold.manage', 'cold.decide', 'transfer.resolve']);
+const operatorDenied = new Set<Action>(['catalog.manage', 'inbound.approve', 'cold.manage', 'cold.decide', 'transfer.resolve', 'count.manage', 'adjustment.approve', 'portal.read']);
 
 /**
  * The one place that answers "may this user do this". `warehouseId` narrows the question

@@ -3,7 +3,7 @@ import { setCookie } from 'hono/cookie';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { eq } from 'drizzle-orm';
 import type { AppEnv } from '../context.ts';
-import { users } from '../db/schema/index.ts';
+import { users, type Role } from '../db/schema/index.ts';
 import { isAppError } from '../errors.ts';
 import { isLocale } from '../i18n/index.ts';
 import { LOCALE_COOKIE } from '../i18n/middleware.ts';
@@ -14,6 +14,9 @@ import { signIn } from './service.ts';
 import { invalidateSession } from './session.ts';
 
 /** Only same-site paths: never send a user to another host after sign-in. */
+/** Where a user starts: sellers on their portal, staff on the inventory. */
+export const homeOf = (role: Role): string => (role === 'seller' ? '/portal' : '/inventory');
+
 export function safeNext(next: unknown, fallback = '/inventory'): string {
   if (typeof next !== 'string' || !next.startsWith('/') || /[\x00-\x20\\]/.test(next)) return fallback;
   try {
@@ -42,16 +45,16 @@ export function authRoutes() {
   const app = new Hono<AppEnv>();
 
   app.get('/login', (c) => {
-    if (c.var.user) return c.redirect(safeNext(c.req.query('next')), 303);
+    if (c.var.user) return c.redirect(safeNext(c.req.query('next'), homeOf(c.var.user.role)), 303);
     return c.html(<LoginPage ctx={viewContext(c)} next={c.req.query('next')} />);
   });
 
   app.post('/login', async (c) => {
     const form = await c.req.parseBody();
     try {
-      const { token } = await signIn({ db: c.var.db, input: form, clientAddress: clientAddress(c) });
+      const { token, role } = await signIn({ db: c.var.db, input: form, clientAddress: clientAddress(c) });
       setSessionCookie(c, token);
-      return c.redirect(safeNext(form.next), 303);
+      return c.redirect(safeNext(form.next, homeOf(role)), 303);
     } catch (err) {
       if (!isAppError(err)) throw err;
       const email = typeof form.email === 'string' ? form.email : '';

@@ -24,7 +24,7 @@ export async function quarantineFor(tx: Tx, warehouseId: number, productId: numb
   return Number(row.id);
 }
 
-async function adjustmentOf(tx: Tx, warehouseId: number): Promise<number> {
+export async function adjustmentOf(tx: Tx, warehouseId: number): Promise<number> {
   const [row] = await tx.select({ id: locations.id }).from(locations).where(and(eq(locations.warehouseId, warehouseId), eq(locations.kind, 'adjustment')));
   if (!row) throw new AppError('CONFLICT', { key: 'cold.error.noAdjustmentLocation' });
   return row.id;
@@ -42,7 +42,7 @@ async function adjustmentOf(tx: Tx, warehouseId: number): Promise<number> {
  */
 export async function takeOutOfUse(
   tx: Tx,
-  opts: { balanceId: number; quantity?: number; to: 'quarantine' | 'dispose'; userId: number; document: { type: string; id: string }; note?: string },
+  opts: { balanceId: number; quantity?: number; to: 'quarantine' | 'dispose'; userId: number; document: { type: string; id: string }; note?: string; reason?: 'adjustment' | 'count' },
 ): Promise<LedgerEntry | null> {
   const heldOn = () =>
     tx
@@ -81,7 +81,7 @@ export async function takeOutOfUse(
     quantity,
     fromLocationId: bal.locationId,
     toLocationId,
-    reason: opts.to === 'quarantine' ? 'quarantine' : 'disposal',
+    reason: opts.reason ?? (opts.to === 'quarantine' ? 'quarantine' : 'disposal'),
     document: opts.document,
     actor: { userId: opts.userId },
     note: opts.note,

@@ -5,6 +5,9 @@ import { coldEn } from './cold.en.ts';
 import { transfersEn } from './transfers.en.ts';
 import { tokensEn } from './tokens.en.ts';
 import { outboundEn } from './outbound.en.ts';
+import { dashboardEn } from './dashboard.en.ts';
+import { countsEn } from './counts.en.ts';
+import { portalEn } from './portal.en.ts';
 
 /** English: the reference catalog. Every other catalog has exactly these keys. */
 export const en = {
@@ -225,4 +228,7 @@ export const en = {
   ...transfersEn,
   ...tokensEn,
   ...outboundEn,
+  ...dashboardEn,
+  ...countsEn,
+  ...portalEn,
 } as const;

@@ -7,6 +7,9 @@ import { coldRu } from './cold.ru.ts';
 import { transfersRu } from './transfers.ru.ts';
 import { tokensRu } from './tokens.ru.ts';
 import { outboundRu } from './outbound.ru.ts';
+import { dashboardRu } from './dashboard.ru.ts';
+import { countsRu } from './counts.ru.ts';
+import { portalRu } from './portal.ru.ts';
 
 export const ru: Catalog = {
   'nav.main': 'Главная',
@@ -226,4 +229,7 @@ export const ru: Catalog = {
   ...transfersRu,
   ...tokensRu,
   ...outboundRu,
+  ...dashboardRu,
+  ...countsRu,
+  ...portalRu,
 };

@@ -7,6 +7,9 @@ import { coldZh } from './cold.zh.ts';
 import { transfersZh } from './transfers.zh.ts';
 import { tokensZh } from './tokens.zh.ts';
 import { outboundZh } from './outbound.zh.ts';
+import { dashboardZh } from './dashboard.zh.ts';
+import { countsZh } from './counts.zh.ts';
+import { portalZh } from './portal.zh.ts';
 
 export const zh: Catalog = {
   'nav.main': '首页',
@@ -226,4 +229,7 @@ export const zh: Catalog = {
   ...transfersZh,
   ...tokensZh,
   ...outboundZh,
+  ...dashboardZh,
+  ...countsZh,
+  ...portalZh,
 };

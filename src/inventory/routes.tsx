@@ -6,7 +6,7 @@ import { AppError, isAppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
 import { viewContext } from '../../views/view-context.ts';
 import { InventoryPage, InventoryResults } from '../../views/inventory/inventory-page.tsx';
-import { ProductPage } from '../../views/inventory/product-page.tsx';
+import { ProductPage, ReorderPointForm, ReorderPointValue, type ReorderView } from '../../views/inventory/product-page.tsx';
 import { LocationPage } from '../../views/inventory/location-page.tsx';
 import { LedgerPage, LedgerResults } from '../../views/inventory/ledger-page.tsx';
 import { MoveForm, MovePage, type MoveView } from '../../views/inventory/move-page.tsx';
@@ -19,6 +19,7 @@ import { readScope } from './scope.ts';
 import { relocateStock } from './service.ts';
 import { stockCsv } from './csv.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
+import { maySetReorderPoint, setReorderPoint } from '../dashboard/reorder-point.ts';
 
 const PAGE_SIZE = 50;
 
@@ -52,12 +53,41 @@ export function inventoryRoutes() {
     return c.body(stockCsv(c.var.t, result.rows, filter.by === 'product'), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
-  app.get('/products/:id{[0-9]{1,9}}', async (c) => {
+  const productPage = async (c: Context<AppEnv>, reorder: Omit<ReorderView, 'canEdit'> = {}, status: 200 | 422 = 200) => {
     const scope = readScope(c.var.user!);
     const product = await getProduct(c.var.db, scope, idParam(c));
     if (!product) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
     const [balances, ledger] = await Promise.all([productBalances(c.var.db, scope, product.id), listLedger(c.var.db, scope, { productId: product.id, limit: 50 })]);
-    return c.html(<ProductPage ctx={viewContext(c)} product={product} balances={balances} ledger={ledger.rows} nextBefore={ledger.nextBefore} />);
+    return c.html(<ProductPage ctx={viewContext(c)} product={product} balances={balances} ledger={ledger.rows} nextBefore={ledger.nextBefore} reorder={{ ...reorder, canEdit: maySetReorderPoint(c.var.user) }} />, status);
+  };
+
+  app.get('/products/:id{[0-9]{1,9}}', (c) => productPage(c, { saved: c.req.query('saved') === '1' }));
+
+  // The reorder point (managers and administrators): a plain POST redirects back; htmx gets the form.
+  app.post('/products/:id{[0-9]{1,9}}/reorder-point', async (c) => {
+    const user = c.var.user!;
+    const product = await getProduct(c.var.db, readScope(user), idParam(c));
+    if (!product) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
+    const raw = (await c.req.parseBody())['reorder_point'];
+    const typed = typeof raw === 'string' ? raw : '';
+    c.header('Vary', 'HX-Request');
+    try {
+      const value = await setReorderPoint({ db: c.var.db, user, productId: product.id, input: { reorder_point: typed } });
+      if (!wantsFragment(c)) return c.redirect(`/products/${product.id}?saved=1`, 303);
+      const t = c.var.t;
+      return c.html(
+        <>
+          <ReorderPointForm t={t} csrfToken={c.var.csrfToken} product={{ ...product, reorderPoint: value }} reorder={{ canEdit: true, saved: true }} />
+          <ReorderPointValue t={t} value={value} oob />
+        </>,
+      );
+    } catch (err) {
+      if (!isAppError(err) || err.status !== 422) throw err;
+      const error = translateFieldErrors(c.var.t, err.fieldErrors).reorder_point ?? c.var.t(err.key, err.params);
+      const reorder = { value: typed.slice(0, 40), error };
+      if (wantsFragment(c)) return c.html(<ReorderPointForm t={c.var.t} csrfToken={c.var.csrfToken} product={product} reorder={{ ...reorder, canEdit: true }} />, 422);
+      return productPage(c, reorder, 422);
+    }
   });
 
   app.get('/locations/:id{[0-9]{1,9}}', async (c) => {

@@ -98,7 +98,8 @@ async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResu
 
 export type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean; units: number };
 
-async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
+/** The one product a barcode (EAN, case code, GS1, marketplace) or a SKU names; errors on the `product` field. */
+export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
   const fields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
   const byBarcode = await tx
     .selectDistinct({ ...fields, units: productBarcodes.units })

@@ -3,8 +3,55 @@ import type { LedgerRow, ProductDetail, StockRow } from '../../src/inventory/que
 import { Layout } from '../layout.tsx';
 import { LedgerTable } from '../components/ledger-table.tsx';
 import { ClassBadge, StockTable } from '../components/stock-table.tsx';
+import { CsrfField } from '../components/forms.tsx';
+import type { Translator } from '../../src/i18n/index.ts';
 
-export type ProductView = { ctx: ViewContext; product: ProductDetail; balances: StockRow[]; ledger: LedgerRow[]; nextBefore: number | null };
+/** The reorder point form: shown to those who may set it, with what was typed and its error. */
+export type ReorderView = { canEdit: boolean; value?: string; error?: string | undefined; saved?: boolean };
+
+export type ProductView = { ctx: ViewContext; product: ProductDetail; balances: StockRow[]; ledger: LedgerRow[]; nextBefore: number | null; reorder?: ReorderView };
+
+/** The reorder point as the facts show it; `oob` replaces it in place after an htmx save. */
+export function ReorderPointValue(props: { t: Translator; value: number | null; oob?: boolean }) {
+  const { t, value } = props;
+  return (
+    <span id="reorder-point-value" data-reorder-point={value === null ? '' : String(value)} hx-swap-oob={props.oob ? 'true' : undefined}>
+      {value === null ? <span class="muted">{t('dashboard.reorder.notSet')}</span> : t('dashboard.reorder.value', { n: t.number(value) })}
+    </span>
+  );
+}
+
+/** Sets the reorder point the dashboard's low-stock list compares available units against; htmx swaps the form alone. */
+export function ReorderPointForm(props: { t: Translator; csrfToken: string; product: Pick<ProductDetail, 'id' | 'reorderPoint'>; reorder: ReorderView }) {
+  const { t, product, reorder } = props;
+  const value = reorder.value ?? (product.reorderPoint === null ? '' : String(product.reorderPoint));
+  return (
+    <form method="post" action={`/products/${product.id}/reorder-point`} class="reorder-form" id="reorder-point" hx-post={`/products/${product.id}/reorder-point`} hx-target="this" hx-swap="outerHTML">
+      <CsrfField token={props.csrfToken} />
+      <div class={reorder.error ? 'field invalid' : 'field'}>
+        <label for="f-reorder_point">{t('dashboard.reorder.label')}</label>
+        <div class="search-line">
+          <input type="text" inputmode="numeric" name="reorder_point" id="f-reorder_point" value={value} autocomplete="off" aria-invalid={reorder.error ? 'true' : undefined} aria-describedby={reorder.error ? 'f-reorder_point-error' : 'f-reorder_point-hint'} />
+          <button type="submit">{t('dashboard.reorder.save')}</button>
+        </div>
+        {reorder.error ? (
+          <small class="error" id="f-reorder_point-error" role="alert">
+            {reorder.error}
+          </small>
+        ) : (
+          <small class="hint" id="f-reorder_point-hint">
+            {t('dashboard.reorder.hint')}
+          </small>
+        )}
+        {reorder.saved && !reorder.error && (
+          <small class="ok-text" role="status">
+            {t('dashboard.reorder.saved')}
+          </small>
+        )}
+      </div>
+    </form>
+  );
+}
 
 /** The stock card: what the product has now, where, and every move that made it so. */
 export function ProductPage(v: ProductView) {
@@ -46,6 +93,12 @@ export function ProductPage(v: ProductView) {
           <dd>{[p.tracksLot ? t('product.tracksLot') : null, p.tracksExpiry ? t('product.tracksExpiry') : null].filter(Boolean).join(', ') || t('product.noTracking')}</dd>
         </div>
         <div>
+          <dt>{t('dashboard.reorder.label')}</dt>
+          <dd>
+            <ReorderPointValue t={t} value={p.reorderPoint} />
+          </dd>
+        </div>
+        <div>
           <dt>{t('product.barcodes')}</dt>
           <dd>
             <ul class="plain">
@@ -59,6 +112,7 @@ export function ProductPage(v: ProductView) {
           </dd>
         </div>
       </dl>
+      {v.reorder?.canEdit && <ReorderPointForm t={t} csrfToken={v.ctx.csrfToken} product={p} reorder={v.reorder} />}
 
       <h2>{t('product.stockNow')}</h2>
       {byWarehouse.size === 0 ? (

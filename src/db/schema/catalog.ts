@@ -23,12 +23,15 @@ export const products = pgTable(
     tracksExpiry: boolean('tracks_expiry').notNull().default(false),
     /** Days of shelf life a lot must have left on the ship-by date to be allocated. */
     minShelfLifeDays: integer('min_shelf_life_days').notNull().default(0),
+    /** Units available at or below which the dashboard shows the product as low. Null: not watched. */
+    reorderPoint: integer('reorder_point'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex('products_seller_sku_uq').on(t.sellerId, t.sku),
     index('products_name_idx').on(t.name),
     check('products_shelf_life_ck', sql`${t.minShelfLifeDays} >= 0`),
+    check('products_reorder_point_ck', sql`${t.reorderPoint} IS NULL OR ${t.reorderPoint} >= 0`),
   ],
 );
 

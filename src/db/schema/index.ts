@@ -7,3 +7,4 @@ export * from './inbound.ts';
 export * from './outbound.ts';
 export * from './cold.ts';
 export * from './transfers.ts';
+export * from './counts.ts';

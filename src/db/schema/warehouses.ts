@@ -8,6 +8,8 @@ export const warehouses = pgTable('warehouses', {
   name: text('name').notNull(),
   country: char('country', { length: 2 }).notNull(),
   timezone: text('timezone').notNull(),
+  /** An adjustment of more units than this waits for a manager's approval. */
+  adjustmentApprovalUnits: integer('adjustment_approval_units').notNull().default(10),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,0 +1,128 @@
+/**
+ * A cycle count in real Chromium: the manager creates a count of one Moscow shelf on the
+ * form at 1280 px; the operator counts it blind on the 360 px scanner screen (scan the
+ * location, scan the item, type the quantity, Enter), is sent to a second count because the
+ * first was short, counts again; the manager sees expected, counted and variance and
+ * approves, and the ledger holds the adjustment. Then an adjustment on the scanner screen.
+ *
+ * Runs where /usr/bin/chromium exists; CI installs it and requires these tests.
+ */
+import { and, eq, gt, sql } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, Db } from '../../src/db/client.ts';
+import { openTestDatabase } from '../helpers/db.ts';
+import { verifyLedger } from '../../src/stock/index.ts';
+import { queryRows } from '../../src/db/rows.ts';
+import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
+import { balanceOf } from '../helpers/counts.ts';
+import { focusedId, noHorizontalScroll, scanInto, shot, signInPage, skipBrowser, startBrowserApp, SCANNER, type BrowserApp } from '../helpers/browser.ts';
+
+const MANAGER = 'manager@demo.test';
+const OPERATOR = 'operator.msk@demo.test';
+const DESKTOP = { width: 1280, height: 900 };
+
+describe.skipIf(skipBrowser)('cycle counts on the scanner and the desktop (Chromium)', () => {
+  let database: Database | undefined;
+  let db: Db;
+  let desk: BrowserApp | undefined;
+  let scanner: BrowserApp | undefined;
+  let shelf = { locationId: 0, code: '', productId: 0, sku: '', ean: '', onHand: 0 };
+
+  beforeAll(async () => {
+    database = await openTestDatabase('pglite');
+    db = database.db;
+    await seedDemo(db);
+    // A Moscow shelf holding one untracked product, nothing reserved, not on a pick list.
+    const [row] = await queryRows<{ location_id: number; code: string; product_id: number; sku: string; ean: string; on_hand: number }>(
+      db,
+      sql`SELECT l.id AS location_id, l.code, p.id AS product_id, p.sku, min(pb.code) AS ean, b.on_hand
+          FROM stock_balances b JOIN locations l ON l.id = b.location_id JOIN warehouses w ON w.id = l.warehouse_id
+            JOIN products p ON p.id = b.product_id JOIN product_barcodes pb ON pb.product_id = p.id AND pb.units = 1 AND pb.kind = 'ean13'
+          WHERE w.code = 'MSK' AND l.kind = 'storage' AND b.on_hand > 5 AND b.reserved = 0 AND NOT p.tracks_lot AND NOT p.tracks_expiry
+            AND (SELECT count(*) FROM stock_balances b2 WHERE b2.location_id = l.id AND b2.on_hand > 0) = 1
+            AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.location_id = l.id AND t.status = 'open')
+          GROUP BY l.id, l.code, p.id, p.sku, b.on_hand ORDER BY l.code LIMIT 1`,
+    );
+    shelf = { locationId: row!.location_id, code: row!.code, productId: row!.product_id, sku: row!.sku, ean: row!.ean, onHand: row!.on_hand };
+    desk = await startBrowserApp(db, DESKTOP);
+    scanner = await startBrowserApp(db, SCANNER);
+  }, 120_000);
+
+  afterAll(async () => {
+    await desk?.close();
+    await scanner?.close();
+    if (database) {
+      expect((await verifyLedger(database.db)).problems).toEqual([]);
+      await database.close();
+    }
+  });
+
+  it('count blind, recount, approve: the stock becomes what was counted', async () => {
+    const manager = await signInPage(desk!, MANAGER, DEMO_PASSWORD);
+    await manager.goto(`${desk!.base}/counts/new`);
+    await manager.locator('#f-warehouse').selectOption('MSK');
+    await manager.locator('input[name="scope"][value="range"]').check();
+    await manager.locator('#f-from_code').fill(shelf.code);
+    await manager.locator('#f-to_code').fill(shelf.code);
+    await manager.locator('#f-recount_above').fill('0');
+    await Promise.all([manager.waitForURL(/\/counts\/\d+$/), manager.locator('#count-form button[type="submit"]').click()]);
+    const countUrl = manager.url();
+    await shot(manager, 'count-1280-created');
+
+    const operator = await signInPage(scanner!, OPERATOR, DEMO_PASSWORD);
+    await operator.goto(`${countUrl}/count`);
+    expect(await operator.locator('.big-code').textContent()).toBe(shelf.code);
+    expect(await focusedId(operator)).toBe('f-location');
+    await Promise.all([operator.waitForURL(/\/locations\/\d+$/), scanInto(operator, shelf.code)]);
+    await noHorizontalScroll(operator);
+    // Blind: the expected quantity is nowhere on the screen.
+    expect(await operator.locator('main').textContent()).not.toContain(String(shelf.onHand));
+    expect(await focusedId(operator)).toBe('f-scan');
+    await operator.keyboard.type(shelf.ean);
+    await operator.keyboard.press('Enter');
+    await operator.keyboard.press('Control+A');
+    await operator.keyboard.type(String(shelf.onHand - 2));
+    await Promise.all([operator.waitForLoadState('load'), operator.keyboard.press('Enter')]);
+    await expect.poll(() => operator.locator('[data-result="ok"]').count()).toBe(1);
+    expect(await operator.locator('#counted .pl-count').textContent()).toBe(String(shelf.onHand - 2));
+    await shot(operator, 'count-360-counting');
+    await Promise.all([operator.waitForURL(/outcome=recount/), operator.getByRole('button', { name: 'Ячейка готова' }).click()]);
+    expect(await operator.locator('.result strong').textContent()).toContain('нужно пересчитать');
+    await Promise.all([operator.waitForURL(/\/locations\/\d+$/), scanInto(operator, shelf.code)]);
+    expect(await operator.locator('h1').textContent()).toContain('Повторный подсчёт');
+    await operator.keyboard.type(shelf.ean);
+    await operator.keyboard.press('Enter');
+    await operator.keyboard.press('Control+A');
+    await operator.keyboard.type(String(shelf.onHand - 1));
+    await Promise.all([operator.waitForLoadState('load'), operator.keyboard.press('Enter')]);
+    await expect.poll(() => operator.locator('[data-result="ok"]').count()).toBe(1);
+    await Promise.all([operator.waitForURL(/outcome=counted/), operator.getByRole('button', { name: 'Ячейка готова' }).click()]);
+    expect(await operator.locator('.alert').textContent()).toContain('Все ячейки посчитаны');
+    await shot(operator, 'count-360-done');
+
+    await manager.goto(countUrl);
+    const row = manager.locator('#variances tbody tr').first();
+    expect(await row.locator('td').nth(4).textContent()).toBe(String(shelf.onHand));
+    expect(await row.locator('td').nth(6).textContent()).toBe('-1');
+    await shot(manager, 'count-1280-review');
+    await Promise.all([manager.waitForURL(/done=approved/), manager.getByRole('button', { name: /Approve and post the adjustments \(1\)/ }).click()]);
+    expect(await balanceOf(db, shelf.locationId, shelf.productId)).toEqual({ onHand: shelf.onHand - 1, reserved: 0 });
+  });
+
+  it('an adjustment on the scanner screen: damaged units written off at once', async () => {
+    const operator = await signInPage(scanner!, OPERATOR, DEMO_PASSWORD);
+    await operator.goto(`${scanner!.base}/adjustments/new`);
+    await noHorizontalScroll(operator);
+    await operator.locator('#f-warehouse').selectOption('MSK');
+    await operator.locator('#f-location').fill(shelf.code);
+    await operator.locator('#f-product').fill(shelf.ean);
+    await operator.locator('input[name="direction"][value="remove"]').check();
+    await operator.locator('#f-quantity').fill('1');
+    await operator.locator('#f-reason').selectOption('damaged');
+    await Promise.all([operator.waitForLoadState('load'), operator.locator('#adjustment-form button[type="submit"]').click()]);
+    await expect.poll(() => operator.locator('[data-result="ok"]').count()).toBe(1);
+    expect(await operator.locator('.alert').first().textContent()).toContain('Проведено.');
+    await shot(operator, 'adjustment-360');
+    expect(await balanceOf(db, shelf.locationId, shelf.productId)).toEqual({ onHand: shelf.onHand - 2, reserved: 0 });
+  });
+});
