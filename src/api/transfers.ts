@@ -6,6 +6,7 @@ import type { Executor } from '../db/client.ts';
 import { locations, lots, products, sellers, transferLines, warehouses } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { requireUser } from '../auth/middleware.ts';
+import { can } from '../auth/policy.ts';
 import { withTransaction } from '../db/tx.ts';
 import { cancelTransfer, createTransfer, startPicking, transferFor, type Transfer } from '../transfers/create-transfer.ts';
 import { dispatchTransfer } from '../transfers/dispatch.ts';
@@ -66,6 +67,7 @@ export function transferApiRoutes() {
   const answer = async (c: Context<AppEnv>, t: Transfer, status: 200 | 201 = 200) => c.json(await transferJson(c.var.db, t), status);
 
   app.post('/api/v1/transfers', async (c) => {
+    if (!can(c.var.user!, 'transfer.create')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     const t = await createTransfer({ db: c.var.db, user: c.var.user!, input: await jsonBody(c), idempotencyKey: idempotencyKey(c) });
     return answer(c, t, 201);
   });

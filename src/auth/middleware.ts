@@ -110,6 +110,8 @@ export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     // A bearer token is not sent by browsers on their own: no cross-site forgery to fear.
     if (SAFE_METHODS.has(c.req.method) || c.var.bearer) return next();
+    // An API call with neither a token nor a session acts for nobody: it is answered 401 there.
+    if (c.req.path.startsWith('/api/') && !c.var.user && !c.var.device) return next();
     const origin = c.req.header('origin');
     const site = c.req.header('sec-fetch-site');
     const ownOrigin = new URL(c.req.url).origin;

@@ -79,6 +79,7 @@ export function coldRoutes() {
   });
 
   app.post('/cold/zones', async (c) => {
+    if (!can(c.var.user!, 'cold.manage')) throw forbidden();
     const form = await formOf(c);
     const warehouse = one(form.warehouse);
     try {
@@ -380,6 +381,7 @@ export function coldRoutes() {
   });
 
   app.post('/cold/expiring/quarantine', async (c) => {
+    if (!can(c.var.user!, 'cold.decide')) throw forbidden();
     const form = await formOf(c);
     const warehouse = one(form.warehouse);
     try {

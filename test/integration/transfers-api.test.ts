@@ -139,7 +139,7 @@ describe.each(backends)('transfer API on %s', (backend) => {
     const seller = await signedIn(app, w.user.sellerA.email);
     await seller.get('/inventory');
     problemOf(await get(seller, `/api/v1/transfers/${t.body.id}`), 404);
-    problemOf(await post(seller, '/api/v1/transfers', { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'air' }, lines: [{ sku: w.product.widget.sku, quantity: 1 }] }), 422);
+    problemOf(await post(seller, '/api/v1/transfers', { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'air' }, lines: [{ sku: w.product.widget.sku, quantity: 1 }] }), 403);
     // The operator of the destination sees it but may not dispatch it.
     const op = await signedIn(app, w.user.operatorOther.email);
     await op.get('/inventory');
