@@ -1,6 +1,7 @@
 import { seedInbound } from './inbound.ts';
 import { seedOutbound } from './outbound.ts';
 import { seedCold } from './cold.ts';
+import { seedCounts } from './counts.ts';
 import { Faker, en } from '@faker-js/faker';
 import { count, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../src/db/client.ts';
@@ -217,6 +218,7 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     log(`  orders: ${outbound}`);
     const readings = await seedCold(tx as Tx);
     log(`  temperature readings: ${readings}`);
+    await seedCounts(tx as Tx);
     return { products: prods.length, moves };
   });
 }
