@@ -45,6 +45,8 @@ CREATE TABLE "cycle_count_locations" (
 	"status" "count_location_status" DEFAULT 'pending' NOT NULL,
 	"pass" smallint DEFAULT 1 NOT NULL,
 	"pass_started_at" timestamp with time zone,
+	"claimed_by" integer,
+	"claimed_at" timestamp with time zone,
 	"counted_by" integer,
 	"counted_at" timestamp with time zone,
 	"recounted_by" integer,
@@ -61,6 +63,7 @@ CREATE TABLE "cycle_count_scans" (
 	"counted_by" integer NOT NULL,
 	"at" timestamp with time zone DEFAULT now() NOT NULL,
 	"idempotency_key" text,
+	"voided_at" timestamp with time zone,
 	CONSTRAINT "cycle_count_scans_quantity_ck" CHECK ("cycle_count_scans"."quantity" > 0)
 );
 --> statement-breakpoint
@@ -98,6 +101,7 @@ ALTER TABLE "cycle_count_lines" ADD CONSTRAINT "cycle_count_lines_product_id_pro
 ALTER TABLE "cycle_count_lines" ADD CONSTRAINT "cycle_count_lines_lot_id_lots_id_fk" FOREIGN KEY ("lot_id") REFERENCES "public"."lots"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cycle_count_locations" ADD CONSTRAINT "cycle_count_locations_count_id_cycle_counts_id_fk" FOREIGN KEY ("count_id") REFERENCES "public"."cycle_counts"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cycle_count_locations" ADD CONSTRAINT "cycle_count_locations_location_id_locations_id_fk" FOREIGN KEY ("location_id") REFERENCES "public"."locations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "cycle_count_locations" ADD CONSTRAINT "cycle_count_locations_claimed_by_users_id_fk" FOREIGN KEY ("claimed_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cycle_count_locations" ADD CONSTRAINT "cycle_count_locations_counted_by_users_id_fk" FOREIGN KEY ("counted_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cycle_count_locations" ADD CONSTRAINT "cycle_count_locations_recounted_by_users_id_fk" FOREIGN KEY ("recounted_by") REFERENCES "public"."users"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "cycle_count_scans" ADD CONSTRAINT "cycle_count_scans_count_location_id_cycle_count_locations_id_fk" FOREIGN KEY ("count_location_id") REFERENCES "public"."cycle_count_locations"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint

@@ -42,7 +42,7 @@ export async function adjustmentOf(tx: Tx, warehouseId: number): Promise<number>
  */
 export async function takeOutOfUse(
   tx: Tx,
-  opts: { balanceId: number; quantity?: number; to: 'quarantine' | 'dispose'; userId: number; document: { type: string; id: string }; note?: string; reason?: 'adjustment' | 'count' },
+  opts: { balanceId: number; quantity?: number; to: 'quarantine' | 'dispose'; userId: number; document: { type: string; id: string }; note?: string; reason?: 'adjustment' | 'count'; exact?: boolean },
 ): Promise<LedgerEntry | null> {
   const heldOn = () =>
     tx
@@ -59,6 +59,8 @@ export async function takeOutOfUse(
     locked = new Set([...locked, ...ids]);
   }
   const [bal] = await tx.select().from(stockBalances).where(eq(stockBalances.id, opts.balanceId)).for('update');
+  // `exact`: exactly `quantity` or nothing (an adjustment records the quantity it moves).
+  if (opts.exact && (!bal || bal.onHand < (opts.quantity ?? 0))) throw new AppError('INSUFFICIENT_STOCK', { key: 'counts.error.notThatMany', params: { quantity: opts.quantity ?? 0, onHand: bal?.onHand ?? 0 } });
   if (!bal || bal.onHand <= 0) return null;
   const quantity = Math.min(opts.quantity ?? bal.onHand, bal.onHand);
   if (quantity <= 0) return null;

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { cycleCountLocations, cycleCounts, locations, stockBalances, warehouses, zones } from '../db/schema/index.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
@@ -14,20 +14,40 @@ export type CycleCount = typeof cycleCounts.$inferSelect;
 /** Kinds of location a count walks: where stock is kept (not docks, staging or quarantine). */
 export const COUNTABLE_KINDS = ['storage', 'pick', 'cold'] as const;
 
-/** Location codes of `ids` with open pick tasks (a pick list being worked there), in code order. */
+/**
+ * Location codes of `ids` being picked: open tasks of a pick list being worked, or stock
+ * reserved for a transfer being picked (its crew takes the units off the shelf before the
+ * ledger moves them at dispatch). Counting them would count the pickers' units as missing.
+ */
 export async function locationsBeingPicked(tx: Tx, ids: number[]): Promise<string[]> {
   if (!ids.length) return [];
+  const list = sql.join(ids.map((id) => sql`${id}`), sql`, `);
   const rows = await queryRows<{ code: string }>(
     tx,
-    sql`SELECT DISTINCT l.code FROM pick_tasks t
-          JOIN pick_lists pl ON pl.id = t.pick_list_id
-          JOIN locations l ON l.id = t.location_id
-        WHERE t.status = 'open' AND pl.status IN ('open', 'picking')
-          AND t.location_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})
+    sql`SELECT l.code FROM locations l
+        WHERE l.id IN (${list})
+          AND (EXISTS (SELECT 1 FROM pick_tasks t JOIN pick_lists pl ON pl.id = t.pick_list_id
+                       WHERE t.location_id = l.id AND t.status = 'open' AND pl.status IN ('open', 'picking'))
+               OR EXISTS (SELECT 1 FROM reservations r JOIN stock_balances b ON b.id = r.balance_id
+                          WHERE b.location_id = l.id AND r.document_type = 'transfer' AND r.closed_at IS NULL))
         ORDER BY l.code`,
   );
   return rows.map((r) => r.code);
 }
+
+/** Location codes of `ids` already in an open count (counting or waiting for review), with the count. */
+export async function locationsInOpenCount(tx: Tx, ids: number[], except?: number): Promise<{ code: string; count: number }[]> {
+  if (!ids.length) return [];
+  return queryRows<{ code: string; count: number }>(
+    tx,
+    sql`SELECT l.code, c.id AS count FROM cycle_count_locations cl JOIN cycle_counts c ON c.id = cl.count_id JOIN locations l ON l.id = cl.location_id
+        WHERE cl.location_id IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) AND c.status IN ('counting', 'review')
+          ${except ? sql`AND c.id <> ${except}` : sql``}
+        ORDER BY l.code`,
+  );
+}
+
+const listed = (codes: string[]) => codes.slice(0, 10).join(', ') + (codes.length > 10 ? ' …' : '');
 
 /**
  * Creates a cycle count: the active countable locations of a zone, of a range of codes, or
@@ -49,7 +69,8 @@ export async function createCount(opts: { db: Db; user: CurrentUser; input: unkn
       zoneId = zone.id;
       chosen = await tx.select({ id: locations.id }).from(locations).where(and(base, eq(locations.zoneId, zone.id)));
     } else if (input.scope === 'range') {
-      chosen = await tx.select({ id: locations.id }).from(locations).where(and(base, gte(locations.code, input.from_code!), lte(locations.code, input.to_code!)));
+      // Codes compare byte by byte, as the form's check does, whatever the database's collation.
+      chosen = await tx.select({ id: locations.id }).from(locations).where(and(base, sql`${locations.code} COLLATE "C" >= ${input.from_code!}`, sql`${locations.code} COLLATE "C" <= ${input.to_code!}`));
     } else {
       // Every lot of the product is counted.
       const product = await findProduct(tx, input.product!);
@@ -61,8 +82,12 @@ export async function createCount(opts: { db: Db; user: CurrentUser; input: unkn
         .where(and(base, eq(stockBalances.productId, product.id), sql`${stockBalances.onHand} > 0`));
     }
     if (chosen.length === 0) throw fieldError(input.scope === 'zone' ? 'zone' : input.scope === 'range' ? 'from_code' : 'product', 'counts.error.noLocations');
+    // One count at a time per location (no adjustment is posted twice); none while it is picked.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(7274103, ${wh.id})`);
+    const counted = await locationsInOpenCount(tx, chosen.map((l) => l.id));
+    if (counted.length) throw new AppError('CONFLICT', { key: 'counts.error.inOpenCount', params: { locations: listed(counted.map((c) => c.code)), count: counted[0]!.count } });
     const picking = await locationsBeingPicked(tx, chosen.map((l) => l.id));
-    if (picking.length) throw new AppError('CONFLICT', { key: 'counts.error.beingPicked', params: { locations: picking.slice(0, 10).join(', ') + (picking.length > 10 ? ' …' : '') } });
+    if (picking.length) throw new AppError('CONFLICT', { key: 'counts.error.beingPicked', params: { locations: listed(picking) } });
     const [count] = await tx
       .insert(cycleCounts)
       .values({ warehouseId: wh.id, scope: input.scope, zoneId, fromCode: input.from_code ?? null, toCode: input.to_code ?? null, productId, recountAbove: input.recount_above, note: input.note ?? null, createdBy: opts.user.id })

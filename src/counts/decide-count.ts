@@ -5,6 +5,7 @@ import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
 import { postAdjustment } from './post-adjustment.ts';
+import { queryRows } from '../db/rows.ts';
 import type { CycleCount } from './create-count.ts';
 
 async function countToDecide(tx: Tx, user: CurrentUser, id: number) {
@@ -40,7 +41,14 @@ export async function approveCount(opts: { db: Db; user: CurrentUser; id: number
         .insert(adjustments)
         .values({ warehouseId: count.warehouseId, locationId: line.locationId, productId: line.productId, lotId: line.lotId, quantity: variance, reason: 'count', status: 'posted', countId: count.id, requestedBy: count.createdBy, decidedBy: opts.user.id, decidedAt: new Date() })
         .returning();
-      await postAdjustment(tx, adj!, opts.user.id);
+      try {
+        await postAdjustment(tx, adj!, opts.user.id);
+      } catch (err) {
+        if (!(err instanceof AppError) || err.status >= 500) throw err;
+        // The manager learns which line cannot be posted: recount it or cancel the count.
+        const [what] = await queryRows<{ location: string; sku: string }>(tx, sql`SELECT l.code AS location, p.sku FROM locations l, products p WHERE l.id = ${line.locationId} AND p.id = ${line.productId}`);
+        throw new AppError('CONFLICT', { key: err.code === 'INSUFFICIENT_STOCK' ? 'counts.error.cannotPostShort' : 'counts.error.cannotPost', params: { location: what!.location, sku: what!.sku, quantity: -variance } });
+      }
       adjusted++;
     }
     const [done] = await tx.update(cycleCounts).set({ status: 'approved', decidedBy: opts.user.id, decidedAt: sql`now()` }).where(eq(cycleCounts.id, count.id)).returning();

@@ -24,9 +24,9 @@ export async function postAdjustment(tx: Tx, adj: Adjustment, userId: number): P
   }
   const gone = -adj.quantity;
   const [bal] = await tx
-    .select({ id: stockBalances.id, onHand: stockBalances.onHand })
+    .select({ id: stockBalances.id })
     .from(stockBalances)
     .where(and(eq(stockBalances.locationId, adj.locationId), eq(stockBalances.productId, adj.productId), adj.lotId === null ? isNull(stockBalances.lotId) : eq(stockBalances.lotId, adj.lotId)));
-  if (!bal || bal.onHand < gone) throw new AppError('INSUFFICIENT_STOCK', { key: 'counts.error.notThatMany', params: { quantity: gone, onHand: bal?.onHand ?? 0 } });
-  await takeOutOfUse(tx, { balanceId: bal.id, quantity: gone, to: 'dispose', reason, userId, document, ...(note ? { note } : {}) });
+  if (!bal) throw new AppError('INSUFFICIENT_STOCK', { key: 'counts.error.notThatMany', params: { quantity: gone, onHand: 0 } });
+  await takeOutOfUse(tx, { balanceId: bal.id, quantity: gone, to: 'dispose', reason, userId, document, exact: true, ...(note ? { note } : {}) });
 }

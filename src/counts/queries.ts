@@ -4,6 +4,7 @@ import type { AdjustmentReason, AdjustmentStatus, CountLocationStatus, CountScop
 import { can, warehouseScope, type CurrentUser } from '../auth/policy.ts';
 import { queryRows } from '../db/rows.ts';
 import { finalOf } from './decide-count.ts';
+import { CLAIM_LAPSES_MINUTES } from './count-location.ts';
 
 /** Warehouses where the user may do `action` (all of them for managers). */
 export async function warehousesWhere(db: Db, user: CurrentUser, action: 'count.perform' | 'count.manage' | 'adjustment.request' | 'adjustment.approve') {
@@ -98,12 +99,17 @@ export async function countVariances(db: Db, countId: number): Promise<VarianceR
   });
 }
 
-/** The next location to count (pending or to recount), in walking order. */
-export async function nextPlace(db: Db, countId: number) {
+/**
+ * The next location for this user to count (pending or to recount), in walking order: one they
+ * have started first, then one nobody is counting (or whose counter has been idle too long).
+ */
+export async function nextPlace(db: Db, countId: number, userId: number) {
   const [row] = await queryRows<{ id: number; code: string; status: CountLocationStatus }>(
     db,
     sql`SELECT cl.id, l.code, cl.status FROM cycle_count_locations cl JOIN locations l ON l.id = cl.location_id
-        WHERE cl.count_id = ${countId} AND cl.status IN ('pending', 'recount') ORDER BY l.walk_sequence, l.code LIMIT 1`,
+        WHERE cl.count_id = ${countId} AND cl.status IN ('pending', 'recount')
+          AND (cl.claimed_by IS NULL OR cl.claimed_by = ${userId} OR cl.claimed_at < now() - make_interval(mins => ${CLAIM_LAPSES_MINUTES}))
+        ORDER BY (cl.claimed_by IS NOT DISTINCT FROM ${userId}) DESC, l.walk_sequence, l.code LIMIT 1`,
   );
   return row ?? null;
 }

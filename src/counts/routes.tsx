@@ -101,7 +101,7 @@ export function countRoutes() {
         await decide({ db: c.var.db, user: c.var.user!, id: idParam(c) });
         return c.redirect(`/counts/${idParam(c)}?done=${action === 'approve' ? 'approved' : 'cancelled'}`, 303);
       } catch (err) {
-        if (!isAppError(err) || err.status !== 409) throw err;
+        if (!isFormError(err)) throw err;
         return countPage(c, { formError: c.var.t(err.key, err.params) }, 409);
       }
     });
@@ -111,7 +111,7 @@ export function countRoutes() {
 
   const startPage = async (c: Context<AppEnv>, value: string, error: string | undefined, notice: { kind: 'ok' | 'info'; text: string } | undefined, status: 200 | 409 | 422 = 200) => {
     const count = await countFor(c);
-    const next = count.status === 'counting' ? await nextPlace(c.var.db, count.id) : null;
+    const next = count.status === 'counting' ? await nextPlace(c.var.db, count.id, c.var.user!.id) : null;
     const header = { id: count.id, warehouse: count.warehouse, scopeText: countScopeText(c.var.t, count) };
     return c.html(<CountStartPage ctx={viewContext(c)} count={header} next={next} done={c.var.t(count.status === 'counting' || count.status === 'review' ? 'counts.allCounted' : 'counts.error.notCounting')} left={count.locations - count.counted} value={value} error={error} notice={notice} />, status);
   };
@@ -155,7 +155,8 @@ export function countRoutes() {
     const form = await formOf(c);
     try {
       const done = await countItem({ db: c.var.db, user: c.var.user!, countId: idParam(c), countLocationId: idParam(c, 'place'), input: form });
-      return itemPage(c, { values: { scan: '', quantity: '1', lot: '' }, errors: {}, done });
+      // The lot stays for the next scan of the same lot.
+      return itemPage(c, { values: { scan: '', quantity: '1', lot: one(form.lot) }, errors: {}, done });
     } catch (err) {
       if (!isFormError(err)) throw err;
       const t = c.var.t;
@@ -164,9 +165,12 @@ export function countRoutes() {
     }
   });
 
+  const passOf = (form: FormFields) => (/^[12]$/.test(one(form.pass)) ? Number(one(form.pass)) : undefined);
+
   app.post(`${place}/finish`, async (c) => {
+    const form = await formOf(c);
     try {
-      const r = await finishLocation({ db: c.var.db, user: c.var.user!, countId: idParam(c), countLocationId: idParam(c, 'place') });
+      const r = await finishLocation({ db: c.var.db, user: c.var.user!, countId: idParam(c), countLocationId: idParam(c, 'place'), pass: passOf(form) });
       if (r.outcome === 'restarted') return c.redirect(`/counts/${idParam(c)}/locations/${idParam(c, 'place')}?restarted=1`, 303);
       return c.redirect(`/counts/${idParam(c)}/count?${new URLSearchParams({ outcome: r.outcome, location: r.code })}`, 303);
     } catch (err) {
@@ -176,8 +180,14 @@ export function countRoutes() {
   });
 
   app.post(`${place}/restart`, async (c) => {
-    await restartLocation({ db: c.var.db, user: c.var.user!, countId: idParam(c), countLocationId: idParam(c, 'place') });
-    return c.redirect(`/counts/${idParam(c)}/locations/${idParam(c, 'place')}`, 303);
+    const form = await formOf(c);
+    try {
+      await restartLocation({ db: c.var.db, user: c.var.user!, countId: idParam(c), countLocationId: idParam(c, 'place'), pass: passOf(form) });
+      return c.redirect(`/counts/${idParam(c)}/locations/${idParam(c, 'place')}`, 303);
+    } catch (err) {
+      if (!isFormError(err)) throw err;
+      return itemPage(c, { values: { scan: '', quantity: '1', lot: '' }, errors: {}, formError: c.var.t(err.key, err.params) }, err.status as 409 | 422);
+    }
   });
 
   // ---- Adjustments
@@ -199,7 +209,9 @@ export function countRoutes() {
 
   const adjustmentForm = async (c: Context<AppEnv>, values: AdjustmentFormValues, rest: { errors?: Record<string, string | undefined>; formError?: string; done?: { id: number; status: string; quantity: number; sku: string; location: string } }, status: 200 | 409 | 422 = 200) => {
     const warehouses = await warehousesWhere(c.var.db, c.var.user!, 'adjustment.request');
-    return c.html(<AdjustmentFormPage ctx={viewContext(c)} warehouses={warehouses} values={values} errors={rest.errors ?? {}} formError={rest.formError} done={rest.done} idempotencyKey={randomUUID()} />, status);
+    const managers = await warehousesWhere(c.var.db, c.var.user!, 'adjustment.approve');
+    const reasons = managers.length ? adjustmentReasons : adjustmentReasons.filter((r) => r !== 'count');
+    return c.html(<AdjustmentFormPage ctx={viewContext(c)} warehouses={warehouses} values={values} errors={rest.errors ?? {}} formError={rest.formError} done={rest.done} idempotencyKey={randomUUID()} reasons={reasons} />, status);
   };
 
   app.get('/adjustments/new', (c) => adjustmentForm(c, { warehouse: c.req.query('warehouse') ?? '', location: c.req.query('location') ?? '', product: c.req.query('product') ?? '', direction: 'remove', quantity: '1', reason: 'damaged' }, {}));

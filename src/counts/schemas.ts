@@ -32,6 +32,8 @@ export const countScanSchema = z.object({
   lot: z.preprocess((v) => (v === undefined ? '' : v), z.string().trim().max(80)),
   quantity: z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number().int().positive().max(100_000)),
   idempotency_key: z.string().trim().min(8).max(100),
+  /** The pass the screen was showing (1, or 2 for the recount): a scan for an ended pass is refused. */
+  pass: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(2).optional()),
 });
 
 /** An adjustment: units found (add) or gone (remove) in one location, with a reason. */

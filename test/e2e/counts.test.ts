@@ -41,6 +41,8 @@ describe.skipIf(skipBrowser)('cycle counts on the scanner and the desktop (Chrom
           WHERE w.code = 'MSK' AND l.kind = 'storage' AND b.on_hand > 5 AND b.reserved = 0 AND NOT p.tracks_lot AND NOT p.tracks_expiry
             AND (SELECT count(*) FROM stock_balances b2 WHERE b2.location_id = l.id AND b2.on_hand > 0) = 1
             AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.location_id = l.id AND t.status = 'open')
+            AND NOT EXISTS (SELECT 1 FROM cycle_count_locations cl JOIN cycle_counts c ON c.id = cl.count_id WHERE cl.location_id = l.id AND c.status IN ('counting', 'review'))
+            AND NOT EXISTS (SELECT 1 FROM reservations r WHERE r.balance_id = b.id AND r.closed_at IS NULL)
           GROUP BY l.id, l.code, p.id, p.sku, b.on_hand ORDER BY l.code LIMIT 1`,
     );
     shelf = { locationId: row!.location_id, code: row!.code, productId: row!.product_id, sku: row!.sku, ean: row!.ean, onHand: row!.on_hand };

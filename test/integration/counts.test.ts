@@ -10,6 +10,8 @@ import { approveCount, cancelCount } from '../../src/counts/decide-count.ts';
 import { decideAdjustment, requestAdjustment } from '../../src/counts/adjust.ts';
 import { countVariances } from '../../src/counts/queries.ts';
 import { createPickList } from '../../src/outbound/pick-list.ts';
+import { createTransfer, startPicking } from '../../src/transfers/create-transfer.ts';
+import { cycleCountScans } from '../../src/db/schema/index.ts';
 import { backends, hasPostgres, openTestDatabase } from '../helpers/db.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
 import { makeOrder } from '../helpers/outbound.ts';
@@ -105,12 +107,15 @@ describe.each(backends)('cycle counts and adjustments on %s', (backend) => {
     const w = await makeWorld(db());
     await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
     const count = await createCount({ db: db(), user: asUser(w, 'manager'), input: range(w) });
+    // One open count per location.
+    expect(await caught(createCount({ db: db(), user: asUser(w, 'manager'), input: { warehouse: w.warehouse.code, scope: 'product', product: w.product.widget.sku } }))).toMatchObject({ key: 'counts.error.inOpenCount', params: { locations: 'A-01-01-1', count: count.id } });
     await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
     await createPickList({ db: db(), user: asUser(w, 'operator'), warehouse: w.warehouse.code });
     const before = await stockFingerprint(db(), [w.warehouse.id]);
+    expect((await caught(open(w, count.id, 'A-01-01-1'))).key).toBe('counts.error.beingPicked');
+    await cancelCount({ db: db(), user: asUser(w, 'manager'), id: count.id });
     const refused = await caught(createCount({ db: db(), user: asUser(w, 'manager'), input: range(w) }));
     expect(refused).toMatchObject({ code: 'CONFLICT', key: 'counts.error.beingPicked', params: { locations: 'A-01-01-1' } });
-    expect((await caught(open(w, count.id, 'A-01-01-1'))).key).toBe('counts.error.beingPicked');
     expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
   });
 
@@ -181,17 +186,26 @@ describe.each(backends)('cycle counts and adjustments on %s', (backend) => {
     // A manager's own adjustment posts whatever its size.
     await requestAdjustment({ db: db(), user: asUser(w, 'manager'), input: input({ direction: 'add', reason: 'found', quantity: '20' }) });
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 33, reserved: 0 });
-    // The same key twice is one adjustment.
+    // The same key twice is one adjustment. And it waits: with the operator's earlier ones of
+    // this product here today (2 + 15) it is past the threshold, so splitting does not get round it.
     const k = key();
     const once = await requestAdjustment({ db: db(), user: operator, input: input({ idempotency_key: k }) });
+    expect(once.status).toBe('pending');
     expect((await requestAdjustment({ db: db(), user: operator, input: input({ idempotency_key: k }) })).id).toBe(once.id);
-    expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 31, reserved: 0 });
+    expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 33, reserved: 0 });
+    // Operators never learn the quantity from a refusal; managers do.
+    expect((await caught(requestAdjustment({ db: db(), user: operator, input: input({ quantity: '500' }) }))).fieldErrors[0]).toMatchObject({ path: 'quantity', key: 'counts.error.notThatManyHere', params: { quantity: 500 } });
+    expect((await caught(requestAdjustment({ db: db(), user: asUser(w, 'manager'), input: input({ quantity: '500' }) }))).fieldErrors[0]).toMatchObject({ key: 'counts.error.notThatMany', params: { onHand: 33 } });
+    // Reason "count" is a manager's; staging and quarantine too.
+    expect((await caught(requestAdjustment({ db: db(), user: operator, input: input({ reason: 'count' }) }))).fieldErrors[0]!.key).toBe('counts.error.countReasonManagers');
+    expect((await caught(requestAdjustment({ db: db(), user: operator, input: input({ location: 'QUAR-A', direction: 'add', reason: 'found' }) }))).fieldErrors[0]!.key).toBe('error.unknownLocationCode');
 
     const before = await stockFingerprint(db(), [w.warehouse.id]);
     const bad: [Record<string, unknown>, string, string][] = [
       [{ reason: 'found' }, 'reason', 'counts.error.reasonDirection'],
       [{ direction: 'add', reason: 'expired' }, 'reason', 'counts.error.reasonDirection'],
-      [{ quantity: '100' }, 'quantity', 'counts.error.notThatMany'],
+      [{ quantity: '100' }, 'quantity', 'counts.error.notThatManyHere'],
+      [{ location: 'A-99-99-9' }, 'location', 'counts.error.closedLocation'],
       [{ quantity: '0' }, 'quantity', 'error.quantityPositiveInteger'],
       [{ location: 'SUPPLIER' }, 'location', 'error.unknownLocationCode'],
       [{ product: 'NOPE' }, 'product', 'error.unknownProductCode'],
@@ -227,12 +241,79 @@ describe.each(backends)('cycle counts and adjustments on %s', (backend) => {
     expect(adj.status).toBe('pending');
   });
 
-  it.runIf(backend === 'postgres' && hasPostgres)('two operators counting one location at once: every scan counts, one finish wins; two approvals post once', async () => {
+  it('a second tap on "Location done", a scan for an ended pass, another operator on a claimed location: refused, nothing counted twice', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
+    const count = await createCount({ db: db(), user: asUser(w, 'manager'), input: range(w) });
+    const a1 = await open(w, count.id, 'A-01-01-1');
+    // Someone else may not count the location the operator is counting.
+    expect(await caught(openLocation({ db: db(), user: asUser(w, 'manager'), countId: count.id, code: 'A-01-01-1' }))).toMatchObject({ key: 'counts.error.claimed', params: { code: 'A-01-01-1' } });
+    expect((await caught(scan(w, count.id, a1, { scan: w.product.widget.ean }, 'manager'))).key).toBe('counts.error.claimed');
+    await scan(w, count.id, a1, { scan: w.product.widget.ean, quantity: '9', pass: '1' });
+    const finishPass = (pass: number) => finishLocation({ db: db(), user: asUser(w, 'operator'), countId: count.id, countLocationId: a1, pass });
+    expect(await finishPass(1)).toMatchObject({ outcome: 'recount' });
+    // The double tap: the form still says pass 1.
+    expect((await caught(finishPass(1))).key).toBe('counts.error.nowRecount');
+    expect((await caught(scan(w, count.id, a1, { scan: w.product.widget.ean, pass: '1' }))).key).toBe('counts.error.nowRecount');
+    const [line] = await db().select().from(cycleCountLines).where(eq(cycleCountLines.countLocationId, a1));
+    expect([line!.counted, line!.recounted]).toEqual([9, null]);
+    // The recount is anyone's: the claim was let go. A cleared pass keeps its keys: a repeat counts nothing.
+    const k = key();
+    await scan(w, count.id, a1, { scan: w.product.widget.ean, quantity: '4', pass: '2', idempotency_key: k }, 'manager');
+    await restartLocation({ db: db(), user: asUser(w, 'manager'), countId: count.id, countLocationId: a1, pass: 2 });
+    expect(await scan(w, count.id, a1, { scan: w.product.widget.ean, quantity: '4', pass: '2', idempotency_key: k }, 'manager')).toMatchObject({ replayed: true });
+    const scans = await db().select().from(cycleCountScans).where(eq(cycleCountScans.countLocationId, a1));
+    expect(scans.filter((x) => x.voidedAt === null && x.pass === 2)).toHaveLength(0);
+    expect(scans).toHaveLength(2);
+  });
+
+  it('stock reserved for a transfer being picked keeps its location out of a count', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
+    const t = await createTransfer({ db: db(), user: asUser(w, 'manager'), input: { from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'road_tir' }, lines: [{ sku: w.product.widget.sku, quantity: 4 }] } });
+    await startPicking({ db: db(), user: asUser(w, 'manager'), transferId: t.id });
+    expect(await caught(createCount({ db: db(), user: asUser(w, 'manager'), input: range(w) }))).toMatchObject({ key: 'counts.error.beingPicked', params: { locations: 'A-01-01-1' } });
+  });
+
+  it('a location in an open count is not adjusted, and a waiting adjustment is not approved while it is counted', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 40 }]);
+    const input = (extra: Record<string, unknown> = {}) => ({ warehouse: w.warehouse.code, location: 'A-01-01-1', product: w.product.widget.sku, direction: 'remove', quantity: '20', reason: 'lost', idempotency_key: key(), ...extra });
+    const waiting = await requestAdjustment({ db: db(), user: asUser(w, 'operator'), input: input() });
+    expect(waiting.status).toBe('pending');
+    // A waiting "found" into the wrong temperature class is refused now, not at approval.
+    expect((await caught(requestAdjustment({ db: db(), user: asUser(w, 'operator'), input: input({ location: 'R-01-01-1', direction: 'add', reason: 'found' }) }))).fieldErrors[0]).toMatchObject({ path: 'location', key: 'error.wrongTemperatureClass' });
+    const count = await createCount({ db: db(), user: asUser(w, 'manager'), input: range(w) });
+    const before = await stockFingerprint(db(), [w.warehouse.id]);
+    expect((await caught(requestAdjustment({ db: db(), user: asUser(w, 'manager'), input: input({ quantity: '1' }) }))).fieldErrors[0]).toMatchObject({ path: 'location', key: 'counts.error.locationInCount', params: { count: count.id } });
+    expect((await caught(decideAdjustment({ db: db(), user: asUser(w, 'manager'), id: waiting.id, input: { decision: 'approve' } }))).key).toBe('counts.error.locationInCount');
+    expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
+    await cancelCount({ db: db(), user: asUser(w, 'manager'), id: count.id });
+    await decideAdjustment({ db: db(), user: asUser(w, 'manager'), id: waiting.id, input: { decision: 'approve' } });
+    expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 20, reserved: 0 });
+  });
+
+  it('approval names the line it cannot post', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
+    const count = await createCount({ db: db(), user: asUser(w, 'manager'), input: range(w, { recount_above: '100' }) });
+    const a1 = await open(w, count.id, 'A-01-01-1');
+    await scan(w, count.id, a1, { scan: w.product.widget.ean, quantity: '2' });
+    await finish(w, count.id, a1);
+    await finish(w, count.id, await open(w, count.id, 'A-01-01-2'));
+    // After the count, 9 of the 10 leave the shelf for real.
+    await db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 9, fromLocationId: w.loc.a1.id, toLocationId: w.loc.a2.id, reason: 'relocation', actor: { label: 'test' } }));
+    const before = await stockFingerprint(db(), [w.warehouse.id]);
+    expect(await caught(approveCount({ db: db(), user: asUser(w, 'manager'), id: count.id }))).toMatchObject({ code: 'CONFLICT', key: 'counts.error.cannotPostShort', params: { location: 'A-01-01-1', sku: w.product.widget.sku, quantity: 8 } });
+    expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
+  });
+
+  it.runIf(backend === 'postgres' && hasPostgres)('at once on PostgreSQL: every scan of the counter counts, one finish wins, the last two locations finished together put the count to review, one approval posts, one adjustment per key', async () => {
     const w = await makeWorld(db());
     await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 50 }]);
     const count = await createCount({ db: db(), user: asUser(w, 'manager'), input: range(w, { recount_above: '100' }) });
     const a1 = await open(w, count.id, 'A-01-01-1');
-    await Promise.all(Array.from({ length: 20 }, (_, i) => scan(w, count.id, a1, { scan: w.product.widget.ean, quantity: '2' }, i % 2 ? 'operator' : 'manager')));
+    await Promise.all(Array.from({ length: 20 }, () => scan(w, count.id, a1, { scan: w.product.widget.ean, quantity: '2' })));
     const [line] = await db().select().from(cycleCountLines).where(eq(cycleCountLines.countLocationId, a1));
     expect(line!.counted).toBe(40);
     const finishes = await Promise.allSettled([finish(w, count.id, a1), finish(w, count.id, a1)]);
@@ -242,6 +323,23 @@ describe.each(backends)('cycle counts and adjustments on %s', (backend) => {
     const approvals = await Promise.allSettled([approveCount({ db: db(), user: asUser(w, 'manager'), id: count.id }), approveCount({ db: db(), user: asUser(w, 'admin'), id: count.id })]);
     expect(approvals.filter((f) => f.status === 'fulfilled')).toHaveLength(1);
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 40, reserved: 0 });
+
+    // The last two locations, finished by two operators at the same moment, ten times over.
+    for (let round = 0; round < 10; round++) {
+      const r = await createCount({ db: db(), user: asUser(w, 'manager'), input: range(w, { recount_above: '100' }) });
+      const p1 = await openLocation({ db: db(), user: asUser(w, 'operator'), countId: r.id, code: 'A-01-01-1' });
+      const p2 = await openLocation({ db: db(), user: asUser(w, 'manager'), countId: r.id, code: 'A-01-01-2' });
+      await Promise.all([finishLocation({ db: db(), user: asUser(w, 'operator'), countId: r.id, countLocationId: p1 }), finishLocation({ db: db(), user: asUser(w, 'manager'), countId: r.id, countLocationId: p2 })]);
+      expect((await db().select().from(cycleCounts).where(eq(cycleCounts.id, r.id)))[0]!.status).toBe('review');
+      await cancelCount({ db: db(), user: asUser(w, 'manager'), id: r.id });
+    }
+
+    // The same adjustment sent twice at once: one adjustment, one move, no error.
+    const k = key();
+    const input = { warehouse: w.warehouse.code, location: 'A-01-01-1', product: w.product.widget.sku, direction: 'remove', quantity: '1', reason: 'damaged', idempotency_key: k };
+    const both = await Promise.all([requestAdjustment({ db: db(), user: asUser(w, 'operator'), input }), requestAdjustment({ db: db(), user: asUser(w, 'operator'), input })]);
+    expect(both[0].id).toBe(both[1].id);
+    expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 39, reserved: 0 });
     expect((await verifyLedger(db())).problems).toEqual([]);
   });
 });

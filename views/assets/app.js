@@ -97,6 +97,13 @@
     }
   });
 
+  // A form that throws work away asks first (data-confirm holds the question).
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    var question = form && form.getAttribute && form.getAttribute('data-confirm');
+    if (question && !window.confirm(question)) ev.preventDefault();
+  }, true);
+
   document.addEventListener('htmx:responseError', function () {
     beep('error');
   });

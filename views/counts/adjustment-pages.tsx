@@ -172,6 +172,8 @@ export function AdjustmentFormPage(v: {
   formError?: string | undefined;
   done?: { id: number; status: string; quantity: number; sku: string; location: string } | undefined;
   idempotencyKey: string;
+  /** Reason `count` is a manager's correction. */
+  reasons: readonly string[];
 }) {
   const { t } = v.ctx;
   const e = v.errors;
@@ -200,7 +202,7 @@ export function AdjustmentFormPage(v: {
           <input id="f-location" name="location" value={val.location ?? ''} required autocomplete="off" autocapitalize="characters" spellcheck={false} autofocus={!val.location || Boolean(e.location)} aria-invalid={e.location ? 'true' : undefined} />
         </Field>
         <Field label={t('move.product')} name="product" error={e.product} hint={t('move.productHint')}>
-          <input id="f-product" name="product" value={val.product ?? ''} required autocomplete="off" autocapitalize="off" spellcheck={false} autofocus={Boolean(e.product)} aria-invalid={e.product ? 'true' : undefined} />
+          <input id="f-product" name="product" value={val.product ?? ''} required autocomplete="off" autocapitalize="off" spellcheck={false} autofocus={Boolean(e.product) || (Boolean(v.done) && Boolean(val.location) && !e.location)} aria-invalid={e.product ? 'true' : undefined} />
         </Field>
         <Field label={t('col.lot')} name="lot" error={e.lot} hint={t('move.lotHint')}>
           <input id="f-lot" name="lot" value={val.lot ?? ''} autocomplete="off" aria-invalid={e.lot ? 'true' : undefined} data-optional />
@@ -217,7 +219,7 @@ export function AdjustmentFormPage(v: {
           <input id="f-quantity" name="quantity" value={val.quantity ?? '1'} inputmode="numeric" required aria-invalid={e.quantity ? 'true' : undefined} />
         </Field>
         <Field label={t('adjustments.reason')} name="reason" error={e.reason}>
-          <Select name="reason" value={val.reason} options={adjustmentReasons.map((r) => ({ value: r, label: t(`adjustments.reason.${r}`) }))} />
+          <Select name="reason" value={val.reason} options={v.reasons.map((r) => ({ value: r, label: t(`adjustments.reason.${r as 'lost'}`) }))} />
         </Field>
         <Field label={t('counts.note')} name="note" error={e.note}>
           <input id="f-note" name="note" value={val.note ?? ''} maxlength={500} />

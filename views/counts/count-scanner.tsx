@@ -88,6 +88,7 @@ export function CountItemPage(v: CountItemView) {
       <form class="scan-form" method="post" action={`${base}/scans`} data-scan-form data-result={failed ? 'error' : undefined}>
         <CsrfField token={v.ctx.csrfToken} />
         <input type="hidden" name="idempotency_key" value={v.idempotencyKey} />
+        <input type="hidden" name="pass" value={String(v.place.pass)} />
         {v.formError && <Alert kind="error">{v.formError}</Alert>}
         <div class={v.errors.scan ? 'field invalid' : 'field'}>
           <label for="f-scan">{t('counts.scanItem')}</label>
@@ -126,14 +127,16 @@ export function CountItemPage(v: CountItemView) {
         </ul>
       )}
       <div class="actions count-actions">
-        <form method="post" action={`${base}/finish`}>
+        <form method="post" action={`${base}/finish`} data-confirm={v.counted.length === 0 ? t('counts.confirmEmpty', { code: v.place.code }) : undefined}>
           <CsrfField token={v.ctx.csrfToken} />
+          <input type="hidden" name="pass" value={String(v.place.pass)} />
           <button type="submit" class="primary big">
             {t('counts.finishLocation')}
           </button>
         </form>
-        <form method="post" action={`${base}/restart`}>
+        <form method="post" action={`${base}/restart`} data-confirm={t('counts.confirmRestart', { code: v.place.code })}>
           <CsrfField token={v.ctx.csrfToken} />
+          <input type="hidden" name="pass" value={String(v.place.pass)} />
           <button type="submit" class="secondary">
             {t('counts.restart')}
           </button>

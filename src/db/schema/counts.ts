@@ -67,6 +67,9 @@ export const cycleCountLocations = pgTable(
     pass: smallint('pass').notNull().default(1),
     /** When the current pass's first scan came in: stock moved here after it restarts the pass. */
     passStartedAt: timestamp('pass_started_at', { withTimezone: true }),
+    /** Who is counting the current pass (one person per location and pass), and their last scan or opening. */
+    claimedBy: integer('claimed_by').references(() => users.id),
+    claimedAt: timestamp('claimed_at', { withTimezone: true }),
     countedBy: integer('counted_by').references(() => users.id),
     countedAt: timestamp('counted_at', { withTimezone: true }),
     recountedBy: integer('recounted_by').references(() => users.id),
@@ -112,6 +115,8 @@ export const cycleCountScans = pgTable(
     countedBy: integer('counted_by').notNull().references(() => users.id),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
     idempotencyKey: text('idempotency_key'),
+    /** Set when the pass was cleared ("count again"): kept for the record and for repeated keys, not counted. */
+    voidedAt: timestamp('voided_at', { withTimezone: true }),
   },
   (t) => [
     check('cycle_count_scans_quantity_ck', sql`${t.quantity} > 0`),
