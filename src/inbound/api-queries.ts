@@ -2,7 +2,7 @@ import { and, desc, eq, gte, ilike, inArray, lt, lte, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { inboundLines, inboundReceipts, inboundShipments, sellers, warehouses } from '../db/schema/index.ts';
 import { sellerCondition, warehouseCondition, type ReadScope } from '../inventory/scope.ts';
-import type { ShipmentFilter } from './queries.ts';
+import { shipmentTotals, type ShipmentFilter } from './queries.ts';
 
 export type ShipmentListRow = {
   id: number;
@@ -25,17 +25,7 @@ export type ShipmentListRow = {
  * id (`before`: the last id of the previous page), with the line totals of each.
  */
 export async function listShipmentsBefore(db: Executor, scope: ReadScope, f: Omit<ShipmentFilter, 'page'>, before: number | null, limit: number): Promise<ShipmentListRow[]> {
-  const totals = db
-    .select({
-      shipmentId: inboundLines.shipmentId,
-      lines: sql<number>`count(*)::int`.as('lines'),
-      expected: sql<number>`sum(${inboundLines.expectedQty})::int`.as('expected'),
-      received: sql<number>`sum(${inboundLines.receivedQty})::int`.as('received'),
-      damaged: sql<number>`sum(${inboundLines.damagedQty})::int`.as('damaged'),
-    })
-    .from(inboundLines)
-    .groupBy(inboundLines.shipmentId)
-    .as('totals');
+  const totals = shipmentTotals(db);
   const rows = await db
     .select({
       id: inboundShipments.id,

@@ -38,6 +38,23 @@ export type ShipmentRow = {
 
 const scoped = (scope: ReadScope) => and(sellerCondition(scope, inboundShipments.sellerId), warehouseCondition(scope, inboundShipments.warehouseId));
 
+/** Per ASN: its lines and units expected, received, damaged, short and over (a subquery to join). */
+export function shipmentTotals(db: Executor) {
+  return db
+    .select({
+      shipmentId: inboundLines.shipmentId,
+      lines: sql<number>`count(*)::int`.as('lines'),
+      expected: sql<number>`sum(${inboundLines.expectedQty})::int`.as('expected'),
+      received: sql<number>`sum(${inboundLines.receivedQty})::int`.as('received'),
+      damaged: sql<number>`sum(${inboundLines.damagedQty})::int`.as('damaged'),
+      short: sql<number>`sum(greatest(${inboundLines.expectedQty} - ${inboundLines.receivedQty} - ${inboundLines.damagedQty}, 0))::int`.as('short'),
+      over: sql<number>`sum(greatest(${inboundLines.receivedQty} + ${inboundLines.damagedQty} - ${inboundLines.expectedQty}, 0))::int`.as('over'),
+    })
+    .from(inboundLines)
+    .groupBy(inboundLines.shipmentId)
+    .as('totals');
+}
+
 /** ASNs a user may see, newest ETA first within open ones; filters by warehouse, seller, status, due date. */
 export async function listShipments(db: Executor, scope: ReadScope, f: ShipmentFilter, pageSize: number): Promise<{ rows: ShipmentRow[]; total: number; page: number; pages: number }> {
   const where = and(
@@ -49,17 +66,7 @@ export async function listShipments(db: Executor, scope: ReadScope, f: ShipmentF
     f.due_to ? lte(inboundShipments.eta, f.due_to) : undefined,
     f.q ? ilike(inboundShipments.reference, `%${stripSymbology(f.q).replace(/[\\%_]/g, (m) => '\\' + m)}%`) : undefined,
   );
-  const totals = db
-    .select({
-      shipmentId: inboundLines.shipmentId,
-      lines: sql<number>`count(*)::int`.as('lines'),
-      expected: sql<number>`sum(${inboundLines.expectedQty})::int`.as('expected'),
-      received: sql<number>`sum(${inboundLines.receivedQty})::int`.as('received'),
-      damaged: sql<number>`sum(${inboundLines.damagedQty})::int`.as('damaged'),
-    })
-    .from(inboundLines)
-    .groupBy(inboundLines.shipmentId)
-    .as('totals');
+  const totals = shipmentTotals(db);
   const [count] = await db
     .select({ n: sql<number>`count(*)::int` })
     .from(inboundShipments)

@@ -6,6 +6,7 @@ import { inboundLines, inboundShipments, inboundStatuses, orderLines, orders, or
 import { blankToUndefined, optionalText } from '../inventory/filters.ts';
 import { resolveSearch, type SearchMatch } from '../inventory/queries.ts';
 import type { ReadScope } from '../inventory/scope.ts';
+import { shipmentTotals } from '../inbound/queries.ts';
 
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
 
@@ -207,19 +208,7 @@ export type PortalShipment = {
 
 /** The seller's ASNs, newest first, with their line totals (short and over as on the receiving report). */
 export async function sellerShipments(db: Executor, sellerId: number, f: { warehouse?: string; status?: InboundStatus; limit: number }): Promise<PortalShipment[]> {
-  const totals = db
-    .select({
-      shipmentId: inboundLines.shipmentId,
-      lines: sql<number>`count(*)::int`.as('lines'),
-      expected: sql<number>`sum(${inboundLines.expectedQty})::int`.as('expected'),
-      received: sql<number>`sum(${inboundLines.receivedQty})::int`.as('received'),
-      damaged: sql<number>`sum(${inboundLines.damagedQty})::int`.as('damaged'),
-      short: sql<number>`sum(greatest(${inboundLines.expectedQty} - ${inboundLines.receivedQty} - ${inboundLines.damagedQty}, 0))::int`.as('short'),
-      over: sql<number>`sum(greatest(${inboundLines.receivedQty} + ${inboundLines.damagedQty} - ${inboundLines.expectedQty}, 0))::int`.as('over'),
-    })
-    .from(inboundLines)
-    .groupBy(inboundLines.shipmentId)
-    .as('totals');
+  const totals = shipmentTotals(db);
   const rows = await db
     .select({
       id: inboundShipments.id,
