@@ -121,6 +121,10 @@ export function createApp(opts: AppOptions) {
     if (['22021', '22P05', '22003', '22008', '22007', '22P02'].includes(sqlState(err) ?? '')) {
       return renderError(ctx, 400, new AppError('MALFORMED', { key: 'error.malformed' }));
     }
+    // A body declared as a form that is not one (e.g. multipart without its parts).
+    if (err instanceof TypeError && /parse body|FormData/i.test(err.message)) {
+      return renderError(ctx, 400, new AppError('MALFORMED', { key: 'error.malformed' }));
+    }
     if (err instanceof HTTPException && err.status < 500) {
       return renderError(ctx, err.status, new AppError(err.status === 401 ? 'UNAUTHENTICATED' : 'MALFORMED', { key: 'error.malformed' }));
     }

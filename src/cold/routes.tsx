@@ -364,13 +364,17 @@ export function coldRoutes() {
 
   // ---- Expiry
 
+  const expiringDays = (raw: unknown) => {
+    const days = z.coerce.number().int().min(0).max(3650).default(14).safeParse(raw === '' ? undefined : raw);
+    if (!days.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
+    return days;
+  };
   const expiringPage = async (c: Context<AppEnv>, code: string | undefined, rawDays: unknown, extra: { done?: number; error?: string } = {}, status: 200 | 409 | 422 = 200) => {
     const user = c.var.user!;
     const all = (await listWarehouses(c.var.db, readScope(user))).filter((w) => can(user, 'cold.read', { warehouseId: w.id }));
     const wh = code ? all.find((w) => w.code === code.trim().toUpperCase()) : all[0];
     if (!wh) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
-    const days = z.coerce.number().int().min(0).max(3650).default(14).safeParse(rawDays === '' ? undefined : rawDays);
-    if (!days.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
+    const days = expiringDays(rawDays);
     const rows = await expiringStock(c.var.db, wh.id, localToday(wh.timezone), days.data);
     return c.html(<ExpiringPage ctx={viewContext(c)} warehouse={wh} days={days.data} rows={rows} canDecide={can(user, 'cold.decide', { warehouseId: wh.id })} {...extra} />, status);
   };
@@ -384,6 +388,8 @@ export function coldRoutes() {
     if (!can(c.var.user!, 'cold.decide')) throw forbidden();
     const form = await formOf(c);
     const warehouse = one(form.warehouse);
+    // The page it answers with must be one it can show: checked before anything moves.
+    expiringDays(one(form.days));
     try {
       const r = await quarantineExpiring({ db: c.var.db, user: c.var.user!, input: { warehouse, balances: many(form.balance) } });
       return expiringPage(c, warehouse, one(form.days), { done: r.units });

@@ -127,7 +127,8 @@ export class JobProgress {
         created: this.created,
         skipped: this.skipped,
         rejected: this.rejected,
-        ...(add.length ? { errors: sql`${importJobs.errors} || ${JSON.stringify(add)}::jsonb` } : {}),
+        // A NUL in a quoted value cannot be stored in jsonb: it is shown as U+FFFD.
+        ...(add.length ? { errors: sql`${importJobs.errors} || ${JSON.stringify(add).replace(/\\u0000/g, '\\ufffd')}::jsonb` } : {}),
         ...(status ? { status, finishedAt: sql`now()` } : {}),
       })
       .where(eq(importJobs.id, this.jobId));

@@ -7,7 +7,7 @@ import { AppError, isAppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
 import { formOf, many, one } from '../http/form.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
-import { orders, userWarehouses, users, warehouses } from '../db/schema/index.ts';
+import { orders, pickTasks, userWarehouses, users, warehouses } from '../db/schema/index.ts';
 import { viewContext } from '../../views/view-context.ts';
 import { translateFieldErrors, type FieldErrors } from '../../views/components/forms.tsx';
 import { OrdersPage, OrdersResults } from '../../views/outbound/orders-page.tsx';
@@ -293,9 +293,16 @@ export function outboundRoutes() {
 
   app.get('/pick-lists/:id{[0-9]{1,9}}/pick', async (c) => c.html(<PickPage {...await pickView(c, idParam(c))} />));
 
+  /** The pick list of a task, from the task itself (before anything is done with it). */
+  const listOfTask = async (c: Context<AppEnv>): Promise<number> => {
+    const [task] = await c.var.db.select({ listId: pickTasks.pickListId }).from(pickTasks).where(eq(pickTasks.id, idParam(c)));
+    if (!task) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
+    return task.listId;
+  };
+
   app.post('/pick-tasks/:id{[0-9]{1,9}}/picks', async (c) => {
     const form = await formOf(c);
-    const listId = Number(one(form.list));
+    const listId = await listOfTask(c);
     const values = { location: one(form.location), scan: one(form.scan), quantity: one(form.quantity) };
     let v: PickView;
     let status: 201 | 409 | 422 = 201;
@@ -312,8 +319,8 @@ export function outboundRoutes() {
   });
 
   app.post('/pick-tasks/:id{[0-9]{1,9}}/short', async (c) => {
-    const form = await formOf(c);
-    const listId = Number(one(form.list));
+    await formOf(c);
+    const listId = await listOfTask(c);
     let v: PickView;
     try {
       const r = await shortPick({ db: c.var.db, user: c.var.user!, taskId: idParam(c) });
