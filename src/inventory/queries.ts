@@ -159,8 +159,9 @@ type Totalled = StockRow & { totalRows: number; totalOnHand: string | number; to
 
 /**
  * Stock in real locations, one row per location × product × lot (or per warehouse × product),
- * a page at a time. The totals of the whole filtered view come with the page (window
- * aggregates), so a page costs one query.
+ * a page at a time, with the totals of the whole filtered view. By location the page is an
+ * index walk in walking order and the totals one aggregate; by product (and for a CSV of the
+ * whole view) one query with window aggregates.
  */
 export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, opts: { pageSize: number; all?: boolean }): Promise<StockPage> {
   const match = f.q ? await resolveSearch(db, scope, f.q) : null;
@@ -214,29 +215,65 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
       .offset(offset)) as unknown as Totalled[];
   };
 
-  let page = f.page;
-  let rows = await fetchPage(page);
-  if (rows.length === 0 && page > 1) {
-    // Past the end (a stale link): show the last page instead.
-    const [count] = (await base
-      .from({ n: byProduct ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int` })
-      .where(where)) as unknown as { n: number }[];
-    page = Math.max(1, Math.ceil((count?.n ?? 0) / opts.pageSize));
-    rows = await fetchPage(page);
+  if (byProduct || opts.all) {
+    let page = f.page;
+    let rows = await fetchPage(page);
+    if (rows.length === 0 && page > 1) {
+      // Past the end (a stale link): show the last page instead.
+      const [count] = (await base
+        .from({ n: byProduct ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int` })
+        .where(where)) as unknown as { n: number }[];
+      page = Math.max(1, Math.ceil((count?.n ?? 0) / opts.pageSize));
+      rows = await fetchPage(page);
+    }
+    const first = rows[0];
+    const onHand = Number(first?.totalOnHand ?? 0);
+    const reserved = Number(first?.totalReserved ?? 0);
+    const totals: StockTotals = { rows: first?.totalRows ?? 0, onHand, reserved, available: onHand - reserved };
+    const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
+    return { rows: rows.map(({ totalRows: _r, totalOnHand: _o, totalReserved: _s, ...row }) => row), totals, match, page, pages, pageSize: opts.pageSize };
   }
-  const first = rows[0];
-  const onHand = Number(first?.totalOnHand ?? 0);
-  const reserved = Number(first?.totalReserved ?? 0);
-  const totals: StockTotals = { rows: first?.totalRows ?? 0, onHand, reserved, available: onHand - reserved };
-  const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
-  return {
-    rows: rows.map(({ totalRows: _r, totalOnHand: _o, totalReserved: _s, ...row }) => row),
-    totals,
-    match,
-    page,
-    pages,
-    pageSize: opts.pageSize,
+
+  // By location: the page is read warehouse by warehouse in walking order (an index walk that
+  // stops at the page), and the totals of the whole view by one aggregate beside it, so a page
+  // costs the same with ten thousand products or a hundred thousand.
+  const totalsOf = async () => {
+    const [t] = (await base
+      .from({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)` })
+      .where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
+    const onHand = Number(t?.onHand ?? 0);
+    const reserved = Number(t?.reserved ?? 0);
+    return { rows: Number(t?.n ?? 0), onHand, reserved, available: onHand - reserved } satisfies StockTotals;
   };
+  const pageIds = async (page: number) => {
+    const offset = (page - 1) * opts.pageSize;
+    const rows = await queryRows<{ id: number }>(
+      db,
+      sql`SELECT x.id FROM ${warehouses} CROSS JOIN LATERAL (
+            SELECT ${stockBalances.id} AS id, ${locations.walkSequence} AS ws, ${locations.code} AS lc, ${products.sku} AS sku, ${lots.expiresOn} AS exp
+            FROM ${locations}
+              JOIN ${stockBalances} ON ${stockBalances.locationId} = ${locations.id}
+              JOIN ${products} ON ${products.id} = ${stockBalances.productId}
+              JOIN ${sellers} ON ${sellers.id} = ${products.sellerId}
+              LEFT JOIN ${zones} ON ${zones.id} = ${locations.zoneId}
+              LEFT JOIN ${lots} ON ${lots.id} = ${stockBalances.lotId}
+            WHERE ${locations.warehouseId} = ${warehouses.id} AND ${where ?? sql`true`}
+            ORDER BY ${locations.walkSequence}, ${locations.code}, ${products.sku}, ${lots.expiresOn} NULLS LAST, ${stockBalances.id}
+            LIMIT ${offset + opts.pageSize}
+          ) x
+          ORDER BY ${warehouses.code}, x.ws, x.lc, x.sku, x.exp NULLS LAST, x.id
+          LIMIT ${opts.pageSize} OFFSET ${offset}`,
+    );
+    return rows.map((r) => Number(r.id));
+  };
+  const [totals, firstIds] = await Promise.all([totalsOf(), pageIds(f.page)]);
+  const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
+  // Past the end (a stale link): show the last page instead.
+  const page = firstIds.length === 0 && f.page > pages ? pages : f.page;
+  const ids = page === f.page ? firstIds : await pageIds(page);
+  const found = ids.length ? ((await base.from(rowFields).where(inArray(stockBalances.id, ids))) as unknown as StockRow[]) : [];
+  const byId = new Map(found.map((r) => [r.balanceId, r]));
+  return { rows: ids.flatMap((id) => byId.get(id) ?? []), totals, match, page, pages, pageSize: opts.pageSize };
 }
 
 /** Stock rows for the API: keyset paging on the balance id. */

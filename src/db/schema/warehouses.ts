@@ -58,6 +58,8 @@ export const locations = pgTable(
   (t) => [
     uniqueIndex('locations_warehouse_code_uq').on(t.warehouseId, t.code),
     index('locations_zone_idx').on(t.zoneId),
+    /** The inventory's order: a warehouse's locations in walking order. */
+    index('locations_walk_idx').on(t.warehouseId, t.walkSequence, t.code),
     check(
       'locations_zone_ck',
       sql`(${t.kind} IN ('supplier','customer','transit','adjustment')) = (${t.zoneId} IS NULL)`,
