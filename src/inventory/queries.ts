@@ -238,9 +238,17 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
   // stops at the page), and the totals of the whole view by one aggregate beside it, so a page
   // costs the same with ten thousand products or a hundred thousand.
   const totalsOf = async () => {
-    const [t] = (await base
-      .from({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)` })
-      .where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
+    // Joined only to the tables the filters name: over every balance, each join costs.
+    let q = db
+      .select({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)` })
+      .from(stockBalances)
+      .$dynamic();
+    if (scope.sellerId !== null || f.seller || f.sku || match?.kind === 'text') q = q.innerJoin(products, eq(products.id, stockBalances.productId));
+    if (f.seller) q = q.innerJoin(sellers, eq(sellers.id, products.sellerId));
+    if (f.warehouse) q = q.innerJoin(warehouses, eq(warehouses.id, stockBalances.warehouseId));
+    if (f.location || f.class) q = q.innerJoin(locations, eq(locations.id, stockBalances.locationId));
+    if (f.class) q = q.leftJoin(zones, eq(zones.id, locations.zoneId));
+    const [t] = (await q.where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
     const onHand = Number(t?.onHand ?? 0);
     const reserved = Number(t?.reserved ?? 0);
     return { rows: Number(t?.n ?? 0), onHand, reserved, available: onHand - reserved } satisfies StockTotals;
@@ -261,6 +269,7 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
             ORDER BY ${locations.walkSequence}, ${locations.code}, ${products.sku}, ${lots.expiresOn} NULLS LAST, ${stockBalances.id}
             LIMIT ${offset + opts.pageSize}
           ) x
+          WHERE ${and(warehouseCondition(scope, warehouses.id), f.warehouse ? eq(warehouses.code, f.warehouse) : undefined) ?? sql`true`}
           ORDER BY ${warehouses.code}, x.ws, x.lc, x.sku, x.exp NULLS LAST, x.id
           LIMIT ${opts.pageSize} OFFSET ${offset}`,
     );
