@@ -120,4 +120,5 @@ CREATE INDEX "cycle_count_scans_location_idx" ON "cycle_count_scans" USING btree
 CREATE UNIQUE INDEX "cycle_count_scans_idempotency_uq" ON "cycle_count_scans" USING btree ("idempotency_key");--> statement-breakpoint
 CREATE INDEX "cycle_counts_warehouse_status_idx" ON "cycle_counts" USING btree ("warehouse_id","status");--> statement-breakpoint
 CREATE INDEX "locations_walk_idx" ON "locations" USING btree ("warehouse_id","walk_sequence","code");--> statement-breakpoint
+CREATE INDEX "products_sku_idx" ON "products" USING btree ("sku");--> statement-breakpoint
 ALTER TABLE "products" ADD CONSTRAINT "products_reorder_point_ck" CHECK ("products"."reorder_point" IS NULL OR "products"."reorder_point" >= 0);

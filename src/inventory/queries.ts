@@ -157,6 +157,28 @@ export type StockPage = { rows: StockRow[]; totals: StockTotals; match: SearchMa
 
 type Totalled = StockRow & { totalRows: number; totalOnHand: string | number; totalReserved: string | number };
 
+const productFields = {
+  balanceId: sql<number>`min(${stockBalances.id})::int`,
+  warehouseCode: warehouses.code,
+  timezone: warehouses.timezone,
+  zoneCode: sql<null>`NULL`,
+  temperatureClass: products.temperatureClass,
+  locationId: sql<number>`0`,
+  locationCode: sql<string>`''`,
+  locationKind: sql<string>`''`,
+  productId: products.id,
+  sku: products.sku,
+  productName: products.name,
+  sellerCode: sellers.code,
+  lotId: sql<null>`NULL`,
+  lotCode: sql<null>`NULL`,
+  expiresOn: sql<string | null>`min(${lots.expiresOn})::text`,
+  onHand: sql<number>`sum(${stockBalances.onHand})::int`,
+  reserved: sql<number>`sum(${stockBalances.reserved})::int`,
+  available: sql<number>`(sum(${stockBalances.onHand}) - sum(${stockBalances.reserved}))::int`,
+};
+const productGroup = [warehouses.code, warehouses.timezone, products.id, products.sku, products.name, products.temperatureClass, sellers.code] as const;
+
 /**
  * Stock in real locations, one row per location × product × lot (or per warehouse × product),
  * a page at a time, with the totals of the whole filtered view. By location the page is an
@@ -174,31 +196,14 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
     if (byProduct) {
       return (await base
         .from({
-          balanceId: sql<number>`min(${stockBalances.id})::int`,
-          warehouseCode: warehouses.code,
-          timezone: warehouses.timezone,
-          zoneCode: sql<null>`NULL`,
-          temperatureClass: products.temperatureClass,
-          locationId: sql<number>`0`,
-          locationCode: sql<string>`''`,
-          locationKind: sql<string>`''`,
-          productId: products.id,
-          sku: products.sku,
-          productName: products.name,
-          sellerCode: sellers.code,
-          lotId: sql<null>`NULL`,
-          lotCode: sql<null>`NULL`,
-          expiresOn: sql<string | null>`min(${lots.expiresOn})::text`,
-          onHand: sql<number>`sum(${stockBalances.onHand})::int`,
-          reserved: sql<number>`sum(${stockBalances.reserved})::int`,
-          available: sql<number>`(sum(${stockBalances.onHand}) - sum(${stockBalances.reserved}))::int`,
+          ...productFields,
           totalRows: sql<number>`(count(*) OVER ())::int`,
           totalOnHand: sql<number>`sum(sum(${stockBalances.onHand})) OVER ()`,
           totalReserved: sql<number>`sum(sum(${stockBalances.reserved})) OVER ()`,
         })
         .where(where)
-        .groupBy(warehouses.code, warehouses.timezone, products.id, products.sku, products.name, products.temperatureClass, sellers.code)
-        .orderBy(asc(warehouses.code), asc(products.sku))
+        .groupBy(...productGroup)
+        .orderBy(asc(warehouses.code), asc(products.sku), asc(products.id))
         .limit(limit)
         .offset(offset)) as unknown as Totalled[];
     }
@@ -215,7 +220,7 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
       .offset(offset)) as unknown as Totalled[];
   };
 
-  if (byProduct || opts.all) {
+  if (opts.all) {
     let page = f.page;
     let rows = await fetchPage(page);
     if (rows.length === 0 && page > 1) {
@@ -240,7 +245,8 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
   const totalsOf = async () => {
     // Joined only to the tables the filters name: over every balance, each join costs.
     let q = db
-      .select({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)` })
+      .select({
+        n: byProduct ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)` })
       .from(stockBalances)
       .$dynamic();
     if (scope.sellerId !== null || f.seller || f.sku || match?.kind === 'text') q = q.innerJoin(products, eq(products.id, stockBalances.productId));
@@ -275,6 +281,42 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
     );
     return rows.map((r) => Number(r.id));
   };
+  if (byProduct) {
+    // By product: each warehouse's products in SKU order that hold stock there (an index walk
+    // that stops at the page), then the page's groups added up.
+    const pageKeys = async (page: number) => {
+      const offset = (page - 1) * opts.pageSize;
+      return queryRows<{ wid: number; pid: number }>(
+        db,
+        sql`SELECT ${warehouses.id} AS wid, x.pid FROM ${warehouses} CROSS JOIN LATERAL (
+              SELECT ${products.id} AS pid, ${products.sku} AS sku FROM ${products} JOIN ${sellers} ON ${sellers.id} = ${products.sellerId}
+              WHERE EXISTS (
+                SELECT 1 FROM ${stockBalances}
+                  JOIN ${locations} ON ${locations.id} = ${stockBalances.locationId}
+                  LEFT JOIN ${zones} ON ${zones.id} = ${locations.zoneId}
+                WHERE ${stockBalances.productId} = ${products.id} AND ${stockBalances.warehouseId} = ${warehouses.id} AND ${where ?? sql`true`})
+              ORDER BY ${products.sku}, ${products.id}
+              LIMIT ${offset + opts.pageSize}
+            ) x
+            WHERE ${and(warehouseCondition(scope, warehouses.id), f.warehouse ? eq(warehouses.code, f.warehouse) : undefined) ?? sql`true`}
+            ORDER BY ${warehouses.code}, x.sku, x.pid
+            LIMIT ${opts.pageSize} OFFSET ${offset}`,
+      );
+    };
+    const [totals, firstKeys] = await Promise.all([totalsOf(), pageKeys(f.page)]);
+    const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
+    const page = firstKeys.length === 0 && f.page > pages ? pages : f.page;
+    const keys = page === f.page ? firstKeys : await pageKeys(page);
+    const groups = keys.length
+      ? ((await base
+          .from({ ...productFields, warehouseId: warehouses.id })
+          .where(and(where, sql`(${stockBalances.warehouseId}, ${stockBalances.productId}) IN (${sql.join(keys.map((k) => sql`(${Number(k.wid)}, ${Number(k.pid)})`), sql`, `)})`))
+          .groupBy(...productGroup, warehouses.id)) as unknown as (StockRow & { warehouseId: number })[])
+      : [];
+    const byKey = new Map(groups.map(({ warehouseId, ...r }) => [`${warehouseId}|${r.productId}`, r]));
+    return { rows: keys.flatMap((k) => byKey.get(`${Number(k.wid)}|${Number(k.pid)}`) ?? []), totals, match, page, pages, pageSize: opts.pageSize };
+  }
+
   const [totals, firstIds] = await Promise.all([totalsOf(), pageIds(f.page)]);
   const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
   // Past the end (a stale link): show the last page instead.

@@ -30,6 +30,8 @@ export const products = pgTable(
   (t) => [
     uniqueIndex('products_seller_sku_uq').on(t.sellerId, t.sku),
     index('products_name_idx').on(t.name),
+    /** The inventory by product lists each warehouse's products in SKU order. */
+    index('products_sku_idx').on(t.sku),
     check('products_shelf_life_ck', sql`${t.minShelfLifeDays} >= 0`),
     check('products_reorder_point_ck', sql`${t.reorderPoint} IS NULL OR ${t.reorderPoint} >= 0`),
   ],
