@@ -244,9 +244,13 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
   // costs the same with ten thousand products or a hundred thousand.
   const totalsOf = async () => {
     // Joined only to the tables the filters name: over every balance, each join costs.
+    // By product the rows are (warehouse, product) groups: grouped first (a hash aggregate), then counted.
     let q = db
       .select({
-        n: byProduct ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)` })
+        n: byProduct ? sql<number>`1` : sql<number>`count(*)::int`,
+        onHand: byProduct ? sql<string>`sum(${stockBalances.onHand})`.as('on_hand') : sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`,
+        reserved: byProduct ? sql<string>`sum(${stockBalances.reserved})`.as('reserved') : sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)`,
+      })
       .from(stockBalances)
       .$dynamic();
     if (scope.sellerId !== null || f.seller || f.sku || match?.kind === 'text') q = q.innerJoin(products, eq(products.id, stockBalances.productId));
@@ -254,7 +258,13 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
     if (f.warehouse) q = q.innerJoin(warehouses, eq(warehouses.id, stockBalances.warehouseId));
     if (f.location || f.class) q = q.innerJoin(locations, eq(locations.id, stockBalances.locationId));
     if (f.class) q = q.leftJoin(zones, eq(zones.id, locations.zoneId));
-    const [t] = (await q.where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
+    let t: { n: number; onHand: string; reserved: string } | undefined;
+    if (byProduct) {
+      const g = q.where(where).groupBy(stockBalances.warehouseId, stockBalances.productId).as('g');
+      [t] = (await db.select({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${g.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${g.reserved}), 0)` }).from(g)) as unknown as { n: number; onHand: string; reserved: string }[];
+    } else {
+      [t] = (await q.where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
+    }
     const onHand = Number(t?.onHand ?? 0);
     const reserved = Number(t?.reserved ?? 0);
     return { rows: Number(t?.n ?? 0), onHand, reserved, available: onHand - reserved } satisfies StockTotals;
