@@ -4,7 +4,7 @@ import { and, desc, eq, inArray, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import type { Executor } from '../db/client.ts';
-import { orderLines, orders, orderStatuses, pickTasks, sellers, warehouses } from '../db/schema/index.ts';
+import { orders, orderStatuses, pickTasks, sellers, warehouses } from '../db/schema/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
@@ -15,7 +15,7 @@ import { createOrder } from '../outbound/create-order.ts';
 import { cancelOrder, packInputSchema, packOrder, packScan, shipOrder } from '../outbound/pack-ship.ts';
 import { createPickList } from '../outbound/pick-list.ts';
 import { confirmPick, shortPick } from '../outbound/confirm-pick.ts';
-import { getOrder, getPickList, orderReservations, pickListTasks } from '../outbound/queries.ts';
+import { getOrder, getPickList, orderReservations, orderTotals, pickListTasks } from '../outbound/queries.ts';
 import { importOzon, importWildberries, type ImportResult } from '../outbound/import-marketplace.ts';
 import { encodeCursor, pageSchema } from './pagination.ts';
 import { cursorOf, idempotencyKey, jsonBody, MAX_ID, pathId } from './request.ts';
@@ -130,18 +130,7 @@ export async function pickListJson(db: Executor, scope: ReadScope, id: number) {
 
 /** Orders a user may see for GET /api/v1/orders: newest id first, keyset-paged by id. */
 async function listOrdersBefore(db: Executor, scope: ReadScope, f: z.output<typeof listQuery>, before: number | null, limit: number) {
-  const totals = db
-    .select({
-      orderId: orderLines.orderId,
-      lines: sql<number>`count(*)::int`.as('lines'),
-      units: sql<number>`sum(${orderLines.quantity})::int`.as('units'),
-      picked: sql<number>`sum(${orderLines.pickedQty})::int`.as('picked'),
-      short: sql<number>`sum(${orderLines.shortQty})::int`.as('short'),
-      packed: sql<number>`sum(${orderLines.packedQty})::int`.as('packed'),
-    })
-    .from(orderLines)
-    .groupBy(orderLines.orderId)
-    .as('totals');
+  const totals = orderTotals(db);
   const rows = await db
     .select({
       id: orders.id,

@@ -36,6 +36,22 @@ export type OrderRow = {
   late: boolean;
 };
 
+/** Per order: its lines and units ordered, picked, short and packed (a subquery to join). */
+export function orderTotals(db: Executor) {
+  return db
+    .select({
+      orderId: orderLines.orderId,
+      lines: sql<number>`count(*)::int`.as('lines'),
+      units: sql<number>`sum(${orderLines.quantity})::int`.as('units'),
+      picked: sql<number>`sum(${orderLines.pickedQty})::int`.as('picked'),
+      short: sql<number>`sum(${orderLines.shortQty})::int`.as('short'),
+      packed: sql<number>`sum(${orderLines.packedQty})::int`.as('packed'),
+    })
+    .from(orderLines)
+    .groupBy(orderLines.orderId)
+    .as('totals');
+}
+
 /** The orders board: open orders by ship-by (late first), or any status by filter. */
 export async function listOrders(db: Executor, scope: ReadScope, f: OrderFilter, pageSize: number) {
   const where = and(
@@ -50,11 +66,7 @@ export async function listOrders(db: Executor, scope: ReadScope, f: OrderFilter,
   const total = Number(count?.n ?? 0);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(f.page, pages);
-  const totals = db
-    .select({ orderId: orderLines.orderId, units: sql<number>`sum(${orderLines.quantity})::int`.as('units'), picked: sql<number>`sum(${orderLines.pickedQty})::int`.as('picked'), short: sql<number>`sum(${orderLines.shortQty})::int`.as('short') })
-    .from(orderLines)
-    .groupBy(orderLines.orderId)
-    .as('totals');
+  const totals = orderTotals(db);
   const rows = await db
     .select({
       id: orders.id,

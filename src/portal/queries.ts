@@ -2,11 +2,12 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Executor } from '../db/client.ts';
 import { intArray, queryRows } from '../db/rows.ts';
-import { inboundLines, inboundShipments, inboundStatuses, orderLines, orders, orderStatuses, sellers, warehouses, type InboundStatus, type OrderStatus } from '../db/schema/index.ts';
+import { inboundShipments, inboundStatuses, orders, orderStatuses, sellers, warehouses, type InboundStatus, type OrderStatus } from '../db/schema/index.ts';
 import { blankToUndefined, optionalText } from '../inventory/filters.ts';
 import { resolveSearch, type SearchMatch } from '../inventory/queries.ts';
 import type { ReadScope } from '../inventory/scope.ts';
 import { shipmentTotals } from '../inbound/queries.ts';
+import { orderTotals } from '../outbound/queries.ts';
 
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
 
@@ -266,16 +267,7 @@ export type PortalOrder = {
 
 /** The seller's orders, newest first, with their unit totals. */
 export async function sellerOrders(db: Executor, sellerId: number, f: { warehouse?: string; status?: OrderStatus; limit: number }): Promise<PortalOrder[]> {
-  const totals = db
-    .select({
-      orderId: orderLines.orderId,
-      units: sql<number>`sum(${orderLines.quantity})::int`.as('units'),
-      picked: sql<number>`sum(${orderLines.pickedQty})::int`.as('picked'),
-      short: sql<number>`sum(${orderLines.shortQty})::int`.as('short'),
-    })
-    .from(orderLines)
-    .groupBy(orderLines.orderId)
-    .as('totals');
+  const totals = orderTotals(db);
   const rows = await db
     .select({
       id: orders.id,
