@@ -7,7 +7,7 @@ import { finalOf } from './decide-count.ts';
 import { CLAIM_LAPSES_MINUTES } from './count-location.ts';
 
 /** Warehouses where the user may do `action` (all of them for managers). */
-export async function warehousesWhere(db: Db, user: CurrentUser, action: 'count.perform' | 'count.manage' | 'adjustment.request' | 'adjustment.approve') {
+export async function warehousesWhere(db: Db, user: CurrentUser, action: 'count.perform' | 'count.manage' | 'adjustment.request') {
   const rows = await queryRows<{ id: number; code: string; name: string; timezone: string; adjustment_approval_units: number }>(
     db,
     sql`SELECT id, code, name, timezone, adjustment_approval_units FROM warehouses ORDER BY code`,
@@ -63,7 +63,6 @@ export async function listCounts(db: Db, user: CurrentUser, filter: { warehouse?
 }
 
 export async function countById(db: Db | Tx, user: CurrentUser, id: number): Promise<CountRow | null> {
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) return null;
   const [row] = await queryRows<CountRow>(db, sql`SELECT ${countColumns} FROM ${countFrom} WHERE c.id = ${id}`);
   if (!row || !can(user, 'count.perform', { warehouseId: row.warehouse_id })) return null;
   return row;
@@ -115,7 +114,6 @@ export async function nextPlace(db: Db, countId: number, userId: number) {
 }
 
 export async function placeById(db: Db, countId: number, id: number) {
-  if (!Number.isSafeInteger(id) || id <= 0 || id > 2_147_483_647) return null;
   const [row] = await queryRows<{ id: number; code: string; status: CountLocationStatus; pass: number }>(
     db,
     sql`SELECT cl.id, l.code, cl.status, cl.pass FROM cycle_count_locations cl JOIN locations l ON l.id = cl.location_id WHERE cl.count_id = ${countId} AND cl.id = ${id}`,

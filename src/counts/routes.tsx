@@ -56,8 +56,8 @@ export function countRoutes() {
   app.get('/counts', async (c) => {
     const user = c.var.user!;
     const filter = listQuery.parse(c.req.query());
-    const [rows, warehouses, managed] = await Promise.all([listCounts(c.var.db, user, filter), warehousesWhere(c.var.db, user, 'count.perform'), warehousesWhere(c.var.db, user, 'count.manage')]);
-    return c.html(<CountsPage ctx={viewContext(c)} rows={rows} warehouses={warehouses} filter={filter} canManage={managed.length > 0} />);
+    const [rows, warehouses] = await Promise.all([listCounts(c.var.db, user, filter), warehousesWhere(c.var.db, user, 'count.perform')]);
+    return c.html(<CountsPage ctx={viewContext(c)} rows={rows} warehouses={warehouses} filter={filter} canManage={warehouses.some((w) => can(user, 'count.manage', { warehouseId: w.id }))} />);
   });
 
   const countForm = async (c: Context<AppEnv>, values: CountFormValues, errors: Record<string, string | undefined>, formError: string | undefined, status: 200 | 409 | 422) => {
@@ -86,7 +86,7 @@ export function countRoutes() {
     const count = await countFor(c);
     const canManage = can(user, 'count.manage', { warehouseId: count.warehouse_id });
     const [places, variances] = await Promise.all([countPlaces(c.var.db, count.id), canManage ? countVariances(c.var.db, count.id) : Promise.resolve(null)]);
-    return c.html(<CountPage ctx={viewContext(c)} count={count} places={places} variances={variances} canManage={canManage} canCount={true} {...extra} />, status);
+    return c.html(<CountPage ctx={viewContext(c)} count={count} places={places} variances={variances} canManage={canManage} {...extra} />, status);
   };
 
   app.get('/counts/:id{[0-9]{1,9}}', (c) => {
@@ -195,7 +195,8 @@ export function countRoutes() {
   const adjustmentsPage = async (c: Context<AppEnv>, extra: { notice?: string; formError?: string } = {}, status: 200 | 409 | 422 = 200) => {
     const user = c.var.user!;
     const q = adjustmentQuery.parse(c.req.query());
-    const [{ rows, total }, warehouses, approving] = await Promise.all([listAdjustments(c.var.db, user, q), warehousesWhere(c.var.db, user, 'adjustment.request'), warehousesWhere(c.var.db, user, 'adjustment.approve')]);
+    const [{ rows, total }, warehouses] = await Promise.all([listAdjustments(c.var.db, user, q), warehousesWhere(c.var.db, user, 'adjustment.request')]);
+    const approving = warehouses.filter((w) => can(user, 'adjustment.approve', { warehouseId: w.id }));
     const params = new URLSearchParams(Object.entries({ warehouse: q.warehouse, status: q.status, reason: q.reason }).filter(([, v]) => v) as [string, string][]);
     const pages = Math.max(1, Math.ceil(total / ADJUSTMENTS_PER_PAGE));
     return c.html(<AdjustmentsPage ctx={viewContext(c)} rows={rows} total={total} page={q.page} pages={pages} params={params} warehouses={warehouses} approvable={new Set(approving.map((w) => w.code))} filter={q} {...extra} />, status);
@@ -209,8 +210,8 @@ export function countRoutes() {
 
   const adjustmentForm = async (c: Context<AppEnv>, values: AdjustmentFormValues, rest: { errors?: Record<string, string | undefined>; formError?: string; done?: { id: number; status: string; quantity: number; sku: string; location: string } }, status: 200 | 409 | 422 = 200) => {
     const warehouses = await warehousesWhere(c.var.db, c.var.user!, 'adjustment.request');
-    const managers = await warehousesWhere(c.var.db, c.var.user!, 'adjustment.approve');
-    const reasons = managers.length ? adjustmentReasons : adjustmentReasons.filter((r) => r !== 'count');
+    const manager = warehouses.some((w) => can(c.var.user, 'adjustment.approve', { warehouseId: w.id }));
+    const reasons = manager ? adjustmentReasons : adjustmentReasons.filter((r) => r !== 'count');
     return c.html(<AdjustmentFormPage ctx={viewContext(c)} warehouses={warehouses} values={values} errors={rest.errors ?? {}} formError={rest.formError} done={rest.done} idempotencyKey={randomUUID()} reasons={reasons} />, status);
   };
 
@@ -242,7 +243,7 @@ export function countRoutes() {
 
   app.post('/adjustments/threshold', async (c) => {
     const form = await formOf(c);
-    if (!(await warehousesWhere(c.var.db, c.var.user!, 'adjustment.approve')).length) throw forbidden();
+    if (!can(c.var.user, 'adjustment.approve')) throw forbidden();
     try {
       await setApprovalThreshold({ db: c.var.db, user: c.var.user!, input: form });
       return c.redirect('/adjustments?done=threshold', 303);

@@ -155,7 +155,7 @@ export function CountFormPage(v: { ctx: ViewContext; warehouses: { code: string;
  * One count. Everyone sees its locations and who counted them; managers also see expected,
  * counted and the variance, and approve (posting the adjustments) or cancel it.
  */
-export function CountPage(v: { ctx: ViewContext; count: CountRow; places: CountPlace[]; variances: VarianceRow[] | null; canManage: boolean; canCount: boolean; notice?: string | undefined; formError?: string | undefined }) {
+export function CountPage(v: { ctx: ViewContext; count: CountRow; places: CountPlace[]; variances: VarianceRow[] | null; canManage: boolean; notice?: string | undefined; formError?: string | undefined }) {
   const { t } = v.ctx;
   const c = v.count;
   const net = (v.variances ?? []).reduce((n, r) => n + r.variance, 0);
@@ -170,7 +170,7 @@ export function CountPage(v: { ctx: ViewContext; count: CountRow; places: CountP
           {t('counts.one')} {c.id} <CountBadge t={t} status={c.status} />
         </h1>
         <div class="actions">
-          {v.canCount && c.status === 'counting' && (
+          {c.status === 'counting' && (
             <a class="button" href={`/counts/${c.id}/count`}>
               {t('counts.startCounting')}
             </a>
