@@ -55,10 +55,10 @@ export async function takeOutOfUse(
     const ids = [...new Set((await heldOn()).flatMap((r) => (r.orderId ? [r.orderId] : [])))].filter((id) => !locked.has(id)).sort((a, b) => a - b);
     if (ids.length === 0) break;
     if (round >= 3) throw new AppError('CONFLICT', { key: 'error.tryAgain' });
-    await tx.select({ id: orders.id }).from(orders).where(inArray(orders.id, ids)).orderBy(orders.id).for('update');
+    await tx.select({ id: orders.id }).from(orders).where(inArray(orders.id, ids)).orderBy(orders.id).for('no key update');
     locked = new Set([...locked, ...ids]);
   }
-  const [bal] = await tx.select().from(stockBalances).where(eq(stockBalances.id, opts.balanceId)).for('update');
+  const [bal] = await tx.select().from(stockBalances).where(eq(stockBalances.id, opts.balanceId)).for('no key update');
   // `exact`: exactly `quantity` or nothing (an adjustment records the quantity it moves).
   if (opts.exact && (!bal || bal.onHand < (opts.quantity ?? 0))) throw new AppError('INSUFFICIENT_STOCK', { key: 'counts.error.notThatMany', params: { quantity: opts.quantity ?? 0, onHand: bal?.onHand ?? 0 } });
   if (!bal || bal.onHand <= 0) return null;

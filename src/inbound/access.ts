@@ -13,7 +13,7 @@ export type Shipment = typeof inboundShipments.$inferSelect;
  */
 export async function shipmentFor(tx: Tx, user: CurrentUser, id: number, action: Action, lock?: 'update' | 'share'): Promise<Shipment> {
   const base = tx.select().from(inboundShipments).where(eq(inboundShipments.id, id));
-  const [s] = lock === 'update' ? await base.for('update') : lock === 'share' ? await base.for('share') : await base;
+  const [s] = lock === 'update' ? await base.for('no key update') : lock === 'share' ? await base.for('share') : await base;
   const sellerId = sellerScope(user);
   const warehouses = warehouseScope(user);
   if (!s || (sellerId !== null && s.sellerId !== sellerId) || (warehouses !== null && !warehouses.includes(s.warehouseId))) {

@@ -20,7 +20,7 @@ export async function decideUnexpectedLine(opts: { db: Db; user: CurrentUser; sh
   return withTransaction(opts.db, async (tx) => {
     const s = await shipmentFor(tx, opts.user, opts.shipmentId, 'inbound.approve', 'update');
     if (s.status !== 'receiving' && s.status !== 'received') throw new AppError('CONFLICT', { key: 'inbound.error.wrongStatus', params: { status: `@inbound.status.${s.status}`, action: `@inbound.action.decide` } });
-    const [line] = await tx.select().from(inboundLines).where(and(eq(inboundLines.id, opts.lineId), eq(inboundLines.shipmentId, s.id))).for('update');
+    const [line] = await tx.select().from(inboundLines).where(and(eq(inboundLines.id, opts.lineId), eq(inboundLines.shipmentId, s.id))).for('no key update');
     if (!line || !line.unexpected) throw new AppError('NOT_FOUND', { key: 'error.notFound' });
     if (line.decision) throw new AppError('CONFLICT', { key: 'inbound.error.alreadyDecided' });
 

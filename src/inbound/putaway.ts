@@ -93,7 +93,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     const lotId = await findLot(tx, product, from.id, input.lot ?? '');
     // Two putaways into one location with a capacity take turns; the room is judged after the
     // move (the ledger first refuses a product of the wrong class), and a refusal rolls it back.
-    if (to.capacity !== null) await tx.execute(sql`SELECT id FROM locations WHERE id = ${to.id} FOR UPDATE`);
+    if (to.capacity !== null) await tx.execute(sql`SELECT id FROM locations WHERE id = ${to.id} FOR NO KEY UPDATE`);
     const checkRoom = async () => {
       if (to.capacity === null) return;
       const [{ used, pallets }] = (await queryRows<{ used: number; pallets: number }>(

@@ -128,7 +128,7 @@ async function lockCandidates(tx: Tx, demands: Demand[]): Promise<Map<string, Ca
           AND b.on_hand - b.reserved > 0
           AND (d.earliest IS NULL OR lt.expires_on >= d.earliest)
         ORDER BY b.product_id, lt.expires_on ASC NULLS LAST, lt.created_at ASC NULLS LAST, (l.kind = 'pick') DESC, l.walk_sequence, b.id
-        FOR UPDATE OF b`,
+        FOR NO KEY UPDATE OF b`,
   );
   for (const r of rows) {
     const key = `${r.warehouse_id}|${r.product_id}`;
@@ -223,7 +223,7 @@ export async function allocateLocked(tx: Tx, list: Order[], actorUserId: number 
 /** Locks the orders (in id order) and allocates them in the given order. */
 export async function allocateOrders(tx: Tx, orderIds: number[], actorUserId: number | null): Promise<AllocationResult[]> {
   if (orderIds.length === 0) return [];
-  const locked = await tx.select().from(orders).where(inArray(orders.id, orderIds)).orderBy(orders.id).for('update');
+  const locked = await tx.select().from(orders).where(inArray(orders.id, orderIds)).orderBy(orders.id).for('no key update');
   const byId = new Map(locked.map((o) => [o.id, o]));
   const found = orderIds.flatMap((id) => (byId.has(id) ? [byId.get(id)!] : []));
   const results = new Map((await allocateLocked(tx, found, actorUserId)).map((r) => [r.orderId, r]));

@@ -32,8 +32,13 @@ const conflict = (path: string, key: FieldError['key'], params?: FieldError['par
 
 type Task = typeof pickTasks.$inferSelect;
 
+/**
+ * The task, locked. Its order is locked first: cancelling and packing lock the order and then
+ * its tasks and reservations, so a pick takes the same order and the two cannot deadlock.
+ */
 async function taskFor(tx: Tx, user: CurrentUser, taskId: number): Promise<{ task: Task; warehouseId: number }> {
-  const [row] = await tx.select({ task: pickTasks, warehouseId: pickLists.warehouseId, listStatus: pickLists.status }).from(pickTasks).innerJoin(pickLists, eq(pickLists.id, pickTasks.pickListId)).where(eq(pickTasks.id, taskId)).for('update', { of: pickTasks });
+  await tx.select({ id: orders.id }).from(orders).where(sql`${orders.id} = (SELECT ${pickTasks.orderId} FROM ${pickTasks} WHERE ${pickTasks.id} = ${taskId})`).for('no key update');
+  const [row] = await tx.select({ task: pickTasks, warehouseId: pickLists.warehouseId, listStatus: pickLists.status }).from(pickTasks).innerJoin(pickLists, eq(pickLists.id, pickTasks.pickListId)).where(eq(pickTasks.id, taskId)).for('no key update', { of: pickTasks });
   if (!row || !can(user, 'order.fulfil', { warehouseId: row.warehouseId })) throw new AppError('NOT_FOUND', { key: 'outbound.error.taskNotFound' });
   if (row.task.status !== 'open') throw new AppError('CONFLICT', { key: 'outbound.error.taskDone' });
   return { task: row.task, warehouseId: row.warehouseId };
@@ -124,7 +129,7 @@ export async function confirmPick(opts: { db: Db; user: CurrentUser; taskId: num
 export async function afterTaskChange(tx: Tx, task: Task, userId: number): Promise<boolean> {
   const [openForOrder] = await tx.select({ n: sql<number>`count(*)::int` }).from(pickTasks).where(and(eq(pickTasks.orderId, task.orderId), eq(pickTasks.status, 'open')));
   if (Number(openForOrder!.n) === 0) {
-    const [o] = await tx.select().from(orders).where(eq(orders.id, task.orderId)).for('update');
+    const [o] = await tx.select().from(orders).where(eq(orders.id, task.orderId)).for('no key update');
     if (o && o.status === 'picking') await setOrderStatus(tx, o, 'picked', 'finishPicking', userId);
   }
   const [openForList] = await tx.select({ n: sql<number>`count(*)::int` }).from(pickTasks).where(and(eq(pickTasks.pickListId, task.pickListId), eq(pickTasks.status, 'open')));

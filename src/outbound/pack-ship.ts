@@ -19,7 +19,7 @@ const conflict = (path: string, key: FieldError['key'], params?: FieldError['par
 
 /** The order a user names, or 404 when it is not theirs to see; 403 when they may not `action`. */
 export async function orderFor(tx: Tx, user: CurrentUser, id: number, action: Action): Promise<Order> {
-  const [o] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
+  const [o] = await tx.select().from(orders).where(eq(orders.id, id)).for('no key update');
   const seller = sellerScope(user);
   const whs = warehouseScope(user);
   if (!o || (seller !== null && o.sellerId !== seller) || (whs !== null && !whs.includes(o.warehouseId))) throw new AppError('NOT_FOUND', { key: 'outbound.error.orderNotFound' });

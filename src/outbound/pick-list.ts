@@ -26,7 +26,7 @@ export async function createPickList(opts: { db: Db; user: CurrentUser; warehous
       .where(and(eq(orders.warehouseId, wh.id), eq(orders.status, 'allocated'), isNull(orders.pickListId), opts.orderIds?.length ? inArray(orders.id, opts.orderIds) : undefined))
       .orderBy(sql`${orders.shipBy} ASC NULLS LAST`, asc(orders.id))
       .limit(Math.min(Math.max(opts.maxOrders ?? 30, 1), 200))
-      .for('update', { skipLocked: true });
+      .for('no key update', { skipLocked: true });
     if (chosen.length === 0) throw new AppError('CONFLICT', { key: 'outbound.error.nothingToPick' });
     if (opts.assignTo !== undefined) {
       const [ok] = await tx

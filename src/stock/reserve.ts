@@ -46,7 +46,7 @@ export async function reserve(tx: Tx, input: ReserveInput): Promise<Reservation>
 
 /** Gives back all (or `quantity` of) a reservation's units to the available stock. */
 export async function release(tx: Tx, input: { reservationId: number; quantity?: number }): Promise<number> {
-  const [res] = await tx.select().from(reservations).where(eq(reservations.id, input.reservationId)).for('update');
+  const [res] = await tx.select().from(reservations).where(eq(reservations.id, input.reservationId)).for('no key update');
   if (!res || res.closedAt) return 0;
   const qty = input.quantity ?? res.quantity;
   if (!Number.isInteger(qty) || qty <= 0 || qty > res.quantity) {

@@ -22,7 +22,7 @@ export const transferNotFound = () => new AppError('NOT_FOUND', { key: 'transfer
  */
 export async function transferFor(tx: Tx, user: CurrentUser, id: number, action: Action, side: 'from' | 'to' | 'either', lock?: 'update'): Promise<Transfer> {
   const q = tx.select().from(transfers).where(eq(transfers.id, id));
-  const [t] = lock ? await q.for('update') : await q;
+  const [t] = lock ? await q.for('no key update') : await q;
   if (!t || !(can(user, 'transfer.read', { warehouseId: t.fromWarehouseId }) || can(user, 'transfer.read', { warehouseId: t.toWarehouseId }))) throw transferNotFound();
   const sides = side === 'from' ? [t.fromWarehouseId] : side === 'to' ? [t.toWarehouseId] : [t.fromWarehouseId, t.toWarehouseId];
   if (!sides.some((w) => can(user, action, { warehouseId: w }))) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });

@@ -50,6 +50,9 @@ if (!reachable) console.warn(`[soak] no PostgreSQL at ${ADMIN_URL}: skipped`);
 
 type Proc = { child: ChildProcess; port: number; exited: Promise<void>; log: string[] };
 
+/** Every error line any server process logged, kept whole so a 5xx can be explained. */
+const serverErrors: string[] = [];
+
 async function startServer(databaseUrl: string, port: number, seed: boolean): Promise<Proc> {
   // node --import tsx: one process, so SIGKILL kills the server itself.
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
@@ -58,9 +61,14 @@ async function startServer(databaseUrl: string, port: number, seed: boolean): Pr
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const log: string[] = [];
+  let partial = '';
   const keep = (b: Buffer) => {
-    log.push(b.toString('utf8'));
+    const text = b.toString('utf8');
+    log.push(text);
     if (log.length > 200) log.shift();
+    const lines = (partial + text).split('\n');
+    partial = lines.pop()!;
+    for (const line of lines) if (line.includes('"level":"error"')) serverErrors.push(`[${port}] ${line}`);
   };
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
@@ -316,7 +324,7 @@ describe.skipIf(!reachable)('invariant soak with a crash (two servers, PostgreSQ
     const db = database.db;
     const report = await verifyLedger(db);
     expect(report.problems).toEqual([]);
-    expect(fiveHundreds).toEqual([]);
+    expect(fiveHundreds, serverErrors.join('\n')).toEqual([]);
     expect(killedAt).toBeGreaterThan(0);
     expect(ackedBeforeKill).toBeGreaterThan(0);
     // Requests in flight or sent while the process was down got no answer and were sent again.
@@ -369,6 +377,8 @@ describe.skipIf(!reachable)('invariant soak with a crash (two servers, PostgreSQ
     const [stored] = await queryRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM temperature_readings WHERE measured_at >= ${new Date(readingBase).toISOString()}::timestamptz AND measured_at < ${new Date(readingBase + (readingSeq + 1) * 1000).toISOString()}::timestamptz`);
     expect(stored!.n).toBe(readingsAt.size);
 
+    // Deadlocks PostgreSQL broke during the run (each was retried by the transaction runner).
+    const [stats] = await queryRows<{ deadlocks: number }>(db, sql`SELECT deadlocks::int AS deadlocks FROM pg_stat_database WHERE datname = current_database()`);
     const summary = {
       seconds: SECONDS,
       clients: CLIENTS,
@@ -381,6 +391,7 @@ describe.skipIf(!reachable)('invariant soak with a crash (two servers, PostgreSQ
       transfersDispatched: transfersDispatched.length,
       readings: readingsAt.size,
       ledgerEntries: report.entries,
+      deadlocks: stats?.deadlocks ?? 0,
       statuses,
     };
     console.log(`[soak] ${JSON.stringify(summary)}`);
