@@ -65,7 +65,7 @@ export async function benchCold(root: string, progress: (line: string) => void =
   let direct: Awaited<ReturnType<typeof openDatabase>> | null = null;
   try {
     server = await startServer(root, url, port);
-    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (migrate + seed demo)`);
+    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start)`);
     direct = await openDatabase({ url, max: 4 });
     const db = direct.db;
 

@@ -89,7 +89,7 @@ export async function benchHello(root: string, progress: (line: string) => void 
     const port = await freePort();
     server = await startServer(root, scratch.url, port);
     memory = new MemorySampler('GET /inventory, 20 connections (hello-world section)', server.child.pid ?? 0);
-    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (migrate + seed demo on PostgreSQL)`);
+    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start on PostgreSQL)`);
     const manager = new SessionClient(httpFetcher, `http://127.0.0.1:${port}`);
     await manager.signIn('manager@demo.test', DEMO_PASSWORD);
     const page = await manager.send('/inventory');
@@ -138,7 +138,7 @@ export function helloMarkdown(r: HelloBench): string[] {
   }
   out.push('');
   out.push(
-    `Both servers run under tsx as one node process (one core for JavaScript); the client is a raw-socket HTTP/1.1 loop in the bench process (one request in flight per connection, 2 s warm-up) on the same machine, so client, server and, for the real server, PostgreSQL (${r.postgres}) share the cores. ` +
+    `Each server is one node process (one core for JavaScript): hello world under tsx (compiled once at start), the real server built as npm start runs it (node dist/server.mjs); the client is a raw-socket HTTP/1.1 loop in the bench process (one request in flight per connection, 2 s warm-up) on the same machine, so client, server and, for the real server, PostgreSQL (${r.postgres}) share the cores. ` +
       `The inventory is the demo's (330 products), as a manager sees it: the session is checked, the stock page and its totals read and the whole page rendered.`,
   );
   return out;

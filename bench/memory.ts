@@ -1,7 +1,8 @@
 /**
  * Server memory under load: the resident set (VmRSS) of the process that serves the requests,
  * sampled every 250 ms while a section runs, by phase, and the kernel's high-water mark (VmHWM)
- * at the end. `tsx` runs the app in a child node process; its launcher is reported apart.
+ * at the end. The server runs as `npm start` runs it (`node dist/server.mjs`, one process); were it
+ * started through a launcher (`tsx file.ts` starts a second node process), the launcher is reported apart.
  */
 import { readFileSync } from 'node:fs';
 import { appProcess, row, verdict } from './harness.ts';
@@ -41,11 +42,11 @@ export class MemorySampler {
   private timer: NodeJS.Timeout | null = null;
   private readonly idle: number;
 
-  /** `serverPid`: the spawned `tsx` process; `script`: what it runs (finds the app process). */
+  /** `serverPid`: the spawned process; `script`: what it runs (finds the app process behind a launcher). */
   constructor(
     private readonly section: string,
     serverPid: number,
-    script = 'src/server.ts',
+    script = 'dist/server.mjs',
   ) {
     const p = appProcess(serverPid, script);
     this.pid = p.pid;

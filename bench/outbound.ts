@@ -625,7 +625,7 @@ export async function benchOutbound(root: string, progress: (line: string) => vo
     const port = await freePort();
     server = await startServer(root, benchUrl, port);
     const origin = `http://127.0.0.1:${port}`;
-    progress(`server ready on ${origin} in ${(server.readyMs / 1000).toFixed(1)} s (migrate + seed demo on PostgreSQL)`);
+    progress(`server ready on ${origin} in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start on PostgreSQL)`);
     monitor = postgres(benchUrl, { max: 1, onnotice: () => {} });
     const [self] = await monitor<{ pid: number }[]>`SELECT pg_backend_pid() AS pid`;
 

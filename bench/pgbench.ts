@@ -144,7 +144,7 @@ export async function benchPgbench(root: string, progress: (line: string) => voi
     server = await startServer(root, scratch.url, port);
     const origin = `http://127.0.0.1:${port}`;
     memory = new MemorySampler('Stock moves over HTTP (pgbench section)', server.child.pid ?? 0);
-    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (migrate + seed demo on PostgreSQL)`);
+    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start on PostgreSQL)`);
     direct = await openDatabase({ url: scratch.url, max: 4 });
     const monitor = postgres(scratch.url, { max: 1, onnotice: () => {} });
     try {

@@ -411,7 +411,7 @@ export async function benchReceiving(root: string, progress: (line: string) => v
     const port = await freePort();
     server = await startServer(root, benchUrl, port);
     const origin = `http://127.0.0.1:${port}`;
-    progress(`server ready on ${origin} in ${(server.readyMs / 1000).toFixed(1)} s (migrate + seed demo on PostgreSQL)`);
+    progress(`server ready on ${origin} in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start on PostgreSQL)`);
     monitor = postgres(benchUrl, { max: 1, onnotice: () => {} });
 
     // Scanners: one session each as the MSK operator; if sign-in is refused (rate limit), the

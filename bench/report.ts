@@ -180,7 +180,7 @@ function receivingMarkdown(r: ReceivingReport, machine: Machine): string[] {
       `Latency is request sent → body read, over keep-alive HTTP on 127.0.0.1; scans/s = new scans ÷ wall time. ` +
       `With one ASN per scanner the server took ${figure(a)}; with all scanners on one ASN ${figure(b)}. ` +
       `Ambient goods without lot or expiry, received at ${'MSK'} DOCK-01 on ASNs made and arrived through the API. ` +
-      `The server started on a new database in ${ms(r.readyMs)} (migrate + demo seed; ${r.database}, dropped afterwards); its PostgreSQL pool has 10 connections. ` +
+      `The server started on a new database in ${ms(r.readyMs)} (demo seeded first by the bench, then migrate + start; ${r.database}, dropped afterwards); its PostgreSQL pool has 10 connections. ` +
       `Client, server and PostgreSQL share the ${machine.cores} cores. ` +
       `Busy backends that wait for the server's next statement ("idle in transaction", Client:ClientRead): ${r.cases.map((c) => pct(share(c, (e) => e === 'idle in transaction' || e === 'Client:ClientRead'))).join(' and ')}; ` +
       `on row locks (Lock:…): ${r.cases.map((c) => pct(share(c, (e) => e.startsWith('Lock:')))).join(' and ')} (20 ASNs and shared ASN).` +

@@ -49,7 +49,7 @@ if (machine.busyBefore > 0.25) {
 
 let startup: StartupResult | null = null;
 if (!args.has('--skip-startup')) {
-  process.stderr.write('Startup (spawning node_modules/.bin/tsx src/server.ts):\n');
+  process.stderr.write('Startup (spawning node dist/server.mjs):\n');
   startup = await benchStartup(root, 3, progress);
 }
 

@@ -123,7 +123,7 @@ export async function benchScan(root: string, progress: (line: string) => void =
     server = await startServer(root, scratch.url, port);
     memory = new MemorySampler('Receiving scans, 50 scanners (scan section)', server.child.pid ?? 0);
     const origin = `http://127.0.0.1:${port}`;
-    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (migrate + seed demo on PostgreSQL)`);
+    progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start on PostgreSQL)`);
 
     const clients: SessionClient[] = [];
     for (let i = 0; i < scanners; i++) {

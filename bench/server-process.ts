@@ -2,10 +2,11 @@
  * What the HTTP benchmarks share: the real server as a child process (started on a database
  * URL, ready when /healthz answers, stopped with SIGTERM), database URLs, error text.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { openDatabase } from '../src/db/client.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { isDatabaseEmpty, seedDemo } from '../seeds/demo.ts';
 
 export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
 const START_TIMEOUT_MS = 180_000;
@@ -27,14 +28,41 @@ export function errorText(err: unknown): string {
   return [e.code ?? e.cause?.code, e.message ?? String(err)].filter(Boolean).join(' ');
 }
 
-/** Starts the server and waits for GET /healthz to answer 200; collects its output. */
+let built = false;
+
+/** The server as `npm start` runs it: built once per run (scripts/build.mjs), then plain `node dist/server.mjs`. */
+export function serverCommand(root: string): [string, string[]] {
+  if (!built) {
+    const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`scripts/build.mjs failed:\n${r.stdout}${r.stderr}`);
+    built = true;
+  }
+  return [process.execPath, ['dist/server.mjs']];
+}
+
+/**
+ * The demo data, seeded by the bench process before the server starts (as `npm run db:seed`
+ * does): the server under test runs as in production, on a database it did not seed, so its
+ * memory and CPU are its own.
+ */
+async function seedFirst(databaseUrl: string): Promise<void> {
+  const database = await openDatabase({ url: databaseUrl, max: 2 });
+  try {
+    await migrate(database);
+    if (await isDatabaseEmpty(database.db)) await seedDemo(database.db);
+  } finally {
+    await database.close();
+  }
+}
+
+/** Seeds the demo (in this process), starts the server and waits for GET /healthz to answer 200; collects its output. */
 export async function startServer(root: string, databaseUrl: string, port: number): Promise<Server> {
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  if (!existsSync(tsx)) throw new Error(`${tsx} not found: run npm install`);
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'yes', LOG_LEVEL: 'silent' };
+  const [node, args] = serverCommand(root);
+  await seedFirst(databaseUrl);
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: 'no', LOG_LEVEL: 'silent' };
   const log = { tail: '', unhandled: 0 };
   const started = performance.now();
-  const child = spawn(tsx, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   const collect = (chunk: Buffer) => {
     const text = chunk.toString('utf8');
     log.unhandled += (text.match(/"msg":"unhandled error"/g) ?? []).length;

@@ -1,14 +1,15 @@
 /**
- * Startup benchmark: spawns the real server (node_modules/.bin/tsx src/server.ts) on a free port
+ * Startup benchmark: spawns the real server as `npm start` runs it (node dist/server.mjs, built first) on a free port
  * and measures the time until GET /login first answers 200, polling every 50 ms.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { serverCommand } from './server-process.ts';
 
 const POLL_MS = 50;
 const START_TIMEOUT_MS = 120_000;
@@ -71,8 +72,7 @@ function waitExit(child: ChildProcess): Promise<{ code: number | null; signal: N
 /** Starts the server on dataDir, times readiness, stops it with SIGTERM and waits for the exit. */
 export async function timeStartup(root: string, dataDir: string, label: string): Promise<StartupRun> {
   const port = await freePort();
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
-  if (!existsSync(tsx)) throw new Error(`${tsx} not found: run npm install`);
+  const [node, args] = serverCommand(root);
   const env: NodeJS.ProcessEnv = { ...process.env, DATA_DIR: dataDir, PORT: String(port), SEED_DEMO: 'auto', LOG_LEVEL: 'silent' };
   delete env.DATABASE_URL;
 
@@ -80,7 +80,7 @@ export async function timeStartup(root: string, dataDir: string, label: string):
   let listeningMs: number | null = null;
   let seedMs: number | null = null;
   const started = performance.now();
-  const child = spawn(tsx, ['src/server.ts'], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(node, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const onData = (chunk: Buffer) => {
     const text = chunk.toString('utf8');

@@ -2,7 +2,8 @@ import { seedInbound } from './inbound.ts';
 import { seedOutbound } from './outbound.ts';
 import { seedCold } from './cold.ts';
 import { seedCounts } from './counts.ts';
-import { Faker, en } from '@faker-js/faker';
+// The English locale alone: the package's main entry loads every locale (about 30 MiB more).
+import { faker } from '@faker-js/faker/locale/en';
 import { count, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../src/db/client.ts';
 import { locations, lots, productBarcodes, products, sellers, userWarehouses, users, warehouses, zones } from '../src/db/schema/index.ts';
@@ -11,15 +12,10 @@ import { hashPassword } from '../src/auth/password.ts';
 import { moveMany, type MoveInput } from '../src/stock/index.ts';
 import { caseGtin14, ean13 } from './barcodes.ts';
 import { sellerSpecs } from './catalog.ts';
+import { DEMO_PASSWORD } from './demo-logins.ts';
 
-export const DEMO_PASSWORD = 'demo-pass';
-export const demoLogins = [
-  { email: 'admin@demo.test', role: 'admin', note: 'everything' },
-  { email: 'manager@demo.test', role: 'manager', note: 'all warehouses' },
-  { email: 'operator.msk@demo.test', role: 'operator', note: 'Moscow (MSK) only' },
-  { email: 'seller1@demo.test', role: 'seller', note: 'HARBIN-FROST (frozen food)' },
-  { email: 'seller2@demo.test', role: 'seller', note: 'SZ-LIANXIN (electronics)' },
-] as const;
+export { DEMO_PASSWORD, demoLogins, isDatabaseEmpty } from './demo-logins.ts';
+
 
 const warehouseSpecs = [
   { code: 'QDH', name: 'Qingdao consolidation hub', country: 'CN', timezone: 'Asia/Shanghai' },
@@ -34,10 +30,6 @@ const zoneSpecs: { code: string; name: string; cls: TemperatureClass; min: numbe
   { code: 'FROZEN', name: 'Frozen ≤ −18 °C', cls: 'frozen', min: null, max: -18, aisles: ['F'], racks: 4, kind: 'cold' },
 ];
 
-export async function isDatabaseEmpty(db: Db): Promise<boolean> {
-  const [row] = await db.select({ n: count() }).from(warehouses);
-  return (row?.n ?? 0) === 0;
-}
 
 type Loc = { id: number; code: string; kind: LocationKind; cls: TemperatureClass | null };
 
@@ -48,7 +40,8 @@ type Loc = { id: number; code: string; kind: LocationKind; cls: TemperatureClass
  */
 export async function seedDemo(db: Db, opts: { log?: (line: string) => void; today?: Date } = {}): Promise<{ products: number; moves: number }> {
   const log = opts.log ?? (() => {});
-  const f = new Faker({ locale: [en], seed: 20261128 });
+  const f = faker;
+  f.seed(20261128);
   const today = opts.today ?? new Date();
   const day = (offset: number) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
   // Hashing runs on the thread pool while the database work goes on.

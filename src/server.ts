@@ -8,7 +8,7 @@ import { migrate } from './db/migrate.ts';
 import { readTemplate } from './db/template.ts';
 import { users } from './db/schema/index.ts';
 import { createApp } from './app.tsx';
-import { DEMO_PASSWORD, demoLogins, isDatabaseEmpty, seedDemo } from '../seeds/demo.ts';
+import { DEMO_PASSWORD, demoLogins, isDatabaseEmpty } from '../seeds/demo-logins.ts';
 
 const log = (msg: string, extra: Record<string, unknown> = {}) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), level: 'info', msg, ...extra }) + '\n');
 
@@ -19,6 +19,8 @@ await migrate(database);
 const seed = config.seedDemo === 'yes' || (config.seedDemo === 'auto' && database.kind === 'pglite');
 if (seed && (await isDatabaseEmpty(database.db))) {
   const started = performance.now();
+  // Loaded only to seed: the seeding code and its name generator stay out of a running server.
+  const { seedDemo } = await import('../seeds/demo.ts');
   const r = await seedDemo(database.db);
   if (r.products > 0) log('demo data seeded', { products: r.products, moves: r.moves, ms: Math.round(performance.now() - started) });
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../src/paths.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -17,10 +17,10 @@ export const assets: Record<string, Asset> = {
   'htmx.min.js': load(require.resolve('htmx.org/dist/htmx.min.js'), 'text/javascript; charset=utf-8'),
   'uPlot.iife.min.js': load(require.resolve('uplot/dist/uPlot.iife.min.js'), 'text/javascript; charset=utf-8'),
   'uPlot.min.css': load(require.resolve('uplot/dist/uPlot.min.css'), 'text/css; charset=utf-8'),
-  'chart.js': load(fileURLToPath(new URL('./assets/chart.js', import.meta.url)), 'text/javascript; charset=utf-8'),
-  'dashboard-charts.js': load(fileURLToPath(new URL('./assets/dashboard-charts.js', import.meta.url)), 'text/javascript; charset=utf-8'),
-  'app.js': load(fileURLToPath(new URL('./assets/app.js', import.meta.url)), 'text/javascript; charset=utf-8'),
-  'app.css': load(fileURLToPath(new URL('./assets/app.css', import.meta.url)), 'text/css; charset=utf-8'),
+  'chart.js': load(fromRoot('views', 'assets', 'chart.js'), 'text/javascript; charset=utf-8'),
+  'dashboard-charts.js': load(fromRoot('views', 'assets', 'dashboard-charts.js'), 'text/javascript; charset=utf-8'),
+  'app.js': load(fromRoot('views', 'assets', 'app.js'), 'text/javascript; charset=utf-8'),
+  'app.css': load(fromRoot('views', 'assets', 'app.css'), 'text/css; charset=utf-8'),
 };
 
 export const assetUrl = (name: keyof typeof assets & string) => `/static/${name}?v=${assets[name]?.version ?? '0'}`;

@@ -1,8 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
 import type { ExtractTablesWithRelations } from 'drizzle-orm';
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres } from 'drizzle-orm/postgres-js';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
@@ -35,25 +31,8 @@ export type DatabaseOptions = {
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
   if (options.url) return openPostgres(options.url, options.max ?? 10);
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
-  // Only a new database starts from the template; an existing one is opened as it is.
-  const fresh = !options.dataDir || !existsSync(join(options.dataDir, 'PG_VERSION'));
-  const loadDataDir = fresh ? options.template : undefined;
-  const client = options.dataDir ? await PGlite.create(options.dataDir, { loadDataDir }) : await PGlite.create({ loadDataDir });
-  return wrapPglite(client);
-}
-
-export function wrapPglite(client: PGlite): Database {
-  const db = drizzlePglite(client, { schema });
-  return {
-    db: db as unknown as Db,
-    kind: 'pglite',
-    async runMigrations(folder) {
-      const { migrate } = await import('drizzle-orm/pglite/migrator');
-      await migrate(db, { migrationsFolder: folder });
-    },
-    close: () => client.close(),
-  };
+  const { openPglite } = await import('./pglite.ts');
+  return openPglite(options);
 }
 
 function openPostgres(url: string, max: number): Database {

@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
+import { fromRoot } from '../paths.ts';
 import type { Database } from './client.ts';
 
-export const migrationsFolder = fileURLToPath(new URL('../../drizzle', import.meta.url));
+export const migrationsFolder = fromRoot('drizzle');
 
 export async function migrate(database: Database): Promise<void> {
   await database.runMigrations(migrationsFolder);

@@ -1,8 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { PGlite } from '@electric-sql/pglite';
-import { wrapPglite } from './client.ts';
+import { fromRoot } from '../paths.ts';
 import { migrate } from './migrate.ts';
 
 /**
@@ -10,9 +8,11 @@ import { migrate } from './migrate.ts';
  * one costs about one. `npm install` saves such a template here; a new embedded database
  * starts from it and is then migrated as usual, so an old template is still correct.
  */
-export const templatePath = fileURLToPath(new URL('../../node_modules/.cache/caravan/pglite-template.tar.gz', import.meta.url));
+export const templatePath = fromRoot('node_modules', '.cache', 'caravan', 'pglite-template.tar.gz');
 
 export async function buildTemplate(path = templatePath): Promise<void> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const { wrapPglite } = await import('./pglite.ts');
   const pg = await PGlite.create();
   try {
     await migrate(wrapPglite(pg));

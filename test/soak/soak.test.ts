@@ -13,7 +13,7 @@
  * postgres://postgres@127.0.0.1:5432/postgres) is where its database is created and dropped.
  * Without PostgreSQL it is skipped, except in CI (CI=true), where it is required.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -54,8 +54,8 @@ type Proc = { child: ChildProcess; port: number; exited: Promise<void>; log: str
 const serverErrors: string[] = [];
 
 async function startServer(databaseUrl: string, port: number, seed: boolean): Promise<Proc> {
-  // node --import tsx: one process, so SIGKILL kills the server itself.
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+  // The server as `npm start` runs it (built once in beforeAll): one process, so SIGKILL kills the server itself.
+  const child = spawn(process.execPath, ['dist/server.mjs'], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', SEED_DEMO: seed ? 'yes' : 'no', LOG_LEVEL: 'silent' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -112,6 +112,8 @@ describe.skipIf(!reachable)('invariant soak with a crash (two servers, PostgreSQ
   let asns: string[] = [];
 
   beforeAll(async () => {
+    const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+    if (build.status !== 0) throw new Error(`scripts/build.mjs failed:\n${build.stdout}${build.stderr}`);
     await admin.unsafe(`CREATE DATABASE ${dbName}`);
     const base = 20_000 + (process.pid % 20_000);
     ports[0] = base;
