@@ -115,6 +115,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
         document: { type: 'putaway', id: String(id) },
         actor: { userId: opts.user.id },
         idempotencyKey: key,
+        keyChecked: true,
       });
       await checkRoom();
       await tx.insert(putaways).values({

@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { inboundLines, inboundReceipts, inboundShipments, locations, lots, productBarcodes, products, warehouses, zones, type QuarantineReason } from '../db/schema/index.ts';
+import { inboundLines, inboundReceipts, inboundShipments, locations, lots, productBarcodes, products, warehouses, zones, type QuarantineReason, type TemperatureClass } from '../db/schema/index.ts';
+import { queryRows } from '../db/rows.ts';
 import type { CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { sqlState, withTransaction } from '../db/tx.ts';
@@ -62,12 +63,16 @@ export async function receiveItem(opts: { db: Db; user: CurrentUser; shipmentId:
 async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInput: ReturnType<typeof receiptInputSchema.parse>, key: string): Promise<ReceiptResult> {
   let input = parsedInput;
   await lockIdempotencyKey(tx, key);
-  const [prior] = await tx.select({ id: inboundReceipts.id }).from(inboundReceipts).where(eq(inboundReceipts.idempotencyKey, key));
-  if (prior) return { ...(await describeReceipt(tx, prior.id)), replayed: true };
+  // The receipt this key already made, and the ASN's status (it says which lock to take), in one read.
+  const [peek] = await queryRows<{ prior: number | null; status: string | null }>(
+    tx,
+    sql`SELECT (SELECT ${inboundReceipts.id} FROM ${inboundReceipts} WHERE ${inboundReceipts.idempotencyKey} = ${key}) AS prior,
+               (SELECT ${inboundShipments.status}::text FROM ${inboundShipments} WHERE ${inboundShipments.id} = ${shipmentId}) AS status`,
+  );
+  if (peek?.prior != null) return { ...(await describeReceipt(tx, Number(peek.prior))), replayed: true };
 
   // A scan must not race a status change (finish, cancel); the first scan starts receiving.
-  let s = await shipmentFor(tx, user, shipmentId, 'inbound.receive');
-  s = await shipmentFor(tx, user, shipmentId, 'inbound.receive', s.status === 'arrived' ? 'update' : 'share');
+  const s = await shipmentFor(tx, user, shipmentId, 'inbound.receive', peek?.status === 'arrived' ? 'update' : 'share');
   if (!receivableStatuses.includes(s.status)) {
     const keyFor = s.status === 'draft' || s.status === 'expected' ? 'inbound.error.notArrived' : 'inbound.error.notReceivable';
     throw new AppError('CONFLICT', { key: keyFor, params: { reference: s.reference, status: `@inbound.status.${s.status}` } });
@@ -119,7 +124,7 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
   if (product.tracksExpiry && !expiry) missing.push({ path: 'expiry', key: 'inbound.error.expiryNeeded', params: { sku: product.sku, suggested: guess?.expiresOn ?? '' } });
   if (missing.length) throw new AppError('VALIDATION', { key: missing[0]!.key, params: missing[0]!.params, fieldErrors: missing });
 
-  const [wh] = await tx.select({ timezone: warehouses.timezone }).from(warehouses).where(eq(warehouses.id, s.warehouseId));
+  const places = await receivingPlaces(tx, s.warehouseId);
   let line = lines.find((l) => (l.lotCode ?? '') === lotCode && lotCode !== '') ?? lines.find((l) => !l.unexpected) ?? lines[0];
   if (!line) line = await openUnexpectedLine(tx, s.id, product.id);
   if (line.unexpected && line.decision === 'rejected') throw new AppError('CONFLICT', { key: 'inbound.error.rejectedProduct', params: { sku: product.sku }, fieldErrors: [{ path: 'scan', key: 'inbound.error.rejectedProduct', params: { sku: product.sku } }] });
@@ -132,9 +137,11 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
   }
   if (!reason && input.condition === 'damaged') reason = 'damaged';
   if (!reason && line.unexpected && line.decision !== 'accepted') reason = 'unexpected';
-  if (!reason && expiry && expiry < localToday(wh!.timezone)) reason = 'expired';
+  if (!reason && expiry && expiry < localToday(places.timezone)) reason = 'expired';
 
-  const [from, to] = await Promise.all([virtualLocation(tx, s.warehouseId, 'supplier'), destination(tx, s, product, reason ? 'quarantine' : 'dock')]);
+  if (places.supplierId === null) throw new AppError('CONFLICT', { key: 'inbound.error.noSupplierLocation' });
+  const from = places.supplierId;
+  const to = destination(places.places, s, product, reason ? 'quarantine' : 'dock');
   const lotId = product.tracksLot || product.tracksExpiry ? await ensureLot(tx, product.id, lotCode, expiry) : null;
   const { entry } = await move(tx, {
     productId: product.id,
@@ -146,6 +153,7 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
     document: { type: 'inbound', id: String(s.id) },
     actor: { userId: user.id },
     idempotencyKey: key,
+    keyChecked: true,
   });
 
   // Far more than expected is usually a wrong count or a wrong line: the operator confirms it.
@@ -253,19 +261,39 @@ export async function virtualLocation(tx: Tx, warehouseId: number, kind: 'suppli
   return loc.id;
 }
 
+type Place = { id: number; code: string; kind: 'dock' | 'quarantine'; cls: TemperatureClass };
+
+/**
+ * What a receipt needs to know of its warehouse, in one read: its clock (for expiry), its
+ * supplier location (where received units come from), and its active docks and quarantine
+ * locations with their zones' classes, in walking order.
+ */
+async function receivingPlaces(tx: Tx, warehouseId: number): Promise<{ timezone: string; supplierId: number | null; places: Place[] }> {
+  const rows = await queryRows<{ timezone: string; id: number | null; code: string | null; kind: string | null; cls: TemperatureClass | null }>(
+    tx,
+    sql`SELECT ${warehouses.timezone} AS timezone, ${locations.id} AS id, ${locations.code} AS code, ${locations.kind}::text AS kind, ${zones.temperatureClass}::text AS cls
+        FROM ${warehouses}
+          LEFT JOIN ${locations} ON ${locations.warehouseId} = ${warehouses.id}
+            AND (${locations.kind} = 'supplier' OR (${locations.kind} IN ('dock', 'quarantine') AND ${locations.active}))
+          LEFT JOIN ${zones} ON ${zones.id} = ${locations.zoneId}
+        WHERE ${warehouses.id} = ${warehouseId}
+        ORDER BY ${locations.walkSequence}, ${locations.code}, ${locations.id}`,
+  );
+  const suppliers = rows.filter((r) => r.kind === 'supplier').map((r) => Number(r.id));
+  return {
+    timezone: rows[0]?.timezone ?? 'UTC',
+    supplierId: suppliers.length ? Math.min(...suppliers) : null,
+    places: rows.flatMap((r) => (r.id !== null && r.cls !== null && (r.kind === 'dock' || r.kind === 'quarantine') ? [{ id: Number(r.id), code: r.code!, kind: r.kind, cls: r.cls }] : [])),
+  };
+}
+
 /**
  * Where received units go: the ASN's dock (or another dock) whose zone takes the product's
  * temperature class, or a quarantine location of a fitting class. The exact class is
  * preferred to a colder one that also accepts it.
  */
-async function destination(tx: Tx, s: Shipment, product: Found, kind: 'dock' | 'quarantine'): Promise<{ id: number; code: string }> {
-  const rows = await tx
-    .select({ id: locations.id, code: locations.code, cls: zones.temperatureClass })
-    .from(locations)
-    .innerJoin(zones, eq(zones.id, locations.zoneId))
-    .where(and(eq(locations.warehouseId, s.warehouseId), eq(locations.kind, kind), eq(locations.active, true)))
-    .orderBy(asc(locations.walkSequence), asc(locations.code));
-  const fit = rows.filter((r) => zoneAccepts(r.cls, product.temperatureClass));
+function destination(places: Place[], s: Shipment, product: Found, kind: 'dock' | 'quarantine'): { id: number; code: string } {
+  const fit = places.filter((r) => r.kind === kind && zoneAccepts(r.cls, product.temperatureClass));
   const best =
     fit.find((r) => r.id === s.dockLocationId && r.cls === product.temperatureClass) ??
     fit.find((r) => r.cls === product.temperatureClass) ??

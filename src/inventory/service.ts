@@ -75,6 +75,7 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
         reason: 'relocation',
         actor: { userId: opts.user.id },
         idempotencyKey,
+        keyChecked: true,
       });
       return { sku: product.sku, quantity: entry.quantity, from: from.code, to: to.code, replayed, entryId: entry.id, caseUnits: product.units };
     } catch (err) {

@@ -104,6 +104,7 @@ export async function confirmPick(opts: { db: Db; user: CurrentUser; taskId: num
       document: { type: 'order', id: String(task.orderId) },
       actor: { userId: opts.user.id },
       idempotencyKey: key,
+      keyChecked: true,
     });
     const taskDone = quantity === left;
     await tx

@@ -1,4 +1,5 @@
-import { eq, inArray } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
+import { intArray, queryRows } from '../db/rows.ts';
 import type { Tx } from '../db/client.ts';
 import { locations, lots, products, zones } from '../db/schema/index.ts';
 import type { TemperatureClass } from '../db/schema/index.ts';
@@ -21,30 +22,25 @@ export type MoveFacts = { products: Map<number, ProductFacts>; lotOwners: Map<nu
 
 export async function loadMoveFacts(tx: Tx, ids: { productIds: number[]; lotIds: number[]; locationIds: number[] }): Promise<MoveFacts> {
   const uniq = (xs: number[]) => [...new Set(xs)];
-  const [productRows, lotRows, locationRows] = await Promise.all([
-    tx
-      .select({ id: products.id, sku: products.sku, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry })
-      .from(products)
-      .where(inArray(products.id, uniq(ids.productIds))),
-    ids.lotIds.length ? tx.select({ id: lots.id, productId: lots.productId }).from(lots).where(inArray(lots.id, uniq(ids.lotIds))) : Promise.resolve([]),
-    tx
-      .select({
-        id: locations.id,
-        warehouseId: locations.warehouseId,
-        code: locations.code,
-        kind: locations.kind,
-        peerWarehouseId: locations.peerWarehouseId,
-        active: locations.active,
-        zoneClass: zones.temperatureClass,
-      })
-      .from(locations)
-      .leftJoin(zones, eq(zones.id, locations.zoneId))
-      .where(inArray(locations.id, uniq(ids.locationIds))),
-  ]);
+  // One statement for all three (a move is made of few, and every move makes this one).
+  const [row] = await queryRows<{ products: unknown; lots: unknown; locations: unknown }>(
+    tx,
+    sql`SELECT
+          (SELECT json_agg(json_build_object('id', ${products.id}, 'sku', ${products.sku}, 'temperatureClass', ${products.temperatureClass},
+                                             'tracksLot', ${products.tracksLot}, 'tracksExpiry', ${products.tracksExpiry}))
+             FROM ${products} WHERE ${products.id} = ANY(${intArray(uniq(ids.productIds))})) AS products,
+          (SELECT json_agg(json_build_object('id', ${lots.id}, 'productId', ${lots.productId}))
+             FROM ${lots} WHERE ${lots.id} = ANY(${intArray(uniq(ids.lotIds))})) AS lots,
+          (SELECT json_agg(json_build_object('id', ${locations.id}, 'warehouseId', ${locations.warehouseId}, 'code', ${locations.code}, 'kind', ${locations.kind},
+                                             'peerWarehouseId', ${locations.peerWarehouseId}, 'active', ${locations.active}, 'zoneClass', ${zones.temperatureClass}))
+             FROM ${locations} LEFT JOIN ${zones} ON ${zones.id} = ${locations.zoneId} WHERE ${locations.id} = ANY(${intArray(uniq(ids.locationIds))})) AS locations`,
+  );
+  // json arrives parsed from either driver; text if a driver leaves it so.
+  const list = <T,>(v: unknown): T[] => (v == null ? [] : ((typeof v === 'string' ? JSON.parse(v) : v) as T[]));
   return {
-    products: new Map(productRows.map((p) => [p.id, p])),
-    lotOwners: new Map(lotRows.map((l) => [l.id, l.productId])),
-    locations: new Map(locationRows.map((l) => [l.id, l])),
+    products: new Map(list<ProductFacts>(row?.products).map((p) => [p.id, p])),
+    lotOwners: new Map(list<{ id: number; productId: number }>(row?.lots).map((l) => [l.id, l.productId])),
+    locations: new Map(list<LocationFacts>(row?.locations).map((l) => [l.id, l])),
   };
 }
 

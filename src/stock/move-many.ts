@@ -7,7 +7,7 @@ import { checkMove, entryWarehouse, loadMoveFacts, type LocationFacts } from './
 import { moveInputSchema, type MoveInput } from './move.ts';
 import { isVirtualKind } from './rules.ts';
 
-const batchInputSchema = moveInputSchema.omit({ idempotencyKey: true, reservationId: true });
+const batchInputSchema = moveInputSchema.omit({ idempotencyKey: true, keyChecked: true, reservationId: true });
 const CHUNK = 2000;
 
 /**

@@ -19,6 +19,12 @@ export const moveInputSchema = z.object({
   actor: z.object({ userId: z.number().int().positive().optional(), label: z.string().max(120).optional() }),
   note: z.string().max(500).optional(),
   idempotencyKey: z.string().min(8).max(200).optional(),
+  /**
+   * The caller holds the key's lock (`lockIdempotencyKey`) and has found no earlier result made
+   * with it, in the same transaction: the key is not locked and looked up again (its unique
+   * index still backs it).
+   */
+  keyChecked: z.boolean().optional(),
   /** Move units held by this reservation (a pick): consumes the reservation by `quantity`. */
   reservationId: z.number().int().positive().optional(),
 });
@@ -54,7 +60,7 @@ export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
   const m = parsed.data;
   const lotId = m.lotId ?? null;
 
-  if (m.idempotencyKey) {
+  if (m.idempotencyKey && !m.keyChecked) {
     await lockIdempotencyKey(tx, m.idempotencyKey);
     const prior = await entryForKey(tx, m.idempotencyKey);
     if (prior) {
