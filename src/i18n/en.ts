@@ -97,6 +97,7 @@ export const en = {
   'pager.previous': 'Previous',
   'pager.next': 'Next',
   'pager.pageOf': 'Page {page} of {pages}',
+  'pager.page': 'Page {page}',
 
   'inventory.title': 'Inventory',
   'inventory.search': 'SKU, name, barcode or location',
@@ -105,6 +106,7 @@ export const en = {
   'inventory.byLocation': 'By location',
   'inventory.byProduct': 'By product',
   'inventory.rows': 'Rows',
+  'inventory.counting': 'Counting the totals…',
   'inventory.empty': 'No stock matches these filters.',
   'inventory.matchBarcode': 'Barcode {code}',
   'inventory.matchLocation': 'Location {code}',

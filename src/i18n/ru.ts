@@ -98,6 +98,7 @@ export const ru: Catalog = {
   'pager.previous': 'Назад',
   'pager.next': 'Далее',
   'pager.pageOf': 'Стр. {page} из {pages}',
+  'pager.page': 'Стр. {page}',
 
   'inventory.title': 'Остатки',
   'inventory.search': 'SKU, название, штрихкод или ячейка',
@@ -106,6 +107,7 @@ export const ru: Catalog = {
   'inventory.byLocation': 'По ячейкам',
   'inventory.byProduct': 'По товарам',
   'inventory.rows': 'Строк',
+  'inventory.counting': 'Считаем итоги…',
   'inventory.empty': 'Нет остатков по этим фильтрам.',
   'inventory.matchBarcode': 'Штрихкод {code}',
   'inventory.matchLocation': 'Ячейка {code}',

@@ -98,6 +98,7 @@ export const zh: Catalog = {
   'pager.previous': '上一页',
   'pager.next': '下一页',
   'pager.pageOf': '第 {page} / {pages} 页',
+  'pager.page': '第 {page} 页',
 
   'inventory.title': '库存',
   'inventory.search': 'SKU、名称、条码或库位',
@@ -106,6 +107,7 @@ export const zh: Catalog = {
   'inventory.byLocation': '按库位',
   'inventory.byProduct': '按商品',
   'inventory.rows': '行数',
+  'inventory.counting': '正在统计合计…',
   'inventory.empty': '没有符合筛选条件的库存。',
   'inventory.matchBarcode': '条码 {code}',
   'inventory.matchLocation': '库位 {code}',

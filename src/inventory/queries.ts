@@ -153,9 +153,11 @@ const rowFields = {
   available: sql<number>`(${stockBalances.onHand} - ${stockBalances.reserved})::int`,
 };
 
-export type StockPage = { rows: StockRow[]; totals: StockTotals; match: SearchMatch | null; page: number; pages: number; pageSize: number };
-
-type Totalled = StockRow & { totalRows: number; totalOnHand: string | number; totalReserved: string | number };
+/**
+ * A page of stock and whether another follows. The totals of the whole view are read apart
+ * (`stockTotals`): over every matching balance they cost more than the page itself.
+ */
+export type StockPage = { rows: StockRow[]; match: SearchMatch | null; page: number; hasNext: boolean; pageSize: number };
 
 const productFields = {
   balanceId: sql<number>`min(${stockBalances.id})::int`,
@@ -181,94 +183,31 @@ const productGroup = [warehouses.code, warehouses.timezone, products.id, product
 
 /**
  * Stock in real locations, one row per location × product × lot (or per warehouse × product),
- * a page at a time, with the totals of the whole filtered view. By location the page is an
- * index walk in walking order and the totals one aggregate; by product (and for a CSV of the
- * whole view) one query with window aggregates.
+ * a page at a time. By location the page is an index walk in walking order; by product each
+ * warehouse's products in SKU order; `all` (a CSV of the whole view) reads every row.
  */
 export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, opts: { pageSize: number; all?: boolean }): Promise<StockPage> {
   const match = f.q ? await resolveSearch(db, scope, f.q) : null;
   const where = stockConditions(scope, f, match);
   const base = stockBase(db);
   const byProduct = f.by === 'product';
-  const fetchPage = async (page: number): Promise<Totalled[]> => {
-    const limit = opts.all ? 1_000_000 : opts.pageSize;
-    const offset = opts.all ? 0 : (page - 1) * opts.pageSize;
-    if (byProduct) {
-      return (await base
-        .from({
-          ...productFields,
-          totalRows: sql<number>`(count(*) OVER ())::int`,
-          totalOnHand: sql<number>`sum(sum(${stockBalances.onHand})) OVER ()`,
-          totalReserved: sql<number>`sum(sum(${stockBalances.reserved})) OVER ()`,
-        })
-        .where(where)
-        .groupBy(...productGroup)
-        .orderBy(asc(warehouses.code), asc(products.sku), asc(products.id))
-        .limit(limit)
-        .offset(offset)) as unknown as Totalled[];
-    }
-    return (await base
-      .from({
-        ...rowFields,
-        totalRows: sql<number>`(count(*) OVER ())::int`,
-        totalOnHand: sql<number>`sum(${stockBalances.onHand}) OVER ()`,
-        totalReserved: sql<number>`sum(${stockBalances.reserved}) OVER ()`,
-      })
-      .where(where)
-      .orderBy(asc(warehouses.code), asc(locations.walkSequence), asc(locations.code), asc(products.sku), sql`${lots.expiresOn} NULLS LAST`, asc(stockBalances.id))
-      .limit(limit)
-      .offset(offset)) as unknown as Totalled[];
-  };
 
   if (opts.all) {
-    let page = f.page;
-    let rows = await fetchPage(page);
-    if (rows.length === 0 && page > 1) {
-      // Past the end (a stale link): show the last page instead.
-      const [count] = (await base
-        .from({ n: byProduct ? sql<number>`count(DISTINCT (${stockBalances.warehouseId}, ${stockBalances.productId}))::int` : sql<number>`count(*)::int` })
-        .where(where)) as unknown as { n: number }[];
-      page = Math.max(1, Math.ceil((count?.n ?? 0) / opts.pageSize));
-      rows = await fetchPage(page);
-    }
-    const first = rows[0];
-    const onHand = Number(first?.totalOnHand ?? 0);
-    const reserved = Number(first?.totalReserved ?? 0);
-    const totals: StockTotals = { rows: first?.totalRows ?? 0, onHand, reserved, available: onHand - reserved };
-    const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
-    return { rows: rows.map(({ totalRows: _r, totalOnHand: _o, totalReserved: _s, ...row }) => row), totals, match, page, pages, pageSize: opts.pageSize };
+    const rows = byProduct
+      ? ((await base.from(productFields).where(where).groupBy(...productGroup).orderBy(asc(warehouses.code), asc(products.sku), asc(products.id))) as unknown as StockRow[])
+      : ((await base
+          .from(rowFields)
+          .where(where)
+          .orderBy(asc(warehouses.code), asc(locations.walkSequence), asc(locations.code), asc(products.sku), sql`${lots.expiresOn} NULLS LAST`, asc(stockBalances.id))) as unknown as StockRow[]);
+    return { rows, match, page: 1, hasNext: false, pageSize: opts.pageSize };
   }
 
+  // Each page reads one row more than it shows: that row says whether a next page follows.
+  // Past the end (a stale link), the last page is shown instead.
+  const lastPage = async () => Math.max(1, Math.ceil((await stockTotals(db, scope, f, match)).rows / opts.pageSize));
+
   // By location: the page is read warehouse by warehouse in walking order (an index walk that
-  // stops at the page), and the totals of the whole view by one aggregate beside it, so a page
-  // costs the same with ten thousand products or a hundred thousand.
-  const totalsOf = async () => {
-    // Joined only to the tables the filters name: over every balance, each join costs.
-    // By product the rows are (warehouse, product) groups: grouped first (a hash aggregate), then counted.
-    let q = db
-      .select({
-        n: byProduct ? sql<number>`1` : sql<number>`count(*)::int`,
-        onHand: byProduct ? sql<string>`sum(${stockBalances.onHand})`.as('on_hand') : sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`,
-        reserved: byProduct ? sql<string>`sum(${stockBalances.reserved})`.as('reserved') : sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)`,
-      })
-      .from(stockBalances)
-      .$dynamic();
-    if (scope.sellerId !== null || f.seller || f.sku || match?.kind === 'text') q = q.innerJoin(products, eq(products.id, stockBalances.productId));
-    if (f.seller) q = q.innerJoin(sellers, eq(sellers.id, products.sellerId));
-    if (f.warehouse) q = q.innerJoin(warehouses, eq(warehouses.id, stockBalances.warehouseId));
-    if (f.location || f.class) q = q.innerJoin(locations, eq(locations.id, stockBalances.locationId));
-    if (f.class) q = q.leftJoin(zones, eq(zones.id, locations.zoneId));
-    let t: { n: number; onHand: string; reserved: string } | undefined;
-    if (byProduct) {
-      const g = q.where(where).groupBy(stockBalances.warehouseId, stockBalances.productId).as('g');
-      [t] = (await db.select({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${g.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${g.reserved}), 0)` }).from(g)) as unknown as { n: number; onHand: string; reserved: string }[];
-    } else {
-      [t] = (await q.where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
-    }
-    const onHand = Number(t?.onHand ?? 0);
-    const reserved = Number(t?.reserved ?? 0);
-    return { rows: Number(t?.n ?? 0), onHand, reserved, available: onHand - reserved } satisfies StockTotals;
-  };
+  // stops at the page), so a page costs the same with ten thousand products or a hundred thousand.
   const pageIds = async (page: number) => {
     const offset = (page - 1) * opts.pageSize;
     const rows = await queryRows<{ id: number }>(
@@ -283,11 +222,11 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
               LEFT JOIN ${lots} ON ${lots.id} = ${stockBalances.lotId}
             WHERE ${locations.warehouseId} = ${warehouses.id} AND ${where ?? sql`true`}
             ORDER BY ${locations.walkSequence}, ${locations.code}, ${products.sku}, ${lots.expiresOn} NULLS LAST, ${stockBalances.id}
-            LIMIT ${offset + opts.pageSize}
+            LIMIT ${offset + opts.pageSize + 1}
           ) x
           WHERE ${and(warehouseCondition(scope, warehouses.id), f.warehouse ? eq(warehouses.code, f.warehouse) : undefined) ?? sql`true`}
           ORDER BY ${warehouses.code}, x.ws, x.lc, x.sku, x.exp NULLS LAST, x.id
-          LIMIT ${opts.pageSize} OFFSET ${offset}`,
+          LIMIT ${opts.pageSize + 1} OFFSET ${offset}`,
     );
     return rows.map((r) => Number(r.id));
   };
@@ -306,35 +245,68 @@ export async function listStock(db: Executor, scope: ReadScope, f: StockFilter, 
                   LEFT JOIN ${zones} ON ${zones.id} = ${locations.zoneId}
                 WHERE ${stockBalances.productId} = ${products.id} AND ${stockBalances.warehouseId} = ${warehouses.id} AND ${where ?? sql`true`})
               ORDER BY ${products.sku}, ${products.id}
-              LIMIT ${offset + opts.pageSize}
+              LIMIT ${offset + opts.pageSize + 1}
             ) x
             WHERE ${and(warehouseCondition(scope, warehouses.id), f.warehouse ? eq(warehouses.code, f.warehouse) : undefined) ?? sql`true`}
             ORDER BY ${warehouses.code}, x.sku, x.pid
-            LIMIT ${opts.pageSize} OFFSET ${offset}`,
+            LIMIT ${opts.pageSize + 1} OFFSET ${offset}`,
       );
     };
-    const [totals, firstKeys] = await Promise.all([totalsOf(), pageKeys(f.page)]);
-    const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
-    const page = firstKeys.length === 0 && f.page > pages ? pages : f.page;
-    const keys = page === f.page ? firstKeys : await pageKeys(page);
-    const groups = keys.length
+    let page = f.page;
+    let keys = await pageKeys(page);
+    if (keys.length === 0 && page > 1) keys = await pageKeys((page = await lastPage()));
+    const shown = keys.slice(0, opts.pageSize);
+    const groups = shown.length
       ? ((await base
           .from({ ...productFields, warehouseId: warehouses.id })
-          .where(and(where, sql`(${stockBalances.warehouseId}, ${stockBalances.productId}) IN (${sql.join(keys.map((k) => sql`(${Number(k.wid)}, ${Number(k.pid)})`), sql`, `)})`))
+          .where(and(where, sql`(${stockBalances.warehouseId}, ${stockBalances.productId}) IN (${sql.join(shown.map((k) => sql`(${Number(k.wid)}, ${Number(k.pid)})`), sql`, `)})`))
           .groupBy(...productGroup, warehouses.id)) as unknown as (StockRow & { warehouseId: number })[])
       : [];
     const byKey = new Map(groups.map(({ warehouseId, ...r }) => [`${warehouseId}|${r.productId}`, r]));
-    return { rows: keys.flatMap((k) => byKey.get(`${Number(k.wid)}|${Number(k.pid)}`) ?? []), totals, match, page, pages, pageSize: opts.pageSize };
+    return { rows: shown.flatMap((k) => byKey.get(`${Number(k.wid)}|${Number(k.pid)}`) ?? []), match, page, hasNext: keys.length > opts.pageSize, pageSize: opts.pageSize };
   }
 
-  const [totals, firstIds] = await Promise.all([totalsOf(), pageIds(f.page)]);
-  const pages = Math.max(1, Math.ceil(totals.rows / opts.pageSize));
-  // Past the end (a stale link): show the last page instead.
-  const page = firstIds.length === 0 && f.page > pages ? pages : f.page;
-  const ids = page === f.page ? firstIds : await pageIds(page);
-  const found = ids.length ? ((await base.from(rowFields).where(inArray(stockBalances.id, ids))) as unknown as StockRow[]) : [];
+  let page = f.page;
+  let ids = await pageIds(page);
+  if (ids.length === 0 && page > 1) ids = await pageIds((page = await lastPage()));
+  const shown = ids.slice(0, opts.pageSize);
+  const found = shown.length ? ((await base.from(rowFields).where(inArray(stockBalances.id, shown))) as unknown as StockRow[]) : [];
   const byId = new Map(found.map((r) => [r.balanceId, r]));
-  return { rows: ids.flatMap((id) => byId.get(id) ?? []), totals, match, page, pages, pageSize: opts.pageSize };
+  return { rows: shown.flatMap((id) => byId.get(id) ?? []), match, page, hasNext: ids.length > opts.pageSize, pageSize: opts.pageSize };
+}
+
+/**
+ * The totals of a whole stock view (rows, units on hand, reserved, available): one aggregate
+ * over every matching balance, joined only to the tables the filters name. By product the rows
+ * are (warehouse, product) groups: grouped first (a hash aggregate), then counted.
+ */
+export async function stockTotals(db: Executor, scope: ReadScope, f: StockFilter, resolved?: SearchMatch | null): Promise<StockTotals> {
+  const match = resolved !== undefined ? resolved : f.q ? await resolveSearch(db, scope, f.q) : null;
+  const where = stockConditions(scope, f, match);
+  const byProduct = f.by === 'product';
+  let q = db
+    .select({
+      n: byProduct ? sql<number>`1` : sql<number>`count(*)::int`,
+      onHand: byProduct ? sql<string>`sum(${stockBalances.onHand})`.as('on_hand') : sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`,
+      reserved: byProduct ? sql<string>`sum(${stockBalances.reserved})`.as('reserved') : sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)`,
+    })
+    .from(stockBalances)
+    .$dynamic();
+  if (scope.sellerId !== null || f.seller || f.sku || match?.kind === 'text') q = q.innerJoin(products, eq(products.id, stockBalances.productId));
+  if (f.seller) q = q.innerJoin(sellers, eq(sellers.id, products.sellerId));
+  if (f.warehouse) q = q.innerJoin(warehouses, eq(warehouses.id, stockBalances.warehouseId));
+  if (f.location || f.class) q = q.innerJoin(locations, eq(locations.id, stockBalances.locationId));
+  if (f.class) q = q.leftJoin(zones, eq(zones.id, locations.zoneId));
+  let t: { n: number; onHand: string; reserved: string } | undefined;
+  if (byProduct) {
+    const g = q.where(where).groupBy(stockBalances.warehouseId, stockBalances.productId).as('g');
+    [t] = (await db.select({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${g.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${g.reserved}), 0)` }).from(g)) as unknown as { n: number; onHand: string; reserved: string }[];
+  } else {
+    [t] = (await q.where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
+  }
+  const onHand = Number(t?.onHand ?? 0);
+  const reserved = Number(t?.reserved ?? 0);
+  return { rows: Number(t?.n ?? 0), onHand, reserved, available: onHand - reserved };
 }
 
 /** Stock rows for the API: keyset paging on the balance id. */

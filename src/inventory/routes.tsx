@@ -5,7 +5,7 @@ import { can } from '../auth/policy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
 import { viewContext } from '../../views/view-context.ts';
-import { InventoryPage, InventoryResults } from '../../views/inventory/inventory-page.tsx';
+import { InventoryPage, InventoryResults, InventoryTotals } from '../../views/inventory/inventory-page.tsx';
 import { ProductPage, ReorderPointForm, ReorderPointValue, type ReorderView } from '../../views/inventory/product-page.tsx';
 import { LocationPage } from '../../views/inventory/location-page.tsx';
 import { LedgerPage, LedgerResults } from '../../views/inventory/ledger-page.tsx';
@@ -13,7 +13,7 @@ import { MoveForm, MovePage, type MoveView } from '../../views/inventory/move-pa
 import { WarehousesPage } from '../../views/inventory/warehouses-page.tsx';
 import { translateFieldErrors } from '../../views/components/forms.tsx';
 import { ledgerFilterSchema, stockFilterSchema } from './filters.ts';
-import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances } from './queries.ts';
+import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances, stockTotals } from './queries.ts';
 import { warehouseOverview } from './overview.ts';
 import { readScope } from './scope.ts';
 import { relocateStock } from './service.ts';
@@ -35,15 +35,24 @@ const idParam = (c: Context<AppEnv>) => Number(c.req.param('id'));
 
 export function inventoryRoutes() {
   const app = new Hono<AppEnv>();
-  for (const path of ['/inventory', '/inventory.csv', '/products/*', '/locations/*', '/ledger', '/warehouses', '/moves', '/moves/*']) app.use(path, requireUser());
+  for (const path of ['/inventory', '/inventory/*', '/inventory.csv', '/products/*', '/locations/*', '/ledger', '/warehouses', '/moves', '/moves/*']) app.use(path, requireUser());
 
   app.get('/inventory', async (c) => {
     const user = c.var.user!;
     const { filter, query } = parseQuery(stockFilterSchema, c);
     const scope = readScope(user);
-    const [result, warehouses, sellers, inTransit] = await Promise.all([listStock(c.var.db, scope, filter, { pageSize: PAGE_SIZE }), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope), filter.location || filter.q ? Promise.resolve(0) : inTransitTotal(c.var.db, scope, filter)]);
-    const v = { ctx: viewContext(c), filter, query, result, warehouses, sellers, inTransit };
+    const [result, warehouses, sellers] = await Promise.all([listStock(c.var.db, scope, filter, { pageSize: PAGE_SIZE }), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
+    const v = { ctx: viewContext(c), filter, query, result, warehouses, sellers };
     return pageOrFragment(c, () => <InventoryPage {...v} />, () => <InventoryResults {...v} />);
+  });
+
+  // The totals bar of /inventory loads itself: the totals of the whole view cost more than a page.
+  app.get('/inventory/totals', async (c) => {
+    const { filter, query } = parseQuery(stockFilterSchema, c);
+    const scope = readScope(c.var.user!);
+    const [totals, inTransit] = await Promise.all([stockTotals(c.var.db, scope, filter), filter.location || filter.q ? Promise.resolve(0) : inTransitTotal(c.var.db, scope, filter)]);
+    c.header('Cache-Control', 'no-store');
+    return c.html(<InventoryTotals ctx={viewContext(c)} filter={filter} query={query} totals={totals} pageSize={PAGE_SIZE} inTransit={inTransit} />);
   });
 
   app.get('/inventory.csv', async (c) => {

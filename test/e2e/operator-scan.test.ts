@@ -131,6 +131,13 @@ describe.skipIf(!hasChromium && !inCi)('operator on a 360 px scanner (Chromium)'
     expect(target, 'the demo has a product with stock in MSK').toBeDefined();
 
     const page = await signIn();
+    // The rows come first; the totals bar then loads the totals of the whole view and the pager
+    // learns the page count.
+    const first = page.locator('#inventory-totals strong').first();
+    await expect.poll(() => first.count()).toBe(1);
+    const shown = Number((await first.textContent())!.replace(/\D/g, ''));
+    expect(shown).toBeGreaterThan(0);
+    if (shown > 50) await expect.poll(() => page.locator('#inventory-pager .pager').textContent()).toContain(`из ${Math.ceil(shown / 50)}`);
     await shot(page, '01-inventory');
     await noHorizontalScroll(page);
 
@@ -149,6 +156,7 @@ describe.skipIf(!hasChromium && !inCi)('operator on a 360 px scanner (Chromium)'
     expect(skus.length).toBe(target!.n);
     expect(new Set(skus.map((s) => s.trim()))).toEqual(new Set([target!.sku]));
     expect(await results.textContent()).toContain(target!.sku);
+    await expect.poll(() => results.locator('#inventory-totals strong').first().textContent()).toBe(String(target!.n));
     // Every row is in MSK: the operator sees only their warehouse.
     const whs = await results.locator('tbody tr td:first-child').allTextContents();
     expect(new Set(whs.map((s) => s.trim()))).toEqual(new Set(['MSK']));

@@ -82,6 +82,7 @@ const MATRIX: Row[] = [
 
   // ---- Stock
   row('GET /inventory', () => '/inventory',                                                     'ok  ok  ok  ok  ok  ok  login', { probe: true }),
+  row('GET /inventory/totals', () => '/inventory/totals',                                       'ok  ok  ok  ok  ok  ok  login', { probe: true }),
   row('GET /inventory.csv', () => '/inventory.csv',                                             'ok  ok  ok  ok  ok  ok  login', { probe: true }),
   row('GET /products/:id', (m) => `/products/${m.w.product.widget.id}`,                         'ok  ok  ok  ok  ok  404 login'),
   row('POST /products/:id/reorder-point', (m) => `/products/${m.w.product.widget.id}/reorder-point`, 'ok  ok  403 403 403 404 login', {

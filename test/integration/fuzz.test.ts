@@ -171,6 +171,7 @@ const TABLE: Row[] = [
 
   // ---- Stock
   row('GET /inventory', () => '/inventory', { query: (m) => ({ warehouse: W(m), seller: SA(m), class: 'chilled', q: 'Widget', sku: SKU(m), location: 'A-01-01-1', by: 'product', page: '1' }) }),
+  row('GET /inventory/totals', () => '/inventory/totals', { query: (m) => ({ warehouse: W(m), seller: SA(m), class: 'chilled', q: 'Widget', sku: SKU(m), location: 'A-01-01-1', by: 'product', page: '1' }) }),
   row('GET /inventory.csv', () => '/inventory.csv', { query: (m) => ({ warehouse: W(m), seller: SA(m), class: 'ambient', q: 'Widget', sku: SKU(m), location: 'A-01-01-1', by: 'product', page: '1' }) }),
   row('GET /products/:id', (m) => `/products/${m.w.product.widget.id}`, { query: () => ({ saved: '1' }) }),
   row('POST /products/:id/reorder-point', (m) => `/products/${m.w.product.widget.id}/reorder-point`, { form: () => ({ reorder_point: '5' }) }),

@@ -31,7 +31,7 @@ describe.each(backends)('pages on %s', (backend) => {
   }
 
   describe('inventory', () => {
-    it('lists stock with totals; htmx gets only the results fragment', async () => {
+    it('lists stock, and its totals bar loads the totals; htmx gets only the results fragment', async () => {
       const w = await stocked();
       const m = await signedIn(app, w.user.manager.email);
       const page = await m.get(`/inventory?warehouse=${w.warehouse.code}`);
@@ -39,7 +39,10 @@ describe.each(backends)('pages on %s', (backend) => {
       expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
       expect(page.headers.get('vary')).toContain('HX-Request');
       for (const sku of [w.product.widget.sku, w.product.kefir.sku, w.product.gadget.sku]) expect(html).toContain(sku);
-      expect(html).toMatch(/On hand: <strong>61<\/strong>/);
+      expect(html).toContain(`hx-get="/inventory/totals?warehouse=${w.warehouse.code}" hx-trigger="load"`);
+      const totals = await (await m.get(`/inventory/totals?warehouse=${w.warehouse.code}`, { htmx: true })).text();
+      expect(totals).toMatch(/On hand: <strong>61<\/strong>/);
+      expect(totals.startsWith('<div class="totals" id="inventory-totals">')).toBe(true);
       const frag = await m.get(`/inventory?warehouse=${w.warehouse.code}`, { htmx: true });
       const fragHtml = await frag.text();
       expect(fragHtml.startsWith('<section id="inventory-results"')).toBe(true);

@@ -1,6 +1,6 @@
 import type { ViewContext } from '../../src/context.ts';
 import type { StockFilter } from '../../src/inventory/filters.ts';
-import type { StockPage, Warehouse } from '../../src/inventory/queries.ts';
+import type { StockPage, StockTotals, Warehouse } from '../../src/inventory/queries.ts';
 import { temperatureClasses } from '../../src/db/schema/index.ts';
 import { Layout } from '../layout.tsx';
 import { Field, SearchRow, Select } from '../components/forms.tsx';
@@ -15,9 +15,20 @@ export type InventoryView = {
   result: StockPage;
   warehouses: Warehouse[];
   sellers: { code: string; name: string }[];
-  /** Units on the road to or from the filtered warehouses (transfers). */
-  inTransit?: number;
 };
+
+/** The totals of the whole filtered view, loaded by the totals bar itself (GET /inventory/totals). */
+export type InventoryTotalsView = {
+  ctx: ViewContext;
+  filter: StockFilter;
+  query: URLSearchParams;
+  totals: StockTotals;
+  pageSize: number;
+  /** Units on the road to or from the filtered warehouses (transfers). */
+  inTransit: number;
+};
+
+const PAGER_ID = 'inventory-pager';
 
 export function InventoryPage(v: InventoryView) {
   const { t } = v.ctx;
@@ -73,8 +84,8 @@ export function InventoryResults(v: InventoryView) {
   const { t } = v.ctx;
   const r = v.result;
   const isSeller = v.ctx.user?.role === 'seller';
-  const csv = `/inventory.csv${v.query.toString() ? `?${v.query.toString()}` : ''}`;
   const byProduct = v.filter.by === 'product';
+  const qs = v.query.toString();
   return (
     <section id="inventory-results" aria-live="polite">
       {r.match?.kind === 'barcode' && (
@@ -85,27 +96,10 @@ export function InventoryResults(v: InventoryView) {
       )}
       {r.match?.kind === 'location' && <p class="match">{t('inventory.matchLocation', { code: r.match.code })}</p>}
       {r.match?.kind === 'text' && r.match.scanError && <ScanProblem t={t} error={r.match.scanError} />}
-      <div class="totals">
-        <span>
-          {t('inventory.rows')}: <strong>{t.number(r.totals.rows)}</strong>
-        </span>
-        <span>
-          {t('col.onHand')}: <strong>{t.number(r.totals.onHand)}</strong>
-        </span>
-        <span>
-          {t('col.reserved')}: <strong>{t.number(r.totals.reserved)}</strong>
-        </span>
-        <span>
-          {t('col.available')}: <strong>{t.number(r.totals.available)}</strong>
-        </span>
-        {(v.inTransit ?? 0) > 0 && (
-          <span data-in-transit>
-            {t('col.inTransit')}: {isSeller ? <strong>{t.number(v.inTransit!)}</strong> : <a href="/transfers?status=dispatched"><strong>{t.number(v.inTransit!)}</strong></a>}
-          </span>
-        )}
-        <a class="button secondary" href={csv} download>
-          {t('action.exportCsv')}
-        </a>
+      {/* The page's rows come first; the totals bar then loads the totals of the whole view. */}
+      <div class="totals" id="inventory-totals" hx-get={`/inventory/totals${qs ? `?${qs}` : ''}`} hx-trigger="load" hx-swap="outerHTML">
+        <span class="muted">{t('inventory.counting')}</span>
+        <CsvLink t={t} query={v.query} />
       </div>
       {r.rows.length === 0 ? (
         <p class="empty">{t('inventory.empty')}</p>
@@ -116,7 +110,54 @@ export function InventoryResults(v: InventoryView) {
           columns={byProduct ? ['warehouse', 'class', 'product', ...(isSeller ? [] : ['seller' as const])] : ['warehouse', 'location', 'product', ...(isSeller ? [] : ['seller' as const]), 'lot']}
         />
       )}
-      <Pager t={t} base="/inventory" params={v.query} page={r.page} pages={r.pages} target="#inventory-results" />
+      <div id={PAGER_ID}>
+        <Pager t={t} base="/inventory" params={v.query} page={r.page} pages={null} hasNext={r.hasNext} target="#inventory-results" />
+      </div>
     </section>
+  );
+}
+
+function CsvLink(props: { t: ViewContext['t']; query: URLSearchParams }) {
+  const p = new URLSearchParams(props.query);
+  p.delete('page');
+  const qs = p.toString();
+  return (
+    <a class="button secondary" href={`/inventory.csv${qs ? `?${qs}` : ''}`} download>
+      {props.t('action.exportCsv')}
+    </a>
+  );
+}
+
+/** The totals bar with the figures, and the pager (out of band) now that the page count is known. */
+export function InventoryTotals(v: InventoryTotalsView) {
+  const { t } = v.ctx;
+  const isSeller = v.ctx.user?.role === 'seller';
+  const pages = Math.max(1, Math.ceil(v.totals.rows / v.pageSize));
+  return (
+    <>
+      <div class="totals" id="inventory-totals">
+        <span>
+          {t('inventory.rows')}: <strong>{t.number(v.totals.rows)}</strong>
+        </span>
+        <span>
+          {t('col.onHand')}: <strong>{t.number(v.totals.onHand)}</strong>
+        </span>
+        <span>
+          {t('col.reserved')}: <strong>{t.number(v.totals.reserved)}</strong>
+        </span>
+        <span>
+          {t('col.available')}: <strong>{t.number(v.totals.available)}</strong>
+        </span>
+        {v.inTransit > 0 && (
+          <span data-in-transit>
+            {t('col.inTransit')}: {isSeller ? <strong>{t.number(v.inTransit)}</strong> : <a href="/transfers?status=dispatched"><strong>{t.number(v.inTransit)}</strong></a>}
+          </span>
+        )}
+        <CsvLink t={t} query={v.query} />
+      </div>
+      <div id={PAGER_ID} hx-swap-oob="true">
+        <Pager t={t} base="/inventory" params={v.query} page={Math.min(v.filter.page, pages)} pages={pages} target="#inventory-results" />
+      </div>
+    </>
   );
 }
