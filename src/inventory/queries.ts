@@ -82,7 +82,7 @@ function searchCondition(match: SearchMatch, productId: Column, locationIds: Col
 
 function stockConditions(scope: ReadScope, f: StockFilter, match: SearchMatch | null): SQL | undefined {
   return and(
-    eq(stockBalances.isVirtual, false),
+    sql`NOT ${stockBalances.isVirtual}`, // as written in the partial index stock_balances_shown_idx
     sql`(${stockBalances.onHand} <> 0 OR ${stockBalances.reserved} <> 0)`,
     sellerCondition(scope, products.sellerId),
     warehouseCondition(scope, stockBalances.warehouseId),

@@ -27,6 +27,11 @@ export const stockBalances = pgTable(
     unique('stock_balances_key_uq').on(t.locationId, t.productId, t.lotId).nullsNotDistinct(),
     index('stock_balances_product_idx').on(t.productId, t.lotId),
     index('stock_balances_warehouse_idx').on(t.warehouseId, t.productId),
+    // What the inventory shows: stock in real locations. Locations keep the zero balances of
+    // everything that passed through them (a dock, thousands); the inventory walks past them.
+    index('stock_balances_shown_idx')
+      .on(t.locationId)
+      .where(sql`NOT ${t.isVirtual} AND (${t.onHand} <> 0 OR ${t.reserved} <> 0)`),
     check(
       'stock_balances_real_ck',
       sql`${t.isVirtual} OR (${t.onHand} >= 0 AND ${t.reserved} >= 0 AND ${t.reserved} <= ${t.onHand})`,

@@ -1,0 +1,1 @@
+CREATE INDEX "stock_balances_shown_idx" ON "stock_balances" USING btree ("location_id") WHERE NOT "stock_balances"."is_virtual" AND ("stock_balances"."on_hand" <> 0 OR "stock_balances"."reserved" <> 0);
