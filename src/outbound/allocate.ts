@@ -17,7 +17,7 @@ import { canOrderTransition } from './status.ts';
  * life; other lots first-in-first-out; then pick faces before bulk, in walking order. What
  * cannot be reserved leaves the order backordered (partly reserved); a later call tops it up.
  *
- * The candidate balances are read `FOR UPDATE`, every caller in the same order (product, then
+ * The candidate balances are read `FOR NO KEY UPDATE`, every caller in the same order (product, then
  * the allocation order itself, then id), so concurrent allocations queue on the balances they
  * share instead of deadlocking, and each sees what the others left. The plan is made in
  * memory and written with `reserveMany`: a whole batch of orders costs a handful of

@@ -76,7 +76,7 @@ export type ReserveManyItem = z.input<typeof reserveManySchema>[number];
  * Holds many (balance, document line) quantities in two statements, all or nothing: each
  * balance grows by its total only if that much is available, else nothing is held and
  * INSUFFICIENT_STOCK is thrown (roll the transaction back). For callers that locked the
- * balances first (allocation reads them `FOR UPDATE`), so the check passes unless the plan
+ * balances first (allocation reads them `FOR NO KEY UPDATE`), so the check passes unless the plan
  * itself is wrong. Returns the reservations in the order of `items`.
  */
 export async function reserveMany(tx: Tx, items: ReserveManyItem[]): Promise<Reservation[]> {

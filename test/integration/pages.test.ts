@@ -43,6 +43,10 @@ describe.each(backends)('pages on %s', (backend) => {
       const totals = await (await m.get(`/inventory/totals?warehouse=${w.warehouse.code}`, { htmx: true })).text();
       expect(totals).toMatch(/On hand: <strong>61<\/strong>/);
       expect(totals.startsWith('<div class="totals" id="inventory-totals">')).toBe(true);
+      // The pager swapped in with the totals is the one of the same view; another view's answer matches none.
+      const pagerOf = (h: string) => /id="(inventory-pager-[a-z0-9]+)"/.exec(h)?.[1];
+      expect(pagerOf(totals)).toBe(pagerOf(html));
+      expect(pagerOf(await (await m.get(`/inventory/totals?warehouse=${w.warehouse.code}&page=2`, { htmx: true })).text())).not.toBe(pagerOf(html));
       const frag = await m.get(`/inventory?warehouse=${w.warehouse.code}`, { htmx: true });
       const fragHtml = await frag.text();
       expect(fragHtml.startsWith('<section id="inventory-results"')).toBe(true);

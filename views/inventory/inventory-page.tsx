@@ -28,7 +28,15 @@ export type InventoryTotalsView = {
   inTransit: number;
 };
 
-const PAGER_ID = 'inventory-pager';
+/**
+ * The pager's id names the view it pages (its query string): a totals answer that arrives after
+ * the user has paged or filtered on matches no pager and changes nothing.
+ */
+function pagerId(query: URLSearchParams, page: number): string {
+  let h = 5381;
+  for (const ch of `${query.toString()}#${page}`) h = ((h * 33) ^ ch.charCodeAt(0)) >>> 0;
+  return `inventory-pager-${h.toString(36)}`;
+}
 
 export function InventoryPage(v: InventoryView) {
   const { t } = v.ctx;
@@ -85,7 +93,10 @@ export function InventoryResults(v: InventoryView) {
   const r = v.result;
   const isSeller = v.ctx.user?.role === 'seller';
   const byProduct = v.filter.by === 'product';
-  const qs = v.query.toString();
+  // The totals of the view shown, for the page shown (the pager they bring links from it).
+  const totalsQuery = new URLSearchParams(v.query);
+  if (r.page > 1) totalsQuery.set('page', String(r.page));
+  const qs = totalsQuery.toString();
   return (
     <section id="inventory-results" aria-live="polite">
       {r.match?.kind === 'barcode' && (
@@ -110,7 +121,7 @@ export function InventoryResults(v: InventoryView) {
           columns={byProduct ? ['warehouse', 'class', 'product', ...(isSeller ? [] : ['seller' as const])] : ['warehouse', 'location', 'product', ...(isSeller ? [] : ['seller' as const]), 'lot']}
         />
       )}
-      <div id={PAGER_ID}>
+      <div id={pagerId(v.query, r.page)}>
         <Pager t={t} base="/inventory" params={v.query} page={r.page} pages={null} hasNext={r.hasNext} target="#inventory-results" />
       </div>
     </section>
@@ -155,7 +166,7 @@ export function InventoryTotals(v: InventoryTotalsView) {
         )}
         <CsvLink t={t} query={v.query} />
       </div>
-      <div id={PAGER_ID} hx-swap-oob="true">
+      <div id={pagerId(v.query, v.filter.page)} hx-swap-oob="true">
         <Pager t={t} base="/inventory" params={v.query} page={Math.min(v.filter.page, pages)} pages={pages} target="#inventory-results" />
       </div>
     </>
