@@ -37,7 +37,9 @@ export function serverCommand(root: string): [string, string[]] {
     if (r.status !== 0) throw new Error(`scripts/build.mjs failed:\n${r.stdout}${r.stderr}`);
     built = true;
   }
-  return [process.execPath, ['dist/server.mjs']];
+  // BENCH_SERVER_NODE_ARGS adds node flags to the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' for a profile.
+  const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
+  return [process.execPath, [...extra, 'dist/server.mjs']];
 }
 
 /**
