@@ -163,7 +163,11 @@ describe.skipIf(!reachable)('invariant soak with a crash (two servers, PostgreSQ
     await admin.end({ timeout: 5 });
   });
 
+  /** Requests sent to each process and not yet answered (the crash waits for some in flight). */
+  const inFlight = [0, 0];
+
   async function call(server: number, path: string, body: unknown, opts: { key?: string; bearer?: string } = {}): Promise<Answer> {
+    inFlight[server]!++;
     try {
       const res = await fetch(`http://127.0.0.1:${ports[server]}${path}`, {
         method: 'POST',
@@ -181,6 +185,8 @@ describe.skipIf(!reachable)('invariant soak with a crash (two servers, PostgreSQ
       return { status: res.status, json };
     } catch (err) {
       return { status: 'network', error: String((err as Error).cause ?? err) };
+    } finally {
+      inFlight[server]!--;
     }
   }
 
@@ -308,6 +314,8 @@ describe.skipIf(!reachable)('invariant soak with a crash (two servers, PostgreSQ
     // The crash: kill -9 one process 40 % of the way through, start it again 3 s later.
     const crash = (async () => {
       await sleep(SECONDS * 400);
+      // Killed while it is working: with requests in flight, whose answers never come.
+      for (const until = Date.now() + 5_000; inFlight[1]! < 3 && Date.now() < until; ) await sleep(2);
       killedAt = Date.now();
       servers[1]!.child.kill('SIGKILL');
       await servers[1]!.exited;
