@@ -80,6 +80,29 @@ export function procCpuMs(pid: number): number {
   return f ? (Number(f[11]) + Number(f[12])) * 10 : Number.NaN; // USER_HZ = 100
 }
 
+/** CPU time (ms) used so far by each process; processes gone (or no /proc) are left out. */
+export function procCpu(pids: readonly number[]): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const pid of pids) {
+    const ms = procCpuMs(pid);
+    if (Number.isFinite(ms)) out.set(pid, ms);
+  }
+  return out;
+}
+
+/** CPU ms between two procCpu readings, over the processes present in both; NaN if none. */
+export function cpuDelta(a: Map<number, number>, b: Map<number, number>): number {
+  let sum = 0;
+  let seen = 0;
+  for (const [pid, t] of b) {
+    const before = a.get(pid);
+    if (before === undefined) continue;
+    sum += t - before;
+    seen++;
+  }
+  return seen ? sum : Number.NaN;
+}
+
 /** A process and its descendants. */
 export function processTree(root: number): number[] {
   const children = new Map<number, number[]>();
@@ -117,7 +140,8 @@ export function appProcess(launcher: number, script: string): { pid: number; lau
   return app ? { pid: app, launcher } : { pid: launcher, launcher: null };
 }
 
-function cpuTotals() {
+/** The machine's CPU time so far, idle and in all, over every core. */
+export function cpuTotals() {
   return os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, all: acc.all + c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq }), { idle: 0, all: 0 });
 }
 
@@ -300,19 +324,10 @@ export function countingDatabase(url: string, max = 10): { db: Db; sql: postgres
   return { db, sql: client, counter, close: () => client.end({ timeout: 5 }) };
 }
 
-/** Deterministic 0–1 numbers (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export const int = (n: number) => (Number.isFinite(n) ? Math.round(n).toLocaleString('en-US') : '—');
 export const pct = (x: number) => (Number.isFinite(x) ? `${Math.round(x * 100)} %` : '—');
 export const row = (cells: (string | number)[]) => `| ${cells.join(' | ')} |`;
 export const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+export { rng } from '../seeds/rng.ts';

@@ -22,9 +22,7 @@
  * statement of one request at a time (sequential, so the per-statement times are clean).
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/db/client.ts';
@@ -34,6 +32,8 @@ import { DEFAULT_ADMIN_URL, errorText, httpFetcher, running, startServer, stopSe
 import { SessionClient } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { summarize, type Summary } from './stats.ts';
+import { cpuDelta, cpuTotals, procCpu, processTree, rng } from './harness.ts';
+import { procMemMiB } from './memory.ts';
 
 const OPERATOR = 'operator.msk@demo.test';
 const WAREHOUSE = 'MSK';
@@ -164,69 +164,11 @@ type OrderSpec = { externalId: string; lines: { sku: string; quantity: number; p
 type Json = Record<string, unknown>;
 
 
-function statFields(pid: number): string[] | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  } catch {
-    return null;
-  }
-}
 
-/** CPU time (ms) used so far by each process, from Linux /proc (USER_HZ = 100). */
-function procCpu(pids: readonly number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    const f = statFields(pid);
-    if (f) out.set(pid, (Number(f[11]) + Number(f[12])) * 10);
-  }
-  return out;
-}
 
-function cpuDelta(a: Map<number, number>, b: Map<number, number>): number {
-  let sum = 0;
-  let seen = 0;
-  for (const [pid, t] of b) {
-    const before = a.get(pid);
-    if (before === undefined) continue;
-    sum += t - before;
-    seen++;
-  }
-  return seen ? sum : Number.NaN;
-}
 
-/** A process and its descendants (tsx runs the server in a child node process). */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  try {
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      const f = statFields(Number(name));
-      if (!f) continue;
-      const ppid = Number(f[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-    }
-  } catch {
-    return [root];
-  }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
-  return out;
-}
 
-/** A `VmRSS:` / `VmHWM:` line of /proc/<pid>/status in MiB; NaN when unreadable. */
-function procMemMiB(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  try {
-    const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : Number.NaN;
-  } catch {
-    return Number.NaN;
-  }
-}
 
-function cpuTotals() {
-  return os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, all: acc.all + c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq }), { idle: 0, all: 0 });
-}
 
 async function postJson(client: SessionClient, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; text: string; ms: number }> {
   const t0 = performance.now();
@@ -246,17 +188,6 @@ async function postJson(client: SessionClient, path: string, body: unknown, head
   return { status: res.status, json, text, ms };
 }
 
-/** A small deterministic generator, so every run sends the same orders. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n` orders of 1–3 distinct products (1–2 units each), lines in random order (as buyers add them). */
 function makeOrders(prefix: string, n: number, pool: Product[], seed: number): OrderSpec[] {

@@ -24,7 +24,7 @@ import { createApp } from '../src/app.tsx';
 import { adminUrl, closedLoop, countingDatabase, CpuWatch, int, pct, row, scratchDatabase, shownUrl, type LoadResult, type Outcome, type Scratch } from './harness.ts';
 import { MemorySampler, type MemoryReport } from './memory.ts';
 import { errorText, httpFetcher, running, startServer, stopServer, type Server } from './server-process.ts';
-import { SessionClient } from './session-client.ts';
+import { SessionClient, signedInClients } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { median, ms } from './stats.ts';
 
@@ -151,13 +151,7 @@ export async function benchPgbench(root: string, progress: (line: string) => voi
       const setup = await prepare(direct, monitor, maxClients);
       progress(`${maxClients} products of ${setup.sellers}, each with ${int(DOCK_STOCK)} units on ${DOCK} and ${int(RACK_STOCK)} on its own rack; 2 racks per client`);
 
-      const clients: SessionClient[] = [];
-      for (let i = 0; i < maxClients; i++) {
-        const c = new SessionClient(httpFetcher, origin);
-        await c.signIn(OPERATOR, DEMO_PASSWORD);
-        await c.loadCsrf('/moves/new');
-        clients.push(c);
-      }
+      const clients = await signedInClients(httpFetcher, origin, maxClients, OPERATOR, DEMO_PASSWORD, '/moves/new');
       const sessions = `${maxClients} sessions of ${OPERATOR}, one per client`;
       progress(`signed in: ${sessions}`);
 

@@ -7,8 +7,6 @@
  * verifyLedger are checked against the scans that were answered 201.
  */
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
-import os from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import postgres from 'postgres';
 import { openDatabase } from '../src/db/client.ts';
@@ -17,6 +15,7 @@ import { DEMO_PASSWORD } from '../seeds/demo.ts';
 import { SessionClient } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { summarize, type Summary } from './stats.ts';
+import { cpuDelta, cpuTotals, procCpu, processTree } from './harness.ts';
 import { DEFAULT_ADMIN_URL, errorText, httpFetcher, startServer, stopServer, withDatabase } from './server-process.ts';
 
 const OPERATOR = 'operator.msk@demo.test';
@@ -83,55 +82,8 @@ type Asn = { id: string; reference: string; seller: string; products: Product[] 
 
 type Json = Record<string, unknown>;
 
-/** CPU time (ms) used so far by each process, from Linux /proc (USER_HZ = 100); absent ones are left out. */
-function procCpu(pids: readonly number[]): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const pid of pids) {
-    try {
-      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      out.set(pid, (Number(fields[11]) + Number(fields[12])) * 10); // utime, stime
-    } catch {
-      /* gone, or no /proc */
-    }
-  }
-  return out;
-}
 
-/** CPU ms between two procCpu readings, over the processes present in both; NaN if none. */
-function cpuDelta(a: Map<number, number>, b: Map<number, number>): number {
-  let sum = 0;
-  let seen = 0;
-  for (const [pid, t] of b) {
-    const before = a.get(pid);
-    if (before === undefined) continue;
-    sum += t - before;
-    seen++;
-  }
-  return seen ? sum : Number.NaN;
-}
 
-/** A process and its descendants (tsx runs the server in a child node process). */
-function processTree(root: number): number[] {
-  const children = new Map<number, number[]>();
-  try {
-    for (const name of readdirSync('/proc')) {
-      if (!/^\d+$/.test(name)) continue;
-      try {
-        const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-        const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-        children.set(ppid, [...(children.get(ppid) ?? []), Number(name)]);
-      } catch {
-        /* exited meanwhile */
-      }
-    }
-  } catch {
-    return [root];
-  }
-  const out = [root];
-  for (let i = 0; i < out.length; i++) out.push(...(children.get(out[i]!) ?? []));
-  return out;
-}
 
 async function postJson(client: SessionClient, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{ status: number; json: Json; text: string }> {
   const res = await client.send(path, {
@@ -149,9 +101,6 @@ async function postJson(client: SessionClient, path: string, body: unknown, head
   return { status: res.status, json, text };
 }
 
-function cpuTotals() {
-  return os.cpus().reduce((acc, c) => ({ idle: acc.idle + c.times.idle, all: acc.all + c.times.user + c.times.nice + c.times.sys + c.times.idle + c.times.irq }), { idle: 0, all: 0 });
-}
 
 /**
  * One timed case: every scanner works its ASN (several may share one) with `warmup` scans,

@@ -19,7 +19,7 @@ import { seedScale, type ScaleResult } from '../seeds/scale.ts';
 import { adminUrl, closedLoop, countingDatabase, CpuWatch, int, pct, row, scratchDatabase, shownUrl, verdict, type LoadResult, type Outcome, type Scratch } from './harness.ts';
 import { MemorySampler, type MemoryReport } from './memory.ts';
 import { errorText, httpFetcher, running, startServer, stopServer, type Server } from './server-process.ts';
-import { SessionClient } from './session-client.ts';
+import { SessionClient, signedInClients } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { median, ms, summarize, type Summary } from './stats.ts';
 
@@ -181,12 +181,7 @@ export async function benchScale(root: string, progress: (line: string) => void 
 
     // 10 managers at once on the inventory and product pages: throughput and the server's memory.
     memory.phase('10 managers at once');
-    const many: SessionClient[] = [];
-    for (let i = 0; i < 10; i++) {
-      const c = new SessionClient(httpFetcher, origin);
-      await c.signIn(MANAGER, DEMO_PASSWORD);
-      many.push(c);
-    }
+    const many = await signedInClients(httpFetcher, origin, 10, MANAGER, DEMO_PASSWORD);
     const mon = postgres(url, { max: 1, onnotice: () => {} });
     const cpu = await CpuWatch.start(memory.appPid, mon, new URL(url).pathname.slice(1));
     const load = await closedLoop(many.length, concurrentMs, async (w, i): Promise<Outcome> => {

@@ -20,7 +20,7 @@ import { DEMO_PASSWORD } from '../seeds/demo.ts';
 import { adminUrl, closedLoop, countingDatabase, CpuWatch, int, pacedLoop, pct, row, scratchDatabase, shownUrl, verdict, type LoadResult, type Outcome } from './harness.ts';
 import { MemorySampler, type MemoryReport } from './memory.ts';
 import { errorText, httpFetcher, running, startServer, stopServer, type Server } from './server-process.ts';
-import { SessionClient } from './session-client.ts';
+import { SessionClient, signedInClients } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { median, ms } from './stats.ts';
 
@@ -125,13 +125,7 @@ export async function benchScan(root: string, progress: (line: string) => void =
     const origin = `http://127.0.0.1:${port}`;
     progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start on PostgreSQL)`);
 
-    const clients: SessionClient[] = [];
-    for (let i = 0; i < scanners; i++) {
-      const c = new SessionClient(httpFetcher, origin);
-      await c.signIn(OPERATOR, DEMO_PASSWORD);
-      await c.loadCsrf('/receive');
-      clients.push(c);
-    }
+    const clients = await signedInClients(httpFetcher, origin, scanners, OPERATOR, DEMO_PASSWORD, '/receive');
     const sessions = `${scanners} sessions of ${OPERATOR}, one per scanner`;
     const groups = await productGroups(monitor, scanners + 1, 2);
     const asns: Asn[] = [];

@@ -69,3 +69,15 @@ export class SessionClient {
     this.csrf = other.csrf;
   }
 }
+
+/** `n` clients on `origin`, each signed in as `email` with a session of its own (and the CSRF token of `csrfPath`, when given). */
+export async function signedInClients(fetcher: Fetcher, origin: string, n: number, email: string, password: string, csrfPath?: string): Promise<SessionClient[]> {
+  const clients: SessionClient[] = [];
+  for (let i = 0; i < n; i++) {
+    const c = new SessionClient(fetcher, origin);
+    await c.signIn(email, password);
+    if (csrfPath) await c.loadCsrf(csrfPath);
+    clients.push(c);
+  }
+  return clients;
+}

@@ -12,6 +12,7 @@
  * Deterministic: faker and the move plan run on fixed seeds.
  */
 import { pathToFileURL } from 'node:url';
+import { rng } from './rng.ts';
 // The English locale alone: the package's main entry loads every locale (about 30 MiB more).
 import { faker } from '@faker-js/faker/locale/en';
 import { and, count, eq, inArray, sql } from 'drizzle-orm';
@@ -69,17 +70,6 @@ const RACKS = 25;
 const LEVELS = 4;
 const POSITIONS = 2;
 
-/** A small deterministic generator (mulberry32): the move plan is the same on every run. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const chunks = <T>(xs: T[], size: number): T[][] => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
 const int = (n: number) => Math.round(n).toLocaleString('en-US');

@@ -178,3 +178,15 @@ export async function documentFingerprint(db: Db, m: MatrixWorld): Promise<strin
   out.push(`locales=${loc!.f}`);
   return out.join('\n');
 }
+
+/** A route pattern without its parameters' patterns: `/products/:id{[0-9]{1,9}}` → `/products/:id`. */
+export function plainPattern(path: string): string {
+  let out = '';
+  let depth = 0;
+  for (const ch of path) {
+    if (ch === '{') depth++;
+    else if (ch === '}') depth--;
+    else if (depth === 0) out += ch;
+  }
+  return out;
+}

@@ -7,7 +7,7 @@ import { verifyLedger } from '../../src/stock/index.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { Client, signedIn, testApp } from '../helpers/client.ts';
 import { stockFingerprint } from '../helpers/counts.ts';
-import { documentFingerprint, matrixWorld, ROLES, type MatrixWorld, type Role } from '../helpers/matrix.ts';
+import { documentFingerprint, matrixWorld, plainPattern, ROLES, type MatrixWorld, type Role } from '../helpers/matrix.ts';
 
 /**
  * Every route × every role → the expected answer.
@@ -317,18 +317,6 @@ const MATRIX: Row[] = [
   row('POST /api/v1/transfers/:id/receipts', (m) => `/api/v1/transfers/${m.transferDraft.id}/receipts`, 'ok  ok  403 404 404 404 login', {
     body: (m) => ({ sku: m.w.product.widget.sku, quantity: 1 }) }),
 ];
-
-/** A route pattern without its parameters' patterns: `/products/:id{[0-9]{1,9}}` → `/products/:id`. */
-function plainPattern(path: string): string {
-  let out = '';
-  let depth = 0;
-  for (const ch of path) {
-    if (ch === '{') depth++;
-    else if (ch === '}') depth--;
-    else if (depth === 0) out += ch;
-  }
-  return out;
-}
 
 const isApi = (path: string) => path.startsWith('/api/');
 const CSRF_MESSAGES = locales.map((l) => catalogs[l]['error.csrf']);

@@ -12,7 +12,7 @@ import { settleImports } from '../../src/outbound/import-csv.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { backends, openTestDatabase, type Backend } from '../helpers/db.ts';
 import { Client, signedIn, testApp } from '../helpers/client.ts';
-import { matrixWorld, type MatrixWorld } from '../helpers/matrix.ts';
+import { matrixWorld, plainPattern, type MatrixWorld } from '../helpers/matrix.ts';
 import { makeOrder } from '../helpers/outbound.ts';
 import { asUser, stock, uid } from '../helpers/world.ts';
 import {
@@ -351,18 +351,6 @@ const TABLE: Row[] = [
   row('POST /tokens/:id/revoke', (m) => `/tokens/${m.spareTokenId}/revoke`, { form: () => ({}) }),
   row('POST /logout', () => '/logout', { form: () => ({}), roles: ['admin'], spare: true }),
 ];
-
-/** A route pattern without its parameters' patterns: `/products/:id{[0-9]{1,9}}` → `/products/:id`. */
-function plainPattern(path: string): string {
-  let out = '';
-  let depth = 0;
-  for (const ch of path) {
-    if (ch === '{') depth++;
-    else if (ch === '}') depth--;
-    else if (depth === 0) out += ch;
-  }
-  return out;
-}
 
 const methodOf = (r: Row) => r.route.split(' ')[0] as 'GET' | 'POST';
 const patternOf = (r: Row) => r.route.split(' ')[1]!;

@@ -128,10 +128,9 @@ export function InventoryResults(v: InventoryView) {
   );
 }
 
+/** The CSV of the whole view: the filters without the page (the query never carries it). */
 function CsvLink(props: { t: ViewContext['t']; query: URLSearchParams }) {
-  const p = new URLSearchParams(props.query);
-  p.delete('page');
-  const qs = p.toString();
+  const qs = props.query.toString();
   return (
     <a class="button secondary" href={`/inventory.csv${qs ? `?${qs}` : ''}`} download>
       {props.t('action.exportCsv')}
