@@ -122,13 +122,13 @@ describe.each(backends)('cold storage pages on %s', (backend) => {
     expect(page).toContain(`data-exposed="${k1}"`);
     expect(page).toContain(`name="decision_${k2}"`);
     // A missing decision and a missing note are named; nothing moves.
-    const before = await stockFingerprint(db());
+    const before = await stockFingerprint(db(), [w.warehouse.id, w.other.id]);
     const missing = await m.post(`/cold/excursions/${e!.id}/close`, { [`decision_${k1}`]: 'quarantine', note: '' });
     expect(missing.status).toBe(422);
     const missingHtml = await missing.text();
     expect(missingHtml).toContain('Write a note');
     expect(missingHtml).toContain('Decide for');
-    expect(await stockFingerprint(db())).toEqual(before);
+    expect(await stockFingerprint(db(), [w.warehouse.id, w.other.id])).toEqual(before);
     const done = await m.post(`/cold/excursions/${e!.id}/close`, { [`decision_${k1}`]: 'quarantine', [`decision_${k2}`]: 'keep', note: 'Door left open 15 min; core temperature of lot 1 above −12 °C.' });
     expect(done.status).toBe(303);
     expect(await balanceOf(db(), w.loc.frozen.id, w.product.icecream.id, w.lot.ice.id)).toEqual({ onHand: 0, reserved: 0 });
@@ -253,12 +253,12 @@ describe.each(backends)('cold storage pages on %s', (backend) => {
       putAway({ db: db(), user: asUser(w, 'operator'), input: { warehouse: w.warehouse.code, sku, lot, from_location: from, to_location: 'F-01-01-1', quantity, idempotency_key: `k-${uid()}-${uid()}` } }).catch((e: unknown) => e);
     // The same lot joins its pallet, in any quantity.
     expect(await put(w.product.icecream.sku, w.lot.ice.code, 'DOCK-F1')).toMatchObject({ to: 'F-01-01-1', quantity: 5 });
-    const before = await stockFingerprint(db());
+    const before = await stockFingerprint(db(), [w.warehouse.id, w.other.id]);
     const full = (await put(w.product.icecream.sku, lot2!.code, 'DOCK-F1')) as { code: string; fieldErrors: { path: string; key: string }[] };
     expect(full.fieldErrors[0]).toMatchObject({ path: 'to_location', key: 'putaway.error.noPalletRoom' });
     const warm = (await put(w.product.kefir.sku, w.lot.kefir.code, 'DOCK-R1')) as { code: string };
     expect(warm.code).toBe('WRONG_TEMPERATURE_CLASS');
-    expect(await stockFingerprint(db())).toEqual(before);
+    expect(await stockFingerprint(db(), [w.warehouse.id, w.other.id])).toEqual(before);
   });
 
   it('the zone list flags a monitored zone with no recent reading as "no data"; the chart page carries the series', async () => {
