@@ -9,6 +9,7 @@ import os from 'node:os';
 import { drizzle } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import type { Db } from '../src/db/client.ts';
+import { preparing } from '../src/db/prepared.ts';
 import * as schema from '../src/db/schema/index.ts';
 import { DEFAULT_ADMIN_URL, errorText, withDatabase } from './server-process.ts';
 import { summarize, type Summary } from './stats.ts';
@@ -320,7 +321,8 @@ export function countingDatabase(url: string, max = 10): { db: Db; sql: postgres
       counter.last.set(text, { sql: query, params: [...params] });
     },
   });
-  const db = drizzle(client, { schema }) as unknown as Db;
+  // As the server runs its statements (src/db/client.ts): prepared.
+  const db = drizzle(preparing(client), { schema }) as unknown as Db;
   return { db, sql: client, counter, close: () => client.end({ timeout: 5 }) };
 }
 
