@@ -2,6 +2,8 @@ import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { apiTokens, apiTokenWindows, users, type ApiTokenKind } from '../db/schema/index.ts';
+import { currentUserColumns, toCurrentUser } from './current-user.ts';
+import type { CurrentUser } from './policy.ts';
 import { generateSecureRandomString, hashSecret } from './session.ts';
 
 /**
@@ -26,20 +28,26 @@ export async function createApiToken(
   return { row: row!, token: `${id}.${secret}` };
 }
 
-/** The live token behind a bearer string, or null (unknown, wrong secret, revoked). */
-export async function validateApiToken(db: Executor, token: string, now = new Date()): Promise<ApiToken | null> {
+/**
+ * The live token behind a bearer string with, for a person's token, its user (read with it,
+ * in one statement); null when unknown, wrong, revoked, or its user is deactivated.
+ */
+export async function validateApiToken(db: Executor, token: string, now = new Date()): Promise<{ token: ApiToken; user: CurrentUser | null } | null> {
   const parts = token.split('.');
   if (parts.length !== 2) return null;
   const [id, secret] = parts as [string, string];
   if (!/^[a-z2-9]{24}$/.test(id) || !/^[a-z2-9]{24}$/.test(secret)) return null;
-  const [row] = await db.select().from(apiTokens).where(eq(apiTokens.id, id));
+  const [found] = await db.select({ token: apiTokens, user: currentUserColumns }).from(apiTokens).leftJoin(users, eq(users.id, apiTokens.userId)).where(eq(apiTokens.id, id));
+  const row = found?.token;
   if (!row || row.revokedAt) return null;
   if (!constantTimeEqual(hashSecret(secret), new Uint8Array(row.secretHash))) return null;
+  const user = row.kind === 'user' ? toCurrentUser(found.user) : null;
+  if (row.kind === 'user' && !user) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() >= LAST_USED_RESOLUTION_MS) {
     await db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, id));
     row.lastUsedAt = now;
   }
-  return row;
+  return { token: row, user };
 }
 
 export async function revokeApiToken(db: Executor, id: string): Promise<boolean> {

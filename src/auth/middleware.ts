@@ -1,12 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
 import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie, setCookie, deleteCookie } from 'hono/cookie';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import type { AppEnv } from '../context.ts';
-import { userWarehouses, users } from '../db/schema/index.ts';
-import type { Executor } from '../db/client.ts';
 import { AppError } from '../errors.ts';
-import type { CurrentUser } from './policy.ts';
 import { countTokenRequest, validateApiToken } from './api-tokens.ts';
 import { INACTIVITY_TIMEOUT_MS, SESSION_COOKIE, generateSecureRandomString, validateSessionToken } from './session.ts';
 
@@ -35,21 +31,6 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecureRequest(c) });
 }
 
-/** The user and, for an operator, their warehouses: one query, as every request makes it. */
-export async function loadCurrentUser(db: Executor, userId: number): Promise<CurrentUser | null> {
-  const [row] = await db
-    .select({
-      u: users,
-      warehouses: sql<string | null>`CASE WHEN ${users.role} = 'operator' THEN (SELECT string_agg(${userWarehouses.warehouseId}::text, ',') FROM ${userWarehouses} WHERE ${userWarehouses.userId} = ${users.id}) END`,
-    })
-    .from(users)
-    .where(eq(users.id, userId));
-  const u = row?.u;
-  if (!u || !u.active) return null;
-  const warehouseIds = row.warehouses ? row.warehouses.split(',').map(Number) : [];
-  return { id: u.id, email: u.email, name: u.name, role: u.role, sellerId: u.sellerId, warehouseIds, locale: u.locale };
-}
-
 /**
  * Reads the session cookie, or an API bearer token; sets `user` (or `device`), `session` and
  * the visitor's CSRF token. A bearer token that is unknown, wrong or revoked is a 401, even
@@ -65,9 +46,9 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     const auth = c.req.header('authorization');
     if (auth !== undefined && /^Bearer\b/i.test(auth.trim())) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth.trim());
-      const row = m ? await validateApiToken(c.var.db, m[1]!) : null;
-      const user = row?.kind === 'user' && row.userId ? await loadCurrentUser(c.var.db, row.userId) : null;
-      if (!row || (row.kind === 'user' && !user)) throw new AppError('UNAUTHENTICATED', { key: 'error.badToken' });
+      const valid = m ? await validateApiToken(c.var.db, m[1]!) : null;
+      if (!valid) throw new AppError('UNAUTHENTICATED', { key: 'error.badToken' });
+      const { token: row, user } = valid;
       const rate = await countTokenRequest(c.var.db, row);
       if (!rate.ok) {
         c.header('Retry-After', String(rate.retryAfter));
@@ -82,10 +63,9 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     const token = getCookie(c, SESSION_COOKIE);
     if (token) {
       const valid = await validateSessionToken(c.var.db, token);
-      const user = valid ? await loadCurrentUser(c.var.db, valid.session.userId) : null;
-      if (valid && user) {
+      if (valid) {
         c.set('session', valid.session);
-        c.set('user', user);
+        c.set('user', valid.user);
         // Sliding expiry: when the session's expiry moved, the cookie's moves with it.
         if (valid.refreshed) setSessionCookie(c, token);
       } else {

@@ -2,7 +2,9 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { eq } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
-import { sessions } from '../db/schema/index.ts';
+import { sessions, users } from '../db/schema/index.ts';
+import { currentUserColumns, toCurrentUser } from './current-user.ts';
+import type { CurrentUser } from './policy.ts';
 
 /**
  * Sessions after Lucia's design (lucia-auth.com): the token is `id.secret`; the database
@@ -43,25 +45,29 @@ export async function createSession(db: Executor, userId: number): Promise<Sessi
 }
 
 /**
- * The session behind a token, or null when unknown, wrong or expired. Slides the expiry at
- * most once per check interval; `refreshed` says it did (the cookie is then renewed too).
+ * The session behind a token and its user (read with it, in one statement), or null when
+ * unknown, wrong, expired or the user is deactivated. Slides the expiry at most once per
+ * check interval; `refreshed` says it did (the cookie is then renewed too).
  */
-export async function validateSessionToken(db: Executor, token: string, now = new Date()): Promise<{ session: Session; refreshed: boolean } | null> {
+export async function validateSessionToken(db: Executor, token: string, now = new Date()): Promise<{ session: Session; user: CurrentUser; refreshed: boolean } | null> {
   const parts = token.split('.');
   if (parts.length !== 2) return null;
   const [id, secret] = parts as [string, string];
   if (!/^[a-z2-9]{24}$/.test(id) || !/^[a-z2-9]{24}$/.test(secret)) return null;
-  const [session] = await db.select().from(sessions).where(eq(sessions.id, id));
-  if (!session) return null;
+  const [row] = await db.select({ session: sessions, user: currentUserColumns }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, id));
+  if (!row) return null;
+  const { session } = row;
   if (!constantTimeEqual(hashSecret(secret), new Uint8Array(session.secretHash))) return null;
+  const user = toCurrentUser(row.user);
+  if (!user) return null;
   const idle = now.getTime() - session.lastVerifiedAt.getTime();
   if (idle >= INACTIVITY_TIMEOUT_MS) {
     await invalidateSession(db, id);
     return null;
   }
-  if (idle < ACTIVITY_CHECK_INTERVAL_MS) return { session, refreshed: false };
+  if (idle < ACTIVITY_CHECK_INTERVAL_MS) return { session, user, refreshed: false };
   await db.update(sessions).set({ lastVerifiedAt: now }).where(eq(sessions.id, id));
-  return { session: { ...session, lastVerifiedAt: now }, refreshed: true };
+  return { session: { ...session, lastVerifiedAt: now }, user, refreshed: true };
 }
 
 export async function invalidateSession(db: Executor, id: string): Promise<void> {

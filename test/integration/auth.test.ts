@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
-import { sessions } from '../../src/db/schema/index.ts';
+import { sessions, users } from '../../src/db/schema/index.ts';
 import { hashSecret } from '../../src/auth/session.ts';
+import { createApiToken } from '../../src/auth/api-tokens.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { Client, signedIn, testApp } from '../helpers/client.ts';
 import { makeWorld } from '../helpers/world.ts';
@@ -122,6 +123,22 @@ describe.each(backends)('sign-in and sessions on %s', (backend) => {
   });
 
   describe('security', () => {
+    it("a deactivated user's session and API token stop working at once", async () => {
+      const w = await makeWorld(database.db);
+      const app = testApp(database.db);
+      const c = await signedIn(app, w.user.manager.email);
+      const { token } = await createApiToken(database.db, { kind: 'user', name: 'erp', createdBy: w.user.admin.id, userId: w.user.manager.id });
+      const api = () => app.request('http://localhost/api/v1/warehouses', { headers: { Authorization: `Bearer ${token}` } });
+      expect((await api()).status).toBe(200);
+      await database.db.update(users).set({ active: false }).where(eq(users.id, w.user.manager.id));
+      const page = await c.get('/inventory');
+      expect(page.status).toBe(303);
+      expect(page.headers.get('location')).toMatch(/^\/login/);
+      const refused = await api();
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get('content-type')).toContain('application/problem+json');
+    });
+
     it('rate-limits guessing: after 5 failures even the right password is refused for a while', async () => {
       const w = await makeWorld(database.db);
       const c = new Client(testApp(database.db));
