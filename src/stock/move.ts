@@ -87,32 +87,40 @@ export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
     { loc: from, delta: -m.quantity },
     { loc: to, delta: m.quantity },
   ].sort((a, b) => a.loc.id - b.loc.id);
-  for (const step of steps) {
-    if (step.delta < 0 && !isVirtualKind(step.loc.kind)) {
-      await takeOut(tx, step.loc, product.id, product.sku, lotId, m.quantity, m.reservationId);
-    } else {
-      await addTo(tx, step.loc, product.id, lotId, step.delta);
-    }
+  const write = (step: (typeof steps)[number]) =>
+    step.delta < 0 && !isVirtualKind(step.loc.kind) ? takeOut(tx, step.loc, product.id, product.sku, lotId, m.quantity, m.reservationId) : addTo(tx, step.loc, product.id, lotId, step.delta);
+  const insertEntry = () =>
+    tx
+      .insert(ledgerEntries)
+      .values({
+        warehouseId: entryWarehouse(from, to),
+        productId: product.id,
+        lotId,
+        quantity: m.quantity,
+        fromLocationId: from.id,
+        toLocationId: to.id,
+        reason: m.reason as MoveReason,
+        documentType: m.document?.type,
+        documentId: m.document?.id,
+        actorUserId: m.actor.userId,
+        actorLabel: m.actor.label,
+        note: m.note,
+        idempotencyKey: m.idempotencyKey,
+      })
+      .returning();
+  let entry: LedgerEntry | undefined;
+  if (m.reservationId === undefined) {
+    // Each write is one statement: the three are sent at once (pipelined on the transaction's
+    // connection) and run in this order. When a balance is short the transaction is rolled
+    // back with the error, the entry with it.
+    const results = await Promise.all([write(steps[0]!), write(steps[1]!), insertEntry()]);
+    entry = results[2][0];
+  } else {
+    // A pick takes two statements for its reservation and balance: one after another, so the
+    // balances are still touched in location order.
+    for (const step of steps) await write(step);
+    [entry] = await insertEntry();
   }
-
-  const [entry] = await tx
-    .insert(ledgerEntries)
-    .values({
-      warehouseId: entryWarehouse(from, to),
-      productId: product.id,
-      lotId,
-      quantity: m.quantity,
-      fromLocationId: from.id,
-      toLocationId: to.id,
-      reason: m.reason as MoveReason,
-      documentType: m.document?.type,
-      documentId: m.document?.id,
-      actorUserId: m.actor.userId,
-      actorLabel: m.actor.label,
-      note: m.note,
-      idempotencyKey: m.idempotencyKey,
-    })
-    .returning();
   if (!entry) throw new Error('ledger insert returned nothing');
   return { entry, replayed: false };
 }
