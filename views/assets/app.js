@@ -34,6 +34,8 @@
 
   // Counting by scanning: in a quantity field marked data-count-scans-of, scanning the same
   // item again (instead of typing a number) adds one: item scan = 1, each further scan + 1.
+  // A barcode is digits too (EAN-13, GTIN-14): the item's own code is a scan, unless it is so
+  // short (under 8 digits, below any EAN) that it could be a typed quantity.
   document.addEventListener('keydown', function (ev) {
     if (ev.key !== 'Enter' || ev.isComposing) return;
     var el = ev.target;
@@ -41,7 +43,8 @@
     if (!of) return;
     var item = document.getElementById(of);
     var typed = el.value.trim();
-    if (!item || /^\d+$/.test(typed) || typed === '' || typed !== item.value.trim()) return;
+    if (!item || typed === '' || typed !== item.value.trim()) return;
+    if (/^\d{1,7}$/.test(typed)) return;
     ev.preventDefault();
     ev.stopImmediatePropagation();
     var count = Number(el.getAttribute('data-counted') || '1') + 1;
