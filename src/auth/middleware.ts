@@ -32,7 +32,7 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
 }
 
 /**
- * Reads the session cookie, or an API bearer token; sets `user` (or `device`), `session` and
+ * Reads the session cookie, or on the JSON API a bearer token; sets `user` (or `device`), `session` and
  * the visitor's CSRF token. A bearer token that is unknown, wrong or revoked is a 401, even
  * when a cookie comes with it.
  */
@@ -42,9 +42,11 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     c.set('session', null);
     c.set('device', null);
     c.set('bearer', false);
-    // Only the Bearer scheme is ours: another (a proxy's Basic auth) is left alone.
+    // Only the Bearer scheme is ours: another (a proxy's Basic auth) is left alone. A token
+    // opens the JSON API only: on pages it signs nobody in, so a leaked token cannot make or
+    // revoke tokens, change settings or post forms.
     const auth = c.req.header('authorization');
-    if (auth !== undefined && /^Bearer\b/i.test(auth.trim())) {
+    if (auth !== undefined && /^Bearer\b/i.test(auth.trim()) && c.req.path.startsWith('/api/v1/')) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth.trim());
       const valid = m ? await validateApiToken(c.var.db, m[1]!) : null;
       if (!valid) throw new AppError('UNAUTHENTICATED', { key: 'error.badToken' });

@@ -318,7 +318,7 @@ const MATRIX: Row[] = [
     body: (m) => ({ sku: m.w.product.widget.sku, quantity: 1 }) }),
 ];
 
-const isApi = (path: string) => path.startsWith('/api/');
+const isApi = (path: string) => path.startsWith('/api/v1/');
 const CSRF_MESSAGES = locales.map((l) => catalogs[l]['error.csrf']);
 
 type Sent = { status: number; location: string; hxRedirect: string; type: string; text: string };

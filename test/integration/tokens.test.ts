@@ -42,6 +42,16 @@ describe.each(backends)('API tokens for people on %s', (backend) => {
     // A POST with the token needs no CSRF token (no cookie is involved).
     const post = await app.request('http://localhost/api/v1/orders', { method: 'POST', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ warehouse: w.warehouse.code, external_id: 'T-1', lines: [{ sku: w.product.widget.sku, quantity: 1 }] }) });
     expect(post.status).toBe(201);
+    // It opens the JSON API only: with it alone, pages and forms see nobody signed in.
+    const bearer = { Authorization: `Bearer ${token}` };
+    const page = await app.request('http://localhost/inventory', { headers: bearer });
+    expect(page.status).toBe(303);
+    expect(page.headers.get('location')).toMatch(/^\/login/);
+    const mint = await app.request('http://localhost/tokens', { method: 'POST', headers: { ...bearer, 'Content-Type': 'application/x-www-form-urlencoded', Origin: 'http://localhost' }, body: 'name=another' });
+    expect(mint.status).toBe(403);
+    const revokeByToken = await app.request(`http://localhost/tokens/${row!.id}/revoke`, { method: 'POST', headers: { ...bearer, Origin: 'http://localhost' } });
+    expect(revokeByToken.status).toBe(403);
+    expect(await db().select().from(apiTokens).where(eq(apiTokens.userId, w.user.sellerA.id))).toHaveLength(1);
     // Another seller cannot revoke it; the owner can.
     const other = await signedIn(app, w.user.sellerB.email);
     expect((await other.post(`/tokens/${row!.id}/revoke`, {})).status).toBe(404);
