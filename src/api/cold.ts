@@ -9,6 +9,7 @@ import { recordReadings } from '../cold/record-readings.ts';
 import { listExcursions } from '../cold/queries.ts';
 import { encodeCursor, pageSchema } from './pagination.ts';
 import { cursorOf, jsonBody } from './request.ts';
+import { issueFieldError } from '../http/issues.ts';
 
 const excursionQuery = pageSchema.extend({
   warehouse: z.string().trim().toUpperCase().min(1).max(20),
@@ -45,7 +46,7 @@ export function coldApiRoutes() {
     if (!can(user, 'cold.read')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     const parsed = excursionQuery.safeParse(c.req.query());
     if (!parsed.success) {
-      throw new AppError('VALIDATION', { key: 'error.badFilter', fieldErrors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), key: 'error.invalidValue' as const, params: { detail: i.message } })) });
+      throw new AppError('VALIDATION', { key: 'error.badFilter', fieldErrors: parsed.error.issues.map((i) => issueFieldError(i)) });
     }
     const q = parsed.data;
     const page = await listExcursions(c.var.db, user, { warehouse: q.warehouse, open: q.open === undefined ? undefined : q.open === 'true', after: cursorOf(q.cursor), limit: q.limit });

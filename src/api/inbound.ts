@@ -19,6 +19,7 @@ import { getShipment, shipmentFilterSchema, shipmentReceipts } from '../inbound/
 import { lineIdOf, listShipmentsBefore, receiptCondition, receivedByReason } from '../inbound/api-queries.ts';
 import { encodeCursor, pageSchema } from './pagination.ts';
 import { cursorOf, idempotencyKey, jsonBody, pathId } from './request.ts';
+import { issueFieldError } from '../http/issues.ts';
 
 const notFound = () => new AppError('NOT_FOUND', { key: 'inbound.error.notFound' });
 
@@ -117,7 +118,7 @@ export function inboundApiRoutes() {
     if (!parsed.success) {
       throw new AppError('VALIDATION', {
         key: 'error.badFilter',
-        fieldErrors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), key: 'error.invalidValue' as const, params: { detail: i.message } })),
+        fieldErrors: parsed.error.issues.map((i) => issueFieldError(i)),
       });
     }
     const q = parsed.data;

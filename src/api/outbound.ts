@@ -19,6 +19,7 @@ import { getOrder, getPickList, orderReservations, orderTotals, pickListTasks } 
 import { importOzon, importWildberries, type ImportResult } from '../outbound/import-marketplace.ts';
 import { encodeCursor, pageSchema } from './pagination.ts';
 import { cursorOf, idempotencyKey, jsonBody, MAX_ID, pathId } from './request.ts';
+import { issueFieldError } from '../http/issues.ts';
 
 const orderNotFound = () => new AppError('NOT_FOUND', { key: 'outbound.error.orderNotFound' });
 const listNotFound = () => new AppError('NOT_FOUND', { key: 'error.notFound' });
@@ -179,7 +180,7 @@ export function outboundApiRoutes() {
     if (!parsed.success) {
       throw new AppError('VALIDATION', {
         key: 'error.badFilter',
-        fieldErrors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), key: 'error.invalidValue' as const, params: { detail: i.message } })),
+        fieldErrors: parsed.error.issues.map((i) => issueFieldError(i)),
       });
     }
     const q = parsed.data;

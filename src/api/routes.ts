@@ -7,6 +7,7 @@ import { ledgerFilterSchema, optionalText, stockFilterSchema } from '../inventor
 import { listLedger, listProducts, listStockAfter, listWarehouses } from '../inventory/queries.ts';
 import { readScope } from '../inventory/scope.ts';
 import { decodeCursor, encodeCursor, pageSchema } from './pagination.ts';
+import { issueFieldError } from '../http/issues.ts';
 
 /** Parses query parameters or answers 422 with every problem listed. */
 function query<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
@@ -14,7 +15,7 @@ function query<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> 
   if (parsed.success) return parsed.data;
   throw new AppError('VALIDATION', {
     key: 'error.badFilter',
-    fieldErrors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), key: 'error.invalidValue' as const, params: { detail: i.message } })),
+    fieldErrors: parsed.error.issues.map((i) => issueFieldError(i)),
   });
 }
 

@@ -3,6 +3,7 @@ import { receiptConditions, sealStates, temperatureClasses, transportModes } fro
 import { AppError, type FieldError } from '../errors.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { blankToUndefined, isRealDate, isoDate, optionalText } from '../inventory/filters.ts';
+import { issueFieldError } from '../http/issues.ts';
 
 /** "2025-02-30T25:61" is no time at all: the day must exist, hours < 24, minutes and seconds < 60. */
 const isRealWallClock = (s: string) => {
@@ -117,8 +118,10 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
   const fieldErrors = parsed.error.issues.map((i): FieldError => {
     const path = i.path.map(String).join('.');
     const last = String(i.path[i.path.length - 1] ?? '');
-    const key = messages[last] ?? (i.code === 'too_small' && last === 'lines' ? 'inbound.error.noLines' : i.path[0] === 'temperatures' ? 'inbound.error.badTemperature' : 'error.invalidValue');
-    return { path, key, params: { detail: i.message } };
+    const generic = issueFieldError(i, path);
+    if (generic.key === 'error.required' && last !== 'lines') return generic;
+    const key = messages[last] ?? (i.code === 'too_small' && last === 'lines' ? 'inbound.error.noLines' : i.path[0] === 'temperatures' ? 'inbound.error.badTemperature' : undefined);
+    return key ? { path, key, params: { detail: i.message } } : generic;
   });
   throw new AppError('VALIDATION', { key: 'error.checkFields', fieldErrors });
 }

@@ -25,6 +25,7 @@ import { createOrdersIn } from './create-order.ts';
 import { cancelOrder } from './pack-ship.ts';
 import { orderInputSchema, type ParsedOrder } from './schemas.ts';
 import { createImportJob, importTarget, JobProgress, logImportFailure, reasonsOf, type ImportTarget, type Reason } from './import-csv.ts';
+import { issueFieldError } from '../http/issues.ts';
 
 /** Postings / orders one import takes (an Ozon list page holds at most 1,000). */
 export const MARKETPLACE_MAX_ORDERS = 10_000;
@@ -85,7 +86,7 @@ export function parsePayload<S extends z.ZodType>(schema: S, payload: unknown): 
   }
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const fieldErrors: FieldError[] = parsed.error.issues.slice(0, 20).map((i) => ({ path: ['payload', ...i.path.map(String)].join('.'), key: 'error.invalidValue', params: { detail: i.message } }));
+  const fieldErrors: FieldError[] = parsed.error.issues.slice(0, 20).map((i) => issueFieldError(i, ['payload', ...i.path.map(String)].join('.')));
   throw new AppError('VALIDATION', { key: 'imports.error.badPayload', fieldErrors });
 }
 

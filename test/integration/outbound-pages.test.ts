@@ -36,6 +36,14 @@ describe.each(backends)('order pages on %s', (backend) => {
     expect(bad.status).toBe(422);
     const badHtml = await bad.text();
     expect(badHtml).toContain('NOPE');
+    // An empty order number is "required" in the user's language, not the validator's English.
+    await m.post('/locale', { locale: 'zh', next: '/orders/new' });
+    const blank = await postForm(m, '/orders', [['external_id', '  '], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['line_sku', w.product.widget.sku], ['line_quantity', '1']]);
+    expect(blank.status).toBe(422);
+    const blankHtml = await blank.text();
+    expect(blankHtml).toContain('必填。');
+    expect(blankHtml).not.toMatch(/Too small|expected string/);
+    await m.post('/locale', { locale: 'en', next: '/orders/new' });
     const ok = await postForm(m, '/orders', [['external_id', `M-${uid()}`], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['ship_by', '2020-01-01'], ['line_sku', w.product.widget.ean], ['line_quantity', '3']]);
     expect(ok.status).toBe(303);
     const page = await (await m.get(ok.headers.get('location')!)).text();
