@@ -20,7 +20,10 @@ export async function seedCounts(tx: Tx): Promise<void> {
   const db = tx as unknown as Db;
   const held = await queryRows<{ product_id: number; sku: string; available: number; location: string; warehouse_id: number }>(
     tx,
-    sql`SELECT b.product_id, p.sku, SUM(b.on_hand - b.reserved)::int AS available, MIN(l.code) AS location, MIN(l.warehouse_id) AS warehouse_id
+    // Available as the dashboard counts it: on shelves, pick faces, cold slots and docks, any lot.
+    sql`SELECT b.product_id, p.sku, MIN(l.code) AS location, MIN(l.warehouse_id) AS warehouse_id,
+               (SELECT SUM(a.on_hand - a.reserved) FROM stock_balances a JOIN locations al ON al.id = a.location_id
+                WHERE a.product_id = b.product_id AND al.warehouse_id = MIN(l.warehouse_id) AND al.kind IN ('storage', 'pick', 'cold', 'dock'))::int AS available
         FROM stock_balances b JOIN locations l ON l.id = b.location_id JOIN warehouses w ON w.id = l.warehouse_id JOIN products p ON p.id = b.product_id
         WHERE w.code = 'MSK' AND l.kind = 'storage' AND b.lot_id IS NULL AND b.on_hand > 30
           AND NOT EXISTS (SELECT 1 FROM pick_tasks t WHERE t.location_id = l.id AND t.status = 'open')

@@ -10,8 +10,6 @@ export type DashboardWarehouse = { id: number; code: string; name: string; timez
 export type DashboardInput = {
   /** The warehouses in view: one, or every one the user may see. */
   warehouses: DashboardWarehouse[];
-  /** True when the view is every warehouse there is (admins and managers, no warehouse chosen). */
-  everyWarehouse: boolean;
   /** Lots expiring within this many days (or already expired) are listed. */
   expiringDays: number;
   /** The moment the figures are for; "today" is each warehouse's own calendar day at that moment. */
@@ -165,36 +163,39 @@ export async function slotUtilisation(db: Executor, ids: number[]): Promise<{ zo
 // ---------------------------------------------------------------------------------------
 // Low stock
 
-export type LowStockRow = { productId: number; sku: string; name: string; seller: string; reorderPoint: number; available: number; onHand: number };
+export type LowStockRow = { productId: number; sku: string; name: string; seller: string; warehouse: string; reorderPoint: number; available: number; onHand: number };
 
 /**
- * Products whose available units (on hand − reserved on shelves, pick faces, cold slots and
- * docks of the warehouses in view) are at or below their reorder point, out-of-stock first.
- * Staged units (already picked for orders) and quarantined units are not available. A product
- * is watched in a warehouse it has been stocked in; across every warehouse, always.
+ * Products whose available units in a warehouse (on hand − reserved on its shelves, pick
+ * faces, cold slots and docks) are at or below their reorder point, out-of-stock first. The
+ * reorder point holds in each warehouse that stocks the product (has held it): a warehouse
+ * is replenished on its own, so Moscow running out is news even while Qingdao is full. The
+ * view of several warehouses lists each warehouse's low products, the same rows as each
+ * warehouse's own view. Staged units (picked for orders) and quarantined units are not
+ * available.
  */
-export async function lowStock(db: Executor, ids: number[], everyWarehouse: boolean, limit = LIST_LIMIT): Promise<{ rows: LowStockRow[]; total: number }> {
+export async function lowStock(db: Executor, ids: number[], limit = LIST_LIMIT): Promise<{ rows: LowStockRow[]; total: number }> {
   const whs = intArray(ids);
   const rows = await queryRows(
     db,
     sql`SELECT x.*, count(*) OVER ()::int AS total FROM (
-          SELECT p.id, p.sku, p.name, s.code AS seller, p.reorder_point,
+          SELECT p.id, p.sku, p.name, s.code AS seller, w.code AS warehouse, p.reorder_point,
                  coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS}), 0)::bigint AS available,
                  coalesce(sum(b.on_hand), 0)::bigint AS on_hand
           FROM products p
           JOIN sellers s ON s.id = p.seller_id
-          LEFT JOIN stock_balances b ON b.product_id = p.id AND NOT b.is_virtual AND b.warehouse_id = ANY(${whs})
-          LEFT JOIN locations l ON l.id = b.location_id
+          JOIN stock_balances b ON b.product_id = p.id AND NOT b.is_virtual AND b.warehouse_id = ANY(${whs})
+          JOIN warehouses w ON w.id = b.warehouse_id
+          JOIN locations l ON l.id = b.location_id
           WHERE p.reorder_point IS NOT NULL
-            ${everyWarehouse ? sql`` : sql`AND EXISTS (SELECT 1 FROM stock_balances y WHERE y.product_id = p.id AND NOT y.is_virtual AND y.warehouse_id = ANY(${whs}))`}
-          GROUP BY p.id, s.code) x
+          GROUP BY p.id, s.code, w.code) x
         WHERE x.available <= x.reorder_point
-        ORDER BY x.available > 0, x.available::float8 / greatest(x.reorder_point, 1), x.sku
+        ORDER BY x.available > 0, x.available::float8 / greatest(x.reorder_point, 1), x.sku, x.warehouse
         LIMIT ${limit}`,
   );
   return {
     total: rows.length ? n(rows[0]!.total) : 0,
-    rows: rows.map((r) => ({ productId: n(r.id), sku: String(r.sku), name: String(r.name), seller: String(r.seller), reorderPoint: n(r.reorder_point), available: n(r.available), onHand: n(r.on_hand) })),
+    rows: rows.map((r) => ({ productId: n(r.id), sku: String(r.sku), name: String(r.name), seller: String(r.seller), warehouse: String(r.warehouse), reorderPoint: n(r.reorder_point), available: n(r.available), onHand: n(r.on_hand) })),
   };
 }
 
@@ -515,7 +516,7 @@ export async function loadDashboard(db: Executor, input: DashboardInput): Promis
   const [zones, utilisation, low, expiring, inbound, flowSeries, late, excursions, picks] = await Promise.all([
     stockByZone(db, ids),
     slotUtilisation(db, ids),
-    lowStock(db, ids, input.everyWarehouse),
+    lowStock(db, ids),
     expiringLots(db, ids, input.expiringDays, now),
     inboundToday(db, ids, now),
     flows(db, ids, now),

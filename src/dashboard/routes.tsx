@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { requireUser } from '../auth/middleware.ts';
-import { can, warehouseScope } from '../auth/policy.ts';
+import { can } from '../auth/policy.ts';
 import { AppError } from '../errors.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
 import { blankToUndefined } from '../inventory/filters.ts';
@@ -45,7 +45,6 @@ export function dashboardRoutes() {
     if (q.warehouse && !chosen) throw new AppError('NOT_FOUND', { key: 'error.unknownWarehouse' });
     const data = await loadDashboard(c.var.db, {
       warehouses: chosen ? [chosen] : visible,
-      everyWarehouse: !chosen && warehouseScope(user) === null,
       expiringDays: q.days,
     });
     const query = new URLSearchParams();

@@ -72,7 +72,7 @@ export const dashboardEn = {
   'dashboard.picks': 'Picks',
   'dashboard.units': 'Units',
   'dashboard.reorder.label': 'Reorder point',
-  'dashboard.reorder.hint': 'Units available across all warehouses at or below which the dashboard lists this product as low. Empty: not watched.',
+  'dashboard.reorder.hint': 'Units available in a warehouse at or below which the dashboard lists this product as low there (in each warehouse that stocks it). Empty: not watched.',
   'dashboard.reorder.notSet': 'not set',
   'dashboard.reorder.value': 'at {n} units available',
   'dashboard.reorder.save': 'Save',

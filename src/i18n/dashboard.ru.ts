@@ -73,7 +73,7 @@ export const dashboardRu: Record<keyof typeof dashboardEn, string> = {
   'dashboard.picks': 'Отборы',
   'dashboard.units': 'Единицы',
   'dashboard.reorder.label': 'Точка заказа',
-  'dashboard.reorder.hint': 'Если доступный остаток по всем складам на этом уровне или ниже, сводка покажет товар как заканчивающийся. Пусто — не отслеживать.',
+  'dashboard.reorder.hint': 'Если доступный остаток на складе на этом уровне или ниже, сводка покажет товар как заканчивающийся на этом складе (на каждом складе, где он хранится). Пусто — не отслеживать.',
   'dashboard.reorder.notSet': 'не задана',
   'dashboard.reorder.value': 'при {n} шт. доступно',
   'dashboard.reorder.save': 'Сохранить',

@@ -73,7 +73,7 @@ export const dashboardZh: Record<keyof typeof dashboardEn, string> = {
   'dashboard.picks': '拣货行',
   'dashboard.units': '件数',
   'dashboard.reorder.label': '再订货点',
-  'dashboard.reorder.hint': '所有仓库可用数量等于或低于此值时，看板将该商品列为低库存。留空：不监控。',
+  'dashboard.reorder.hint': '某仓库的可用数量等于或低于此值时，看板将该商品列为该仓库的低库存（适用于存放该商品的每个仓库）。留空：不监控。',
   'dashboard.reorder.notSet': '未设置',
   'dashboard.reorder.value': '可用 {n} 件时',
   'dashboard.reorder.save': '保存',

@@ -116,7 +116,7 @@ describe.each(backends)('dashboard on %s', (backend) => {
     return { today, soon: soon!, gone: gone!, late, dueToday, picks };
   }
 
-  const one = (w: World, opts: { now?: Date; days?: number } = {}) => loadDashboard(db(), { warehouses: [w.warehouse], everyWarehouse: false, expiringDays: opts.days ?? 14, now: opts.now });
+  const one = (w: World, opts: { now?: Date; days?: number } = {}) => loadDashboard(db(), { warehouses: [w.warehouse], expiringDays: opts.days ?? 14, now: opts.now });
   const zeros = (n: number) => new Array<number>(n).fill(0);
 
   it('gives the figures of one warehouse against known data', async () => {
@@ -214,13 +214,13 @@ describe.each(backends)('dashboard on %s', (backend) => {
     expect(in3.expiring.rows.map((r) => r.daysLeft)).toEqual([-4, 2]);
 
     // No warehouse at all (an operator not yet assigned): empty figures, not an error.
-    const none = await loadDashboard(db(), { warehouses: [], everyWarehouse: false, expiringDays: 14 });
+    const none = await loadDashboard(db(), { warehouses: [], expiringDays: 14 });
     expect(none.totals.onHand).toBe(0);
     expect(none.flows.trend.onHand).toEqual(zeros(30));
     expect(none.lowStock.total).toBe(0);
 
     // The other warehouse received the gadget from the transfer.
-    const other = await loadDashboard(db(), { warehouses: [w.other], everyWarehouse: false, expiringDays: 14 });
+    const other = await loadDashboard(db(), { warehouses: [w.other], expiringDays: 14 });
     expect(other.flows.today).toEqual({ receivedFromSuppliers: 0, receivedFromTransfers: 1, shipped: 0, dispatched: 0, ordersShipped: 0, transfersReceived: 1 });
     expect(other.totals.onHand).toBe(1);
     expect(other.flows.trend.onHand.at(-1)).toBe(1);
@@ -231,7 +231,7 @@ describe.each(backends)('dashboard on %s', (backend) => {
     await dayOfWork(w);
     // This operator works in both warehouses: "all my warehouses" is those two.
     await db().insert(userWarehouses).values({ userId: w.user.operator.id, warehouseId: w.other.id });
-    const d = await loadDashboard(db(), { warehouses: [w.warehouse, w.other], everyWarehouse: false, expiringDays: 14 });
+    const d = await loadDashboard(db(), { warehouses: [w.warehouse, w.other], expiringDays: 14 });
     expect(d.totals.onHand).toBe(36);
     expect(d.zones.map((z) => [z.warehouse, z.zone, z.onHand])).toEqual([
       [w.warehouse.code, 'AMBIENT', 17],
@@ -242,11 +242,16 @@ describe.each(backends)('dashboard on %s', (backend) => {
     expect(d.flows.today).toEqual({ receivedFromSuppliers: 42, receivedFromTransfers: 1, shipped: 6, dispatched: 1, ordersShipped: 1, transfersReceived: 1 });
     // Between the two warehouses the transfer nets out: the trend ends at 36.
     expect(d.flows.trend.onHand.at(-1)).toBe(36);
-    // Gadgets: 4 here and 1 there, 5 ≤ 5.
-    expect(d.lowStock.rows.map((r) => [r.sku, r.available])).toEqual([
-      [w.product.widget.sku, 7],
-      [w.product.gadget.sku, 5],
+    // The reorder point holds in each warehouse: gadgets are low there (1 ≤ 5) and here (4 ≤ 5).
+    expect(d.lowStock.rows.map((r) => [r.warehouse, r.sku, r.available])).toEqual([
+      [w.other.code, w.product.gadget.sku, 1],
+      [w.warehouse.code, w.product.widget.sku, 7],
+      [w.warehouse.code, w.product.gadget.sku, 4],
     ]);
+    // The view of both lists what each warehouse's own view lists, no more, no less.
+    const alone = await Promise.all([w.warehouse, w.other].map((x) => loadDashboard(db(), { warehouses: [x], expiringDays: 14 })));
+    const key = (r: { warehouse: string; sku: string; available: number }) => `${r.warehouse} ${r.sku} ${r.available}`;
+    expect(d.lowStock.rows.map(key).sort()).toEqual(alone.flatMap((x) => x.lowStock.rows.map(key)).sort());
 
     const c = await signedIn(app, w.user.operator.email);
     const res = await c.get('/dashboard');

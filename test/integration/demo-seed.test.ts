@@ -7,6 +7,7 @@ import { verifyLedger } from '../../src/stock/index.ts';
 import { gs1CheckDigit } from '../../seeds/barcodes.ts';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from '../../seeds/demo.ts';
 import { Client, testApp } from '../helpers/client.ts';
+import { loadDashboard } from '../../src/dashboard/queries.ts';
 
 describe('the demo data', () => {
   let database: Database;
@@ -69,5 +70,14 @@ describe('the demo data', () => {
     const html = await (await s1.get('/inventory?by=product')).text();
     expect(html).toContain('HF-');
     expect(html).not.toContain('LX-');
+  });
+
+  it("lists the four Moscow products it set low on the dashboard, at Moscow and in the view of all", async () => {
+    const whs = await database.db.select().from(warehouses).orderBy(warehouses.code);
+    const msk = whs.find((w) => w.code === 'MSK')!;
+    const atMsk = await loadDashboard(database.db, { warehouses: [msk], expiringDays: 30 });
+    expect(atMsk.lowStock.total).toBe(4);
+    const all = await loadDashboard(database.db, { warehouses: whs, expiringDays: 30 });
+    expect(all.lowStock.rows.filter((r) => r.warehouse === 'MSK').map((r) => r.sku)).toEqual(atMsk.lowStock.rows.map((r) => r.sku));
   });
 });

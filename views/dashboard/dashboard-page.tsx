@@ -163,7 +163,7 @@ export function DashboardBody(v: DashboardView) {
               <h2>
                 {t('dashboard.lowStock')} <span class="tag">{t.number(d.lowStock.total)}</span>
               </h2>
-              <LowStockTable t={t} data={d} />
+              <LowStockTable t={t} data={d} multi={multi} />
             </section>
             <section class="card dash-wide" id="expiring">
               <h2>

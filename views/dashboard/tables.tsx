@@ -134,7 +134,7 @@ export function UtilisationTable({ t, data, multi }: Props) {
   );
 }
 
-export function LowStockTable({ t, data }: Props) {
+export function LowStockTable({ t, data, multi }: Props) {
   const low = data.lowStock;
   if (low.rows.length === 0) return <p class="empty">{t('dashboard.noLowStock')}</p>;
   return (
@@ -143,6 +143,7 @@ export function LowStockTable({ t, data }: Props) {
         <table class="grid" data-table="low-stock">
           <thead>
             <tr>
+              {multi && <th>{t('col.warehouse')}</th>}
               <th>{t('col.sku')}</th>
               <th>{t('col.product')}</th>
               <th>{t('col.seller')}</th>
@@ -153,7 +154,8 @@ export function LowStockTable({ t, data }: Props) {
           </thead>
           <tbody>
             {low.rows.map((r) => (
-              <tr data-sku={r.sku} data-available={String(r.available)} data-reorder-point={String(r.reorderPoint)} class={r.available <= 0 ? 'row-late' : undefined}>
+              <tr data-warehouse={r.warehouse} data-sku={r.sku} data-available={String(r.available)} data-reorder-point={String(r.reorderPoint)} class={r.available <= 0 ? 'row-late' : undefined}>
+                {multi && <td class="code">{r.warehouse}</td>}
                 <td class="code">
                   <a href={`/products/${r.productId}`}>{r.sku}</a>
                 </td>
