@@ -23,8 +23,8 @@ import { issueFieldError } from '../http/issues.ts';
 
 const notFound = () => new AppError('NOT_FOUND', { key: 'inbound.error.notFound' });
 
-const listQuery = pageSchema.extend(shipmentFilterSchema.omit({ page: true }).shape);
-const noteSchema = z.object({ note: optionalText(500) });
+export const shipmentListQuery = pageSchema.extend(shipmentFilterSchema.omit({ page: true }).shape);
+export const noteSchema = z.object({ note: optionalText(500) });
 
 type Discrepancy = { line: number; sku: string; kind: 'short' | 'over' | 'damaged' | 'unexpected' | 'temperature'; quantity: number };
 
@@ -114,7 +114,7 @@ export function inboundApiRoutes() {
   const user = (c: Context<AppEnv>): CurrentUser => c.var.user!;
 
   app.get('/api/v1/inbound-shipments', async (c) => {
-    const parsed = listQuery.safeParse(c.req.query());
+    const parsed = shipmentListQuery.safeParse(c.req.query());
     if (!parsed.success) {
       throw new AppError('VALIDATION', {
         key: 'error.badFilter',

@@ -5,32 +5,47 @@
  */
 import { z } from 'zod';
 import { orderInputSchema } from '../outbound/schemas.ts';
-import { packInputSchema } from '../outbound/pack-ship.ts';
+import { packInputSchema, packScanSchema } from '../outbound/pack-ship.ts';
+import { pickInputSchema } from '../outbound/confirm-pick.ts';
 import { arrivalInputSchema as inboundArrivalSchema, putawayInputSchema, receiptInputSchema, shipmentInputSchema } from '../inbound/schemas.ts';
 import { readingsSchema } from '../cold/record-readings.ts';
 import { arrivalInputSchema as transferArrivalSchema, dispatchInputSchema, transferInputSchema, transferReceiptSchema } from '../transfers/schemas.ts';
-import { importInputSchema, pickListInputSchema } from './outbound.ts';
+import { importInputSchema, orderListQuery, pickListInputSchema, pickTaskSchema } from './outbound.ts';
+import { noteSchema, shipmentListQuery } from './inbound.ts';
 import { ledgerQuery, productQuery, stockQuery } from './routes.ts';
 
-type Op = { method: 'get' | 'post'; path: string; summary: string; tag: string; body?: z.ZodType; query?: z.ZodObject; ok?: number; idempotent?: boolean };
+type Op = { method: 'get' | 'post'; path: string; summary: string; tag: string; body?: z.ZodType; query?: z.ZodObject; ok?: number; idempotent?: boolean; description?: string };
 
 const ops: Op[] = [
+  { method: 'get', path: '/api/v1/openapi.json', summary: 'This document (public)', tag: 'meta' },
   { method: 'get', path: '/api/v1/warehouses', summary: 'Warehouses the caller may see', tag: 'stock' },
   { method: 'get', path: '/api/v1/products', summary: 'Products (a seller: their own)', tag: 'stock', query: productQuery },
   { method: 'get', path: '/api/v1/stock', summary: 'Balances by location, product and lot', tag: 'stock', query: stockQuery },
   { method: 'get', path: '/api/v1/ledger', summary: 'Ledger entries, newest first', tag: 'stock', query: ledgerQuery },
   { method: 'post', path: '/api/v1/inbound-shipments', summary: 'Create an ASN', tag: 'inbound', body: shipmentInputSchema, ok: 201, idempotent: true },
-  { method: 'get', path: '/api/v1/inbound-shipments', summary: 'ASNs', tag: 'inbound' },
+  { method: 'get', path: '/api/v1/inbound-shipments', summary: 'ASNs', tag: 'inbound', query: shipmentListQuery },
   { method: 'get', path: '/api/v1/inbound-shipments/{id}', summary: 'One ASN with lines and receipts', tag: 'inbound' },
   { method: 'post', path: '/api/v1/inbound-shipments/{id}/arrival', summary: 'Dock arrival: time, dock, seals, temperature', tag: 'inbound', body: inboundArrivalSchema },
   { method: 'post', path: '/api/v1/inbound-shipments/{id}/receipts', summary: 'Receive a scan or a SKU', tag: 'inbound', body: receiptInputSchema, ok: 201, idempotent: true },
+  { method: 'post', path: '/api/v1/inbound-shipments/{id}/submit', summary: 'Submit a draft ASN (draft → expected)', tag: 'inbound', body: noteSchema },
+  { method: 'post', path: '/api/v1/inbound-shipments/{id}/cancel', summary: 'Cancel an ASN before receiving', tag: 'inbound', body: noteSchema },
+  { method: 'post', path: '/api/v1/inbound-shipments/{id}/finish', summary: 'Finish receiving (short lines stay short)', tag: 'inbound', body: noteSchema },
+  { method: 'post', path: '/api/v1/inbound-shipments/{id}/close', summary: 'Close a received ASN (every discrepancy decided)', tag: 'inbound', body: noteSchema },
+  { method: 'post', path: '/api/v1/inbound-shipments/{id}/lines/{line}/accept', summary: 'Accept goods that were not on the ASN (quarantine → dock)', tag: 'inbound' },
+  { method: 'post', path: '/api/v1/inbound-shipments/{id}/lines/{line}/reject', summary: 'Reject goods that were not on the ASN (back to the supplier)', tag: 'inbound' },
   { method: 'post', path: '/api/v1/putaways', summary: 'Put stock away from a dock', tag: 'inbound', body: putawayInputSchema, ok: 201, idempotent: true },
-  { method: 'post', path: '/api/v1/orders', summary: 'Create (and allocate) an order', tag: 'outbound', body: orderInputSchema, ok: 201, idempotent: true },
+  { method: 'get', path: '/api/v1/orders', summary: 'Orders (a seller: their own), newest first', tag: 'outbound', query: orderListQuery },
+  { method: 'post', path: '/api/v1/orders', summary: 'Create (and allocate) an order', tag: 'outbound', body: orderInputSchema, ok: 201, description: 'Idempotent by `external_id`: an order whose seller, channel and external id exist already is answered 200 with `created: false`, and nothing is created.' },
   { method: 'post', path: '/api/v1/orders/import/ozon', summary: 'Import an Ozon /v3/posting/fbs/list response', tag: 'outbound', body: importInputSchema },
   { method: 'post', path: '/api/v1/orders/import/wildberries', summary: 'Import a Wildberries /api/v3/orders/new response', tag: 'outbound', body: importInputSchema },
   { method: 'get', path: '/api/v1/orders/{id}', summary: 'One order with lines, allocations and status', tag: 'outbound' },
   { method: 'post', path: '/api/v1/orders/{id}/cancel', summary: 'Cancel an order (reservations released)', tag: 'outbound' },
   { method: 'post', path: '/api/v1/pick-lists', summary: 'Make a pick list', tag: 'outbound', body: pickListInputSchema, ok: 201 },
+  { method: 'post', path: '/api/v1/orders/{id}/pack-scans', summary: 'Verify one packed unit by scan (Chestny ZNAK serials kept)', tag: 'outbound', body: packScanSchema, ok: 201 },
+  { method: 'post', path: '/api/v1/orders/{id}/pack', summary: 'Close the parcel: weight, carrier, tracking', tag: 'outbound', body: packInputSchema },
+  { method: 'get', path: '/api/v1/pick-lists/{id}', summary: 'One pick list with its tasks in walking order', tag: 'outbound' },
+  { method: 'post', path: '/api/v1/pick-lists/{id}/picks', summary: 'Confirm a pick: location, item, quantity', tag: 'outbound', body: z.object({ ...pickTaskSchema.shape, ...pickInputSchema.shape }), ok: 201, idempotent: true },
+  { method: 'post', path: '/api/v1/pick-lists/{id}/tasks/{task}/short', summary: 'Report a short pick: release, re-allocate elsewhere', tag: 'outbound' },
   { method: 'post', path: '/api/v1/orders/{id}/ship', summary: 'Ship a packed order', tag: 'outbound', body: packInputSchema },
   { method: 'post', path: '/api/v1/temperature-readings', summary: 'Temperature readings (sensors: device token)', tag: 'cold', body: readingsSchema, ok: 201 },
   { method: 'get', path: '/api/v1/excursions', summary: 'Temperature excursions of a warehouse', tag: 'cold' },
@@ -70,7 +85,7 @@ export function openApiDocument(): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of ops) {
     const parameters: unknown[] = [];
-    if (op.path.includes('{id}')) parameters.push({ name: 'id', in: 'path', required: true, schema: { type: 'string' } });
+    for (const [, name] of op.path.matchAll(/\{([a-z]+)\}/g)) parameters.push({ name, in: 'path', required: true, schema: { type: 'string' } });
     if (op.query) {
       const props = (jsonSchema(op.query).properties ?? {}) as Record<string, unknown>;
       for (const [name, schema] of Object.entries(props)) parameters.push({ name, in: 'query', required: false, schema });
@@ -78,6 +93,7 @@ export function openApiDocument(): Record<string, unknown> {
     if (op.idempotent) parameters.push({ name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string', minLength: 8, maxLength: 100 }, description: 'A repeat with the same key returns the first response and moves nothing.' });
     (paths[op.path] ??= {})[op.method] = {
       summary: op.summary,
+      ...(op.description ? { description: op.description } : {}),
       tags: [op.tag],
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: { required: true, content: { 'application/json': { schema: jsonSchema(op.body) } } } } : {}),

@@ -38,7 +38,7 @@ const bodyId = z
   .refine((n) => n <= MAX_ID, { message: 'not an id' });
 
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
-const listQuery = pageSchema.extend({
+export const orderListQuery = pageSchema.extend({
   warehouse: optionalCode,
   seller: optionalCode,
   status: z.preprocess(blankToUndefined, z.enum([...orderStatuses, 'open'] as const).optional()),
@@ -51,7 +51,7 @@ export const pickListInputSchema = z.object({
   orders: z.array(bodyId).min(1).max(200).optional(),
   max_orders: z.number().int().min(1).max(200).optional(),
 });
-const pickTaskSchema = z.object({ task: bodyId });
+export const pickTaskSchema = z.object({ task: bodyId });
 export const importInputSchema = z.object({
   seller: optionalText(40),
   warehouse: z.string().trim().min(1).max(20),
@@ -130,7 +130,7 @@ export async function pickListJson(db: Executor, scope: ReadScope, id: number) {
 }
 
 /** Orders a user may see for GET /api/v1/orders: newest id first, keyset-paged by id. */
-async function listOrdersBefore(db: Executor, scope: ReadScope, f: z.output<typeof listQuery>, before: number | null, limit: number) {
+async function listOrdersBefore(db: Executor, scope: ReadScope, f: z.output<typeof orderListQuery>, before: number | null, limit: number) {
   const totals = orderTotals(db);
   const rows = await db
     .select({
@@ -176,7 +176,7 @@ export function outboundApiRoutes() {
   // --- Orders -------------------------------------------------------------------------
 
   app.get('/api/v1/orders', async (c) => {
-    const parsed = listQuery.safeParse(c.req.query());
+    const parsed = orderListQuery.safeParse(c.req.query());
     if (!parsed.success) {
       throw new AppError('VALIDATION', {
         key: 'error.badFilter',

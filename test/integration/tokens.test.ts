@@ -93,6 +93,19 @@ describe('the OpenAPI document', () => {
       expect(order.required).toEqual(expect.arrayContaining(['warehouse', 'external_id', 'lines']));
       const transfer = doc.paths['/api/v1/transfers']!.post!.requestBody!.content['application/json']!.schema;
       expect(Object.keys(transfer.properties)).toEqual(expect.arrayContaining(['from_warehouse', 'to_warehouse', 'transport', 'lines']));
+      // Every route the server answers under /api/v1 is in the document, with each path parameter.
+      const documented = new Set(Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`)));
+      const served = app.routes
+        .filter((r) => r.path.startsWith('/api/v1/') && r.method !== 'ALL')
+        .flatMap((r) => {
+          // `:action{submit|cancel}` is one path per word; `:id{[0-9]+}` or `:id` is `{id}`.
+          const alternatives = /:([a-z]+)\{([a-z|-]+)\}/i.exec(r.path);
+          const paths = alternatives ? alternatives[2]!.split('|').map((word) => r.path.replace(alternatives[0], word)) : [r.path];
+          return paths.map((p) => `${r.method} ${p.replace(/:([a-z]+)(\{[^}]*\})?/gi, '{$1}')}`);
+        });
+      expect(served.filter((route) => !documented.has(route))).toEqual([]);
+      const pick = doc.paths['/api/v1/pick-lists/{id}/picks']!.post as { parameters: { name: string; in: string }[] };
+      expect(pick.parameters.map((x) => `${x.in}:${x.name}`)).toEqual(['path:id', 'header:Idempotency-Key']);
       const page = await app.request('http://localhost/api/docs');
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('/api/v1/transfers/{id}/receipts');
