@@ -12,6 +12,8 @@ export const tokensEn = {
   'tokens.lastUsed': 'Last used ({zone})',
   'tokens.revoked': 'revoked',
   'tokens.revoke': 'Revoke',
+  'tokens.idHint': 'The start of the token: it tells apart tokens of one name.',
+  'tokens.revokeConfirm': 'Revoke the token “{name}”? Systems using it stop working at once.',
   'tokens.unknownUser': 'No active user with this e-mail.',
   'apiDocs.title': 'JSON API',
   'apiDocs.intro': 'Every operation of the API with its body\'s fields (required ones in bold), from the OpenAPI 3.1 document:',

@@ -13,6 +13,8 @@ export const tokensRu: Record<keyof typeof tokensEn, string> = {
   'tokens.lastUsed': 'Последнее использование ({zone})',
   'tokens.revoked': 'отозван',
   'tokens.revoke': 'Отозвать',
+  'tokens.idHint': 'Начало токена: по нему различаются токены с одним названием.',
+  'tokens.revokeConfirm': 'Отозвать токен «{name}»? Системы, которые им пользуются, сразу перестанут работать.',
   'tokens.unknownUser': 'Нет активного пользователя с таким e-mail.',
   'apiDocs.title': 'JSON API',
   'apiDocs.intro': 'Все операции API с полями тела запроса (обязательные — жирным), по документу OpenAPI 3.1:',

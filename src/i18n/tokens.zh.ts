@@ -13,6 +13,8 @@ export const tokensZh: Record<keyof typeof tokensEn, string> = {
   'tokens.lastUsed': '最近使用（{zone}）',
   'tokens.revoked': '已撤销',
   'tokens.revoke': '撤销',
+  'tokens.idHint': '令牌的开头：用于区分同名令牌。',
+  'tokens.revokeConfirm': '撤销令牌“{name}”？使用它的系统将立即停止工作。',
   'tokens.unknownUser': '没有使用该邮箱的有效用户。',
   'apiDocs.title': 'JSON API',
   'apiDocs.intro': 'API 的全部操作及请求体字段（必填项加粗），来自 OpenAPI 3.1 文档：',

@@ -11,7 +11,7 @@ export function TokenTable(props: { t: Translator; csrfToken: string; tokens: (A
   if (props.tokens.length === 0) return <p class="empty">{t('tokens.none')}</p>;
   return (
     <div class="table-scroll">
-      <table class="grid">
+      <table class="grid stack">
         <thead>
           <tr>
             <th>{props.nameLabel}</th>
@@ -24,15 +24,17 @@ export function TokenTable(props: { t: Translator; csrfToken: string; tokens: (A
         <tbody>
           {props.tokens.map((k) => (
             <tr class={k.revokedAt ? 'muted' : undefined}>
-              <td>{k.name}</td>
-              {props.showOwner && <td>{k.userEmail}</td>}
-              <td class="time">{t.dateTime(k.createdAt, props.timeZone)}</td>
-              <td class="time">{k.lastUsedAt ? t.dateTime(k.lastUsedAt, props.timeZone) : '—'}</td>
-              <td>
+              <td class="head" data-label={props.nameLabel}>
+                {k.name} <small class="muted code" title={t('tokens.idHint')}>{k.id.slice(0, 8)}…</small>
+              </td>
+              {props.showOwner && <td data-label={t('tokens.user')}>{k.userEmail}</td>}
+              <td class="time" data-label={t('tokens.createdAt', { zone: props.timeZone })}>{t.dateTime(k.createdAt, props.timeZone)}</td>
+              <td class="time" data-label={t('tokens.lastUsed', { zone: props.timeZone })}>{k.lastUsedAt ? t.dateTime(k.lastUsedAt, props.timeZone) : '—'}</td>
+              <td class="actions">
                 {k.revokedAt ? (
                   <span class="badge">{t('tokens.revoked')}</span>
                 ) : (
-                  <form method="post" action={props.revokeUrl(k.id)} class="inline">
+                  <form method="post" action={props.revokeUrl(k.id)} class="inline" data-confirm={t('tokens.revokeConfirm', { name: k.name })}>
                     <CsrfField token={props.csrfToken} />
                     <button type="submit" class="danger">
                       {t('tokens.revoke')}
