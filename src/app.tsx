@@ -42,6 +42,7 @@ function renderError(c: Context<AppEnv>, status: number, err: AppError) {
   const t = c.var.t ?? translator('en');
   const message = t(err.key, err.params);
   if (isApi(c)) {
+    if (status === 401) c.header('WWW-Authenticate', 'Bearer realm="caravan"');
     return problem(c, {
       type: `https://caravan.example/problems/${err.code.toLowerCase().replace(/_/g, '-')}`,
       title: err.code,
@@ -89,6 +90,12 @@ export function createApp(opts: AppOptions) {
 
   app.use('*', secureHeaders({ crossOriginEmbedderPolicy: false, referrerPolicy: 'same-origin' }));
   app.use('*', sessionMiddleware());
+  // A signed-in page is not kept by the browser: after signing out on a shared handheld,
+  // Back shows no one's orders or stock.
+  app.use('*', async (c, next) => {
+    await next();
+    if (c.var.user && !c.res.headers.has('Cache-Control') && (c.res.headers.get('Content-Type') ?? '').startsWith('text/html')) c.header('Cache-Control', 'private, no-store');
+  });
   app.use('*', localeMiddleware());
   app.use('*', csrfMiddleware());
 

@@ -58,6 +58,7 @@ export function Layout(props: { ctx: ViewContext; title: string; children: Child
           <meta name="htmx-config" content={htmxConfig} />
           <title>{`${props.title} · Caravan`}</title>
           <link rel="stylesheet" href={assetUrl('app.css')} />
+          <link rel="icon" href="data:," />
           <script src={assetUrl('htmx.min.js')} defer></script>
           <script src={assetUrl('app.js')} defer></script>
           {props.head}

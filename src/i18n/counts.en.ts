@@ -32,7 +32,7 @@ export const countsEn = {
   'counts.decidedBy': 'Decided by',
   'counts.note': 'Note',
   'counts.zone': 'Zone code',
-  'counts.zoneHint': 'For a zone count, e.g. AMB or CHL.',
+  'counts.zoneHint': 'For a zone count: the zone code, e.g. AMBIENT, CHILLED or FROZEN.',
   'counts.fromCode': 'From location',
   'counts.toCode': 'To location',
   'counts.product': 'Product',

@@ -33,7 +33,7 @@ export const countsRu: Record<keyof typeof countsEn, string> = {
   'counts.decidedBy': 'Решение',
   'counts.note': 'Примечание',
   'counts.zone': 'Код зоны',
-  'counts.zoneHint': 'Для пересчёта зоны, например AMB или CHL.',
+  'counts.zoneHint': 'Для пересчёта зоны: код зоны, например AMBIENT, CHILLED или FROZEN.',
   'counts.fromCode': 'С ячейки',
   'counts.toCode': 'По ячейку',
   'counts.product': 'Товар',

@@ -33,7 +33,7 @@ export const countsZh: Record<keyof typeof countsEn, string> = {
   'counts.decidedBy': '决定人',
   'counts.note': '备注',
   'counts.zone': '库区代码',
-  'counts.zoneHint': '盘点库区时填写，例如 AMB 或 CHL。',
+  'counts.zoneHint': '盘点库区时填写库区代码，例如 AMBIENT、CHILLED 或 FROZEN。',
   'counts.fromCode': '起始库位',
   'counts.toCode': '结束库位',
   'counts.product': '商品',

@@ -29,7 +29,10 @@ describe.each(backends)('sign-in and sessions on %s', (backend) => {
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Lax/);
       expect(cookie).toMatch(/Path=\//);
-      expect((await c.get('/inventory')).status).toBe(200);
+      const signedInPage = await c.get('/inventory');
+      expect(signedInPage.status).toBe(200);
+      // Not kept by the browser: Back after signing out shows nothing of it.
+      expect(signedInPage.headers.get('cache-control')).toBe('private, no-store');
     });
 
     it('keeps only a SHA-256 hash of the session secret', async () => {

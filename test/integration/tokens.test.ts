@@ -56,7 +56,9 @@ describe.each(backends)('API tokens for people on %s', (backend) => {
     const other = await signedIn(app, w.user.sellerB.email);
     expect((await other.post(`/tokens/${row!.id}/revoke`, {})).status).toBe(404);
     expect((await seller.post(`/tokens/${row!.id}/revoke`, {})).status).toBe(303);
-    expect((await api('/api/v1/stock')).status).toBe(401);
+    const revoked = await api('/api/v1/stock');
+    expect(revoked.status).toBe(401);
+    expect(revoked.headers.get('www-authenticate')).toBe('Bearer realm="caravan"');
   });
 
   it('an admin makes a token for an operator; managers and operators may not make tokens; a bad name is refused', async () => {

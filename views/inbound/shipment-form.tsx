@@ -59,7 +59,7 @@ export function ShipmentFormPage(v: ShipmentFormView) {
           <legend>{t('inbound.section.shipment')}</legend>
           <div class="form-grid">
             <Field label={t('inbound.col.reference')} name="reference" error={e.reference} hint={t('inbound.referenceHint')}>
-              {input('reference', { required: true, maxlength: 60, autofocus: !v.shipmentId })}
+              {input('reference', { required: true, maxlength: 40, autofocus: !v.shipmentId })}
             </Field>
             <Field label={t('col.warehouse')} name="warehouse" error={e.warehouse}>
               <Select name="warehouse" value={val.warehouse} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
