@@ -1,6 +1,6 @@
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { adjustments, locations, stockBalances, warehouses } from '../db/schema/index.ts';
+import { adjustments, cycleCountLocations, cycleCounts, locations, stockBalances, warehouses } from '../db/schema/index.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
@@ -99,6 +99,23 @@ export async function decideAdjustment(opts: { db: Db; user: CurrentUser; id: nu
     if (input.decision === 'approve') {
       const [counting] = await locationsInOpenCount(tx, [adj.locationId]);
       if (counting) throw new AppError('CONFLICT', { key: 'counts.error.locationInCount', params: { code: counting.code, count: counting.count } });
+      // A count approved since the request has set this place's stock to what was there: the
+      // request is about stock that no longer exists.
+      const [counted] = await tx
+        .select({ id: cycleCounts.id })
+        .from(cycleCounts)
+        .innerJoin(cycleCountLocations, eq(cycleCountLocations.countId, cycleCounts.id))
+        .where(
+          and(
+            eq(cycleCountLocations.locationId, adj.locationId),
+            eq(cycleCounts.status, 'approved'),
+            gt(cycleCounts.decidedAt, adj.requestedAt),
+            // A count of one product covers that product only; a count of places covers all in them.
+            or(isNull(cycleCounts.productId), eq(cycleCounts.productId, adj.productId)),
+          ),
+        )
+        .limit(1);
+      if (counted) throw new AppError('CONFLICT', { key: 'counts.error.countedSinceRequest', params: { count: counted.id } });
     }
     const [done] = await tx
       .update(adjustments)

@@ -99,6 +99,7 @@ export const countsEn = {
   'counts.error.countReasonManagers': 'Only a manager adjusts with the reason “count”; a count corrects stock when it is approved.',
   'counts.error.closedLocation': '{code} is closed.',
   'counts.error.locationInCount': '{code} is being counted (count {count}): its approval will correct the stock.',
+  'counts.error.countedSinceRequest': 'Counted since this was requested (count {count}): the stock there is what was counted. Reject this request, and request again if something is still wrong.',
   'counts.error.notThatManyHere': 'Not that many here to remove {quantity}: count the location, or ask a manager.',
   'counts.error.cannotPostShort': '{location} · {sku}: the count would remove {quantity}, and that many are no longer there. Cancel and count it again.',
   'counts.error.cannotPost': '{location} · {sku} cannot be posted as counted. Cancel and count it again.',

@@ -100,6 +100,7 @@ export const countsRu: Record<keyof typeof countsEn, string> = {
   'counts.error.countReasonManagers': 'Причину «инвентаризация» указывает только менеджер; инвентаризация корректирует остатки при утверждении.',
   'counts.error.closedLocation': 'Ячейка {code} закрыта.',
   'counts.error.locationInCount': '{code} сейчас в инвентаризации {count}: её утверждение скорректирует остатки.',
+  'counts.error.countedSinceRequest': 'С момента запроса место пересчитано (инвентаризация {count}): остаток там такой, как насчитали. Отклоните запрос и создайте новый, если что-то всё ещё не так.',
   'counts.error.notThatManyHere': 'Здесь нет столько, чтобы списать {quantity}: посчитайте ячейку или обратитесь к менеджеру.',
   'counts.error.cannotPostShort': '{location} · {sku}: инвентаризация списала бы {quantity}, но столько там уже нет. Отмените и посчитайте заново.',
   'counts.error.cannotPost': '{location} · {sku}: нельзя провести по подсчёту. Отмените и посчитайте заново.',

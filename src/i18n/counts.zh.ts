@@ -100,6 +100,7 @@ export const countsZh: Record<keyof typeof countsEn, string> = {
   'counts.error.countReasonManagers': '只有经理可以使用“盘点”原因；盘点在批准时修正库存。',
   'counts.error.closedLocation': '库位 {code} 已关闭。',
   'counts.error.locationInCount': '{code} 正在盘点（盘点 {count}）：批准后会修正库存。',
+  'counts.error.countedSinceRequest': '提出申请后该位置已盘点（盘点 {count}）：库存即为盘点结果。请拒绝此申请，如仍有问题请重新申请。',
   'counts.error.notThatManyHere': '此处没有这么多可减少 {quantity} 件：请盘点该库位或联系经理。',
   'counts.error.cannotPostShort': '{location} · {sku}：盘点将减少 {quantity} 件，但现已不足。请取消并重新盘点。',
   'counts.error.cannotPost': '{location} · {sku} 无法按盘点结果过账。请取消并重新盘点。',

@@ -293,6 +293,40 @@ describe.each(backends)('cycle counts and adjustments on %s', (backend) => {
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 20, reserved: 0 });
   });
 
+  it('a waiting adjustment is not approved once a count of its place has been approved since: the count set the stock', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 40 },
+      { productId: w.product.gadget.id, locationId: w.loc.a1.id, quantity: 5 },
+    ]);
+    const waiting = await requestAdjustment({ db: db(), user: asUser(w, 'operator'), input: { warehouse: w.warehouse.code, location: 'A-01-01-1', product: w.product.widget.sku, direction: 'remove', quantity: '24', reason: 'lost', idempotency_key: key() } });
+    expect(waiting.status).toBe('pending');
+    const earlier = await requestAdjustment({ db: db(), user: asUser(w, 'operator'), input: { warehouse: w.warehouse.code, location: 'A-01-01-1', product: w.product.widget.sku, direction: 'remove', quantity: '16', reason: 'damaged', idempotency_key: key() } });
+    expect(earlier.status).toBe('pending');
+    // A count of another product there does not settle it.
+    const other = await createCount({ db: db(), user: asUser(w, 'manager'), input: { warehouse: w.warehouse.code, scope: 'product', product: w.product.gadget.sku, recount_above: '0' } });
+    const g = await open(w, other.id, 'A-01-01-1');
+    await scan(w, other.id, g, { scan: w.product.gadget.ean, quantity: '5' });
+    await finish(w, other.id, g);
+    await approveCount({ db: db(), user: asUser(w, 'manager'), id: other.id });
+    expect(await decideAdjustment({ db: db(), user: asUser(w, 'manager'), id: earlier.id, input: { decision: 'approve' } })).toMatchObject({ status: 'posted' });
+    const count = await createCount({ db: db(), user: asUser(w, 'manager'), input: range(w) });
+    const a1 = await open(w, count.id, 'A-01-01-1');
+    await scan(w, count.id, a1, { scan: w.product.widget.ean, quantity: '24' });
+    await scan(w, count.id, a1, { scan: w.product.gadget.ean, quantity: '5' });
+    await finish(w, count.id, a1);
+    await finish(w, count.id, await open(w, count.id, 'A-01-01-2'));
+    await approveCount({ db: db(), user: asUser(w, 'manager'), id: count.id });
+    const before = await stockFingerprint(db(), [w.warehouse.id]);
+    const refused = await caught(decideAdjustment({ db: db(), user: asUser(w, 'manager'), id: waiting.id, input: { decision: 'approve' } }));
+    expect(refused).toMatchObject({ status: 409, key: 'counts.error.countedSinceRequest', params: { count: count.id } });
+    expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
+    expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 24, reserved: 0 });
+    // Rejecting it is still possible.
+    expect(await decideAdjustment({ db: db(), user: asUser(w, 'manager'), id: waiting.id, input: { decision: 'reject', note: 'counted since' } })).toMatchObject({ status: 'rejected' });
+    expect((await verifyLedger(db())).problems).toEqual([]);
+  });
+
   it('approval names the line it cannot post', async () => {
     const w = await makeWorld(db());
     await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
