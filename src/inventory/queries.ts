@@ -453,6 +453,8 @@ export type LedgerRow = {
   reason: string;
   documentType: string | null;
   documentId: string | null;
+  /** For an adjustment: its reason code (damaged, lost, found, expired). */
+  adjustmentReason: string | null;
   actor: string | null;
 };
 
@@ -486,6 +488,7 @@ export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery)
       reason: ledgerEntries.reason,
       documentType: ledgerEntries.documentType,
       documentId: ledgerEntries.documentId,
+      adjustmentReason: sql<string | null>`CASE WHEN ${ledgerEntries.documentType} = 'adjustment' THEN (SELECT a.reason::text FROM adjustments a WHERE a.id::text = ${ledgerEntries.documentId}) END`,
       actor: sql<string | null>`coalesce((SELECT u.name FROM users u WHERE u.id = ${ledgerEntries.actorUserId}), ${ledgerEntries.actorLabel})`,
     })
     .from(ledgerEntries)

@@ -88,6 +88,9 @@ describe.each(backends)('count and adjustment pages on %s', (backend) => {
     expect(await again2.text()).toContain('Already decided.');
     const list = await (await manager.get(`/adjustments?warehouse=${w.warehouse.code}&reason=count`)).text();
     expect(list).toContain(`/counts/${id}`);
+    // The ledger names the count and links to it.
+    const ledger = await (await manager.get(`/ledger?warehouse=${w.warehouse.code}&reason=count`)).text();
+    expect(ledger).toContain(`Cycle count <a class="code" href="/counts/${id}">${id}</a>`);
     expect((await verifyLedger(db())).problems).toEqual([]);
   });
 
@@ -121,6 +124,10 @@ describe.each(backends)('count and adjustment pages on %s', (backend) => {
     expect(await (await manager.get('/adjustments?status=pending')).text()).toContain(`/adjustments/${pending!.id}/decision`);
     expect(location(await manager.post(`/adjustments/${pending!.id}/decision`, { decision: 'approve', note: 'ok' }))).toBe('/adjustments?done=approve');
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 12, reserved: 0 });
+    // The ledger says which kind of adjustment each was.
+    const ledger = await (await manager.get(`/ledger?warehouse=${w.warehouse.code}&reason=adjustment`)).text();
+    expect(ledger).toContain('Adjustment<small class="muted"> · Damaged</small>');
+    expect(ledger).toContain(`Adjustment <span class="code">${pending!.id}</span>`);
     // The threshold is the manager's to set.
     expect((await operator.post('/adjustments/threshold', { warehouse: w.warehouse.code, units: '100' })).status).toBe(403);
     expect((await manager.post('/adjustments/threshold', { warehouse: w.warehouse.code, units: '-5' })).status).toBe(422);

@@ -8,7 +8,26 @@ function Place(props: { t: Translator; id: number; code: string; kind: string })
   return <a href={`/locations/${props.id}`}>{props.code}</a>;
 }
 
-export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProduct?: boolean; showSeller?: boolean }) {
+/** Where a document is shown: sellers reach their ASNs and orders; staff also the rest. */
+function documentHref(type: string, id: string, staff: boolean): string | null {
+  if (!/^[0-9]{1,9}$/.test(id)) return null;
+  switch (type) {
+    case 'inbound':
+      return `/inbound/${id}`;
+    case 'order':
+      return `/orders/${id}`;
+    case 'transfer':
+      return staff ? `/transfers/${id}` : null;
+    case 'cycle_count':
+      return staff ? `/counts/${id}` : null;
+    case 'excursion':
+      return staff ? `/cold/excursions/${id}` : null;
+    default:
+      return null;
+  }
+}
+
+export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProduct?: boolean; showSeller?: boolean; staff: boolean }) {
   const { t } = props;
   return (
     <div class="table-scroll">
@@ -58,18 +77,24 @@ export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProdu
             <td class="code" data-label={t('col.to')}>
               <Place t={t} id={r.toLocationId} code={r.toCode} kind={r.toKind} />
             </td>
-            <td data-label={t('col.reason')}>{t(`reason.${r.reason as 'receipt'}`)}</td>
+            <td data-label={t('col.reason')}>
+              {t(`reason.${r.reason as 'receipt'}`)}
+              {r.adjustmentReason && <small class="muted"> · {t(`adjustments.reason.${r.adjustmentReason as 'damaged'}`)}</small>}
+            </td>
             <td data-label={t('col.document')}>
               {r.documentType ? (
                 <span>
                   {t.optional(`doc.${r.documentType}`, r.documentType)}{' '}
-                  {r.documentType === 'inbound' ? (
-                    <a class="code" href={`/inbound/${r.documentId}`}>
-                      {r.documentId}
-                    </a>
-                  ) : (
-                    <span class="code">{r.documentId}</span>
-                  )}
+                  {(() => {
+                    const href = r.documentId ? documentHref(r.documentType, r.documentId, props.staff) : null;
+                    return href ? (
+                      <a class="code" href={href}>
+                        {r.documentId}
+                      </a>
+                    ) : (
+                      <span class="code">{r.documentId}</span>
+                    );
+                  })()}
                 </span>
               ) : (
                 <span class="muted">—</span>

@@ -46,7 +46,7 @@ export function LocationPage(v: LocationView) {
       <h2>{t('location.contents')}</h2>
       {v.contents.length === 0 ? <p class="empty">{t('location.empty')}</p> : <StockTable t={t} rows={v.contents} columns={isSeller ? ['product', 'lot'] : ['product', 'seller', 'lot']} />}
       <h2>{t('location.recentMoves')}</h2>
-      {v.ledger.length === 0 ? <p class="empty">{t('ledger.empty')}</p> : <LedgerTable t={t} rows={v.ledger} />}
+      {v.ledger.length === 0 ? <p class="empty">{t('ledger.empty')}</p> : <LedgerTable t={t} rows={v.ledger} staff={v.ctx.user?.role !== 'seller'} />}
     </Layout>
   );
 }

@@ -146,7 +146,7 @@ export function ProductPage(v: ProductView) {
       )}
 
       <h2>{t('product.history')}</h2>
-      {v.ledger.length === 0 ? <p class="empty">{t('ledger.empty')}</p> : <LedgerTable t={t} rows={v.ledger} showProduct={false} />}
+      {v.ledger.length === 0 ? <p class="empty">{t('ledger.empty')}</p> : <LedgerTable t={t} rows={v.ledger} showProduct={false} staff={v.ctx.user?.role !== 'seller'} />}
       {v.nextBefore && (
         <p>
           <a href={`/ledger?sku=${encodeURIComponent(p.sku)}&seller=${encodeURIComponent(p.sellerCode)}&before=${v.nextBefore}`}>{t('ledger.older')} →</a>

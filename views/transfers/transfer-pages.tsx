@@ -339,7 +339,7 @@ export function TransferPage(v: {
         ))}
       </ol>
       <h2>{t('transfers.moves')}</h2>
-      {v.moves.length === 0 ? <p class="empty">{t('transfers.noMoves')}</p> : <LedgerTable t={t} rows={v.moves} showSeller />}
+      {v.moves.length === 0 ? <p class="empty">{t('transfers.noMoves')}</p> : <LedgerTable t={t} rows={v.moves} showSeller staff />}
     </Layout>
   );
 }
