@@ -1,6 +1,6 @@
 import { and, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { adjustments, cycleCountLocations, cycleCounts, locations, stockBalances, warehouses } from '../db/schema/index.ts';
+import { adjustments, cycleCountLocations, cycleCounts, locations, products, stockBalances, warehouses } from '../db/schema/index.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
@@ -24,14 +24,14 @@ const MANAGER_KINDS: string[] = ['staging', 'quarantine'];
  * warehouse's threshold; otherwise it waits for a manager. A location in an open count is not
  * adjusted (the count's approval will). A repeat of the same key returns the first adjustment.
  */
-export async function requestAdjustment(opts: { db: Db; user: CurrentUser; input: unknown }): Promise<Adjustment> {
+export async function requestAdjustment(opts: { db: Db; user: CurrentUser; input: unknown }): Promise<Adjustment & { sku: string }> {
   const input = parseWith(adjustmentSchema, opts.input);
   const key = `adjustment:${opts.user.id}:${input.idempotency_key}`;
   return withTransaction(opts.db, async (tx) => {
     // A concurrent repeat waits here, then finds the first one.
     await lockIdempotencyKey(tx, key);
-    const [prior] = await tx.select().from(adjustments).where(eq(adjustments.idempotencyKey, key));
-    if (prior) return prior;
+    const [prior] = await tx.select({ adj: adjustments, sku: products.sku }).from(adjustments).innerJoin(products, eq(products.id, adjustments.productId)).where(eq(adjustments.idempotencyKey, key));
+    if (prior) return { ...prior.adj, sku: prior.sku };
     const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
     if (!wh || !can(opts.user, 'adjustment.request', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const manager = can(opts.user, 'adjustment.approve', { warehouseId: wh.id });
@@ -84,7 +84,7 @@ export async function requestAdjustment(opts: { db: Db; user: CurrentUser; input
         throw err;
       }
     }
-    return adj!;
+    return { ...adj!, sku: product.sku };
   });
 }
 

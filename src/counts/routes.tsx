@@ -192,7 +192,7 @@ export function countRoutes() {
 
   // ---- Adjustments
 
-  const adjustmentsPage = async (c: Context<AppEnv>, extra: { notice?: string; formError?: string } = {}, status: 200 | 409 | 422 = 200) => {
+  const adjustmentsPage = async (c: Context<AppEnv>, extra: { notice?: string; formError?: string; threshold?: { warehouse: string; value: string; error: string } } = {}, status: 200 | 409 | 422 = 200) => {
     const user = c.var.user!;
     const q = adjustmentQuery.parse(c.req.query());
     const [{ rows, total }, warehouses] = await Promise.all([listAdjustments(c.var.db, user, q), warehousesWhere(c.var.db, user, 'adjustment.request')]);
@@ -222,7 +222,7 @@ export function countRoutes() {
     const values = pick(form, ['warehouse', 'location', 'product', 'lot', 'direction', 'quantity', 'reason', 'note'] as const);
     try {
       const adj = await requestAdjustment({ db: c.var.db, user: c.var.user!, input: form });
-      return adjustmentForm(c, { warehouse: values.warehouse, location: values.location, direction: values.direction, quantity: '1', reason: values.reason }, { done: { id: adj.id, status: adj.status, quantity: adj.quantity, sku: values.product, location: values.location.toUpperCase() } });
+      return adjustmentForm(c, { warehouse: values.warehouse, location: values.location, direction: values.direction, quantity: '1', reason: values.reason }, { done: { id: adj.id, status: adj.status, quantity: adj.quantity, sku: adj.sku, location: values.location.toUpperCase() } });
     } catch (err) {
       if (!isFormError(err)) throw err;
       const t = c.var.t;
@@ -249,7 +249,8 @@ export function countRoutes() {
       return c.redirect('/adjustments?done=threshold', 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      return adjustmentsPage(c, { formError: c.var.t(err.fieldErrors[0]?.key ?? err.key, err.fieldErrors[0]?.params ?? err.params) }, 422);
+      const error = c.var.t(err.fieldErrors[0]?.key ?? err.key, err.fieldErrors[0]?.params ?? err.params);
+      return adjustmentsPage(c, { formError: error, threshold: { warehouse: one(form.warehouse).trim().toUpperCase(), value: one(form.units), error } }, 422);
     }
   });
 

@@ -56,7 +56,8 @@ export const adjustmentSchema = z
 export type AdjustmentInput = z.output<typeof adjustmentSchema>;
 
 export const decisionSchema = z.object({ decision: z.enum(['approve', 'reject']), note: optionalText(500) });
-export const thresholdSchema = z.object({ warehouse: code(20), units: z.coerce.number().int().min(0).max(1_000_000) });
+// A blank threshold is not 0 (which would send every adjustment to a manager): it is refused.
+export const thresholdSchema = z.object({ warehouse: code(20), units: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(1_000_000)) });
 
 const messages: Record<string, FieldError['key']> = {
   quantity: 'error.quantityPositiveInteger',

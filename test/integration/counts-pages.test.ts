@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
-import { adjustments, cycleCounts } from '../../src/db/schema/index.ts';
+import { adjustments, cycleCounts, warehouses } from '../../src/db/schema/index.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
@@ -105,6 +105,8 @@ describe.each(backends)('count and adjustment pages on %s', (backend) => {
     expect(small.status).toBe(200);
     const smallHtml = await small.text();
     expect(smallHtml).toContain('Проведено.');
+    // Entered by barcode, confirmed by SKU.
+    expect(smallHtml).toContain(w.product.widget.sku);
     const before = await stockFingerprint(db(), [w.warehouse.id]);
     const bad = await operator.post('/adjustments', fields({ reason: 'found', quantity: '1000' }, smallHtml));
     expect(bad.status).toBe(422);
@@ -130,7 +132,15 @@ describe.each(backends)('count and adjustment pages on %s', (backend) => {
     expect(ledger).toContain(`Adjustment <span class="code">${pending!.id}</span>`);
     // The threshold is the manager's to set.
     expect((await operator.post('/adjustments/threshold', { warehouse: w.warehouse.code, units: '100' })).status).toBe(403);
-    expect((await manager.post('/adjustments/threshold', { warehouse: w.warehouse.code, units: '-5' })).status).toBe(422);
+    const negative = await manager.post('/adjustments/threshold', { warehouse: w.warehouse.code, units: '-5' });
+    expect(negative.status).toBe(422);
+    // The message is at the warehouse's field, which keeps what was typed.
+    const negativeHtml = await negative.text();
+    expect(negativeHtml).toContain(`id="f-units-${w.warehouse.code}-error"`);
+    expect(negativeHtml).toMatch(new RegExp(`id="f-units-${w.warehouse.code}" name="units" value="-5"`));
+    // A blank threshold is refused, not saved as 0.
+    expect((await manager.post('/adjustments/threshold', { warehouse: w.warehouse.code, units: ' ' })).status).toBe(422);
+    expect((await db().select().from(warehouses).where(eq(warehouses.id, w.warehouse.id)))[0]!.adjustmentApprovalUnits).not.toBe(0);
     expect(location(await manager.post('/adjustments/threshold', { warehouse: w.warehouse.code, units: '100' }))).toBe('/adjustments?done=threshold');
     expect((await verifyLedger(db())).problems).toEqual([]);
   });

@@ -107,6 +107,26 @@
     if (question && !window.confirm(question)) ev.preventDefault();
   }, true);
 
+  // A plain form posts once: a second Enter or click while the page is on its way (the
+  // answer navigates away) is ignored, so a double submit never reads as a conflict. Scan
+  // forms and htmx forms are left alone: a scanner's scans must all go through.
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (ev.defaultPrevented || !form || !form.getAttribute || (form.getAttribute('method') || '').toLowerCase() !== 'post') return;
+    if (form.hasAttribute('data-scan-form') || form.hasAttribute('hx-post')) return;
+    if (form.hasAttribute('data-submitting')) {
+      ev.preventDefault();
+      return;
+    }
+    form.setAttribute('data-submitting', '');
+  });
+  // Back to a page kept by the browser: its forms may post again.
+  window.addEventListener('pageshow', function () {
+    document.querySelectorAll('form[data-submitting]').forEach(function (f) {
+      f.removeAttribute('data-submitting');
+    });
+  });
+
   document.addEventListener('htmx:responseError', function () {
     beep('error');
   });

@@ -19,6 +19,8 @@ export function AdjustmentsPage(v: {
   filter: { warehouse?: string | undefined; status?: string | undefined; reason?: string | undefined };
   notice?: string | undefined;
   formError?: string | undefined;
+  /** A refused threshold: shown at its warehouse's field with what was typed. */
+  threshold?: { warehouse: string; value: string; error: string } | undefined;
 }) {
   const { t } = v.ctx;
   return (
@@ -152,8 +154,23 @@ export function AdjustmentsPage(v: {
                 <label for={`f-units-${w.code}`}>
                   <span class="code">{w.code}</span> {t('adjustments.thresholdLabel')}
                 </label>
-                <input id={`f-units-${w.code}`} name="units" value={String(w.adjustment_approval_units)} inputmode="numeric" style="max-width:8em" />
+                <input
+                  id={`f-units-${w.code}`}
+                  name="units"
+                  value={v.threshold?.warehouse === w.code ? v.threshold.value : String(w.adjustment_approval_units)}
+                  inputmode="numeric"
+                  required
+                  style="max-width:8em"
+                  autofocus={v.threshold?.warehouse === w.code}
+                  aria-invalid={v.threshold?.warehouse === w.code ? 'true' : undefined}
+                  aria-describedby={v.threshold?.warehouse === w.code ? `f-units-${w.code}-error` : undefined}
+                />
                 <button type="submit">{t('adjustments.save')}</button>
+                {v.threshold?.warehouse === w.code && (
+                  <small class="error-text" id={`f-units-${w.code}-error`} role="alert" style="flex-basis:100%">
+                    {v.threshold.error}
+                  </small>
+                )}
               </form>
             ))}
         </section>
