@@ -64,6 +64,7 @@ const messages: Record<string, FieldError['key']> = {
   recount_above: 'counts.error.recountAbove',
   units: 'counts.error.threshold',
   direction: 'counts.error.invalid',
+  reason: 'adjustments.error.chooseReason',
 };
 
 /** Parses with a schema; failures become one 422 with a message per field. */
