@@ -31,8 +31,13 @@ export function clearSessionCookie(c: Context<AppEnv>): void {
   deleteCookie(c, SESSION_COOKIE, { path: '/', secure: isSecureRequest(c) });
 }
 
+/** What an API token opens: the JSON API, and the CSV exports for reading. */
+export function tokenMayOpen(method: string, path: string): boolean {
+  return path.startsWith('/api/v1/') || ((method === 'GET' || method === 'HEAD') && path.endsWith('.csv'));
+}
+
 /**
- * Reads the session cookie, or on the JSON API a bearer token; sets `user` (or `device`), `session` and
+ * Reads the session cookie, or (on the JSON API and CSV exports) a bearer token; sets `user` (or `device`), `session` and
  * the visitor's CSRF token. A bearer token that is unknown, wrong or revoked is a 401, even
  * when a cookie comes with it.
  */
@@ -43,10 +48,10 @@ export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
     c.set('device', null);
     c.set('bearer', false);
     // Only the Bearer scheme is ours: another (a proxy's Basic auth) is left alone. A token
-    // opens the JSON API only: on pages it signs nobody in, so a leaked token cannot make or
-    // revoke tokens, change settings or post forms.
+    // opens the JSON API and reads the CSV exports; on pages and forms it signs nobody in, so
+    // a leaked token cannot make or revoke tokens, change settings or post forms.
     const auth = c.req.header('authorization');
-    if (auth !== undefined && /^Bearer\b/i.test(auth.trim()) && c.req.path.startsWith('/api/v1/')) {
+    if (auth !== undefined && /^Bearer\b/i.test(auth.trim()) && tokenMayOpen(c.req.method, c.req.path)) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(auth.trim());
       const valid = m ? await validateApiToken(c.var.db, m[1]!) : null;
       if (!valid) throw new AppError('UNAUTHENTICATED', { key: 'error.badToken' });

@@ -38,6 +38,7 @@ export const inboundEn = {
   'inbound.col.expected': 'Expected',
   'inbound.col.received': 'Received',
   'inbound.col.damaged': 'Damaged',
+  'inbound.notArrivedYet': 'Not at the dock yet',
   'inbound.col.short': 'Short',
   'inbound.col.over': 'Over',
   'inbound.col.remarks': 'Remarks',

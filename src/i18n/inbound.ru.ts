@@ -39,6 +39,7 @@ export const inboundRu: Record<keyof typeof inboundEn, string> = {
   'inbound.col.expected': 'План',
   'inbound.col.received': 'Принято',
   'inbound.col.damaged': 'Брак',
+  'inbound.notArrivedYet': 'Ещё не прибыло',
   'inbound.col.short': 'Недостача',
   'inbound.col.over': 'Излишек',
   'inbound.col.remarks': 'Примечания',

@@ -39,6 +39,7 @@ export const inboundZh: Record<keyof typeof inboundEn, string> = {
   'inbound.col.expected': '预报',
   'inbound.col.received': '实收',
   'inbound.col.damaged': '破损',
+  'inbound.notArrivedYet': '尚未到货',
   'inbound.col.short': '短少',
   'inbound.col.over': '超收',
   'inbound.col.remarks': '备注',

@@ -23,6 +23,8 @@ export function reportCsv(t: Translator, s: ShipmentDetail, lots: Lot[]): string
     t('inbound.receivedLots'),
     t('inbound.col.remarks'),
   ];
+  // Before arrival nothing is short yet: the cell stays empty.
+  const arrived = !['draft', 'expected', 'cancelled'].includes(s.status);
   const rows = s.lines.map((l) => {
     const remarks = [
       l.unexpected ? t('inbound.notOnAsn') : '',
@@ -35,7 +37,7 @@ export function reportCsv(t: Translator, s: ShipmentDetail, lots: Lot[]): string
       .filter((x) => x.lineNo === l.lineNo)
       .map((x) => `${[x.lot, x.expiry].filter(Boolean).join(' ')} × ${x.quantity}${x.condition === 'damaged' ? ` (${t('inbound.condition.damaged')})` : ''}`.trim())
       .join('; ');
-    return [s.reference, l.lineNo, l.sku, l.name, l.expected, l.received, l.damaged, l.short, l.over, [l.lotCode, l.expiresOn].filter(Boolean).join(' '), received, remarks];
+    return [s.reference, l.lineNo, l.sku, l.name, l.expected, l.received, l.damaged, arrived ? l.short : '', l.over, [l.lotCode, l.expiresOn].filter(Boolean).join(' '), received, remarks];
   });
   return '\uFEFF' + stringify([header, ...rows], { eof: true, escape_formulas: true });
 }

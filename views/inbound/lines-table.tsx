@@ -7,6 +7,8 @@ import { ClassBadge, Expiry } from '../components/stock-table.tsx';
 export function LinesTable(props: { ctx: ViewContext; shipment: ShipmentDetail; decide?: boolean }) {
   const { t } = props.ctx;
   const s = props.shipment;
+  // Before the truck is at the dock nothing is short yet: what has not come is still on its way.
+  const arrived = !['draft', 'expected', 'cancelled'].includes(s.status);
   return (
     <div class="table-scroll">
       <table class="grid stack lines">
@@ -41,7 +43,9 @@ export function LinesTable(props: { ctx: ViewContext; shipment: ShipmentDetail; 
               <td class="num" data-label={t('inbound.col.expected')}>{t.number(l.expected)}</td>
               <td class="num" data-label={t('inbound.col.received')}>{t.number(l.received)}</td>
               <td class={l.damaged ? 'num warn-text' : 'num'} data-label={t('inbound.col.damaged')}>{t.number(l.damaged)}</td>
-              <td class={l.short ? 'num err-text' : 'num'} data-label={t('inbound.col.short')}>{t.number(l.short)}</td>
+              <td class={l.short && arrived ? 'num err-text' : 'num'} data-label={t('inbound.col.short')}>
+                {arrived ? t.number(l.short) : <span class="muted" title={t('inbound.notArrivedYet')}>—</span>}
+              </td>
               <td class={l.over ? 'num warn-text' : 'num'} data-label={t('inbound.col.over')}>{t.number(l.over)}</td>
               <td data-label={t('inbound.col.remarks')}>
                 {l.arrivalCelsius !== null && <span class="muted">{t.celsius(l.arrivalCelsius)} </span>}
