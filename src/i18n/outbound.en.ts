@@ -94,6 +94,7 @@ export const outboundEn = {
   'outbound.scanLocation': 'Scan the location label',
   'outbound.scanItem': 'Scan the item',
   'outbound.confirmPick': 'Confirm pick',
+  'outbound.error.orderNumberTaken': 'Order {number} exists already: give this order its own number, or open the existing one from the orders list.',
   'outbound.short': 'Short: the rest is not there',
   'outbound.confirmShort': 'Report the remaining {quantity} as missing at {location}?',
   'outbound.picked': 'Picked {quantity} × {sku} → {to}',

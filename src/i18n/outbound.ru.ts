@@ -95,6 +95,7 @@ export const outboundRu: Record<keyof typeof outboundEn, string> = {
   'outbound.scanLocation': 'Отсканируйте этикетку ячейки',
   'outbound.scanItem': 'Отсканируйте товар',
   'outbound.confirmPick': 'Подтвердить подбор',
+  'outbound.error.orderNumberTaken': 'Заказ {number} уже есть: дайте этому заказу свой номер или откройте существующий из списка заказов.',
   'outbound.short': 'Недобор: остального здесь нет',
   'outbound.confirmShort': 'Недостача в {location}: {quantity} шт. Подтвердить?',
   'outbound.picked': 'Подобрано: {quantity} × {sku} → {to}',

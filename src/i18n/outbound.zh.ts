@@ -95,6 +95,7 @@ export const outboundZh: Record<keyof typeof outboundEn, string> = {
   'outbound.scanLocation': '扫描库位标签',
   'outbound.scanItem': '扫描商品',
   'outbound.confirmPick': '确认拣货',
+  'outbound.error.orderNumberTaken': '订单 {number} 已存在：请为此订单使用新的编号，或在订单列表中打开已有订单。',
   'outbound.short': '缺货：剩余商品不在此处',
   'outbound.confirmShort': '将剩余 {quantity} 件登记为 {location} 缺货？',
   'outbound.picked': '已拣 {quantity} × {sku} → {to}',

@@ -80,7 +80,9 @@ export function outboundRoutes() {
     const values: OrderFormValues = { warehouse: one(form.warehouse), seller: one(form.seller), external_id: one(form.external_id), ship_by: one(form.ship_by), note: one(form.note), lines };
     if (one(form.rows)) return formPage(c, values, { rows: Number(one(form.rows)) || 10 });
     try {
-      const { order } = await createOrder({ db: c.var.db, user, input: { ...values, channel: 'manual', lines: filled } });
+      const { order, created } = await createOrder({ db: c.var.db, user, input: { ...values, channel: 'manual', lines: filled } });
+      // The same number again is another order by mistake, not a retry (the form posts once).
+      if (!created) return formPage(c, values, { errors: { external_id: c.var.t('outbound.error.orderNumberTaken', { number: order.externalId }) } }, 422);
       return c.redirect(`/orders/${order.id}`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;

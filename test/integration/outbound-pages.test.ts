@@ -44,8 +44,15 @@ describe.each(backends)('order pages on %s', (backend) => {
     expect(blankHtml).toContain('必填。');
     expect(blankHtml).not.toMatch(/Too small|expected string/);
     await m.post('/locale', { locale: 'en', next: '/orders/new' });
-    const ok = await postForm(m, '/orders', [['external_id', `M-${uid()}`], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['ship_by', '2020-01-01'], ['line_sku', w.product.widget.ean], ['line_quantity', '3']]);
+    const number = `M-${uid()}`;
+    const ok = await postForm(m, '/orders', [['external_id', number], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['ship_by', '2020-01-01'], ['line_sku', w.product.widget.ean], ['line_quantity', '3']]);
     expect(ok.status).toBe(303);
+    // The same order number again on the page is a mistake named at its field, and creates nothing.
+    const ordersBefore = (await db().select().from(orders)).length;
+    const taken = await postForm(m, '/orders', [['external_id', number], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['line_sku', w.product.widget.sku], ['line_quantity', '1']]);
+    expect(taken.status).toBe(422);
+    expect(await taken.text()).toContain(`Order ${number} exists already`);
+    expect((await db().select().from(orders)).length).toBe(ordersBefore);
     const page = await (await m.get(ok.headers.get('location')!)).text();
     expect(page).toContain('Allocated');
     expect(page).toContain('A-01-01-1');
