@@ -125,8 +125,8 @@ export type ProductFiguresPage = { rows: ProductFigures[]; total: Figures; count
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (m) => '\\' + m);
 
 /**
- * The seller's figures per product, in SKU order, a page at a time (or all of them for the CSV);
- * narrowed to one warehouse and by the search box (a barcode, else a SKU prefix or part of the
+ * The seller's figures per product, in SKU order, a page at a time (or all of them for the CSV):
+ * every product of the seller, out of stock ones too (zeros), unless narrowed to one warehouse and by the search box (a barcode, else a SKU prefix or part of the
  * name). The totals of the whole filtered view come with the page.
  */
 export async function stockByProduct(
@@ -152,10 +152,9 @@ export async function stockByProduct(
                  sum(sum(f.available)) OVER () AS t_available, sum(sum(f.reserved)) OVER () AS t_reserved,
                  sum(sum(f.in_transit)) OVER () AS t_in_transit, sum(sum(f.quarantined)) OVER () AS t_quarantined,
                  sum(sum(f.expiring)) OVER () AS t_expiring
-          FROM f
-          JOIN products p ON p.id = f.product_id
-          JOIN warehouses aw ON aw.id = f.warehouse_id
-          WHERE TRUE ${f.warehouse ? sql`AND aw.code = ${f.warehouse}` : sql``} ${search}
+          FROM products p
+          LEFT JOIN (f JOIN warehouses aw ON aw.id = f.warehouse_id) ON f.product_id = p.id
+          WHERE p.seller_id = ${sellerId} ${f.warehouse ? sql`AND aw.code = ${f.warehouse}` : sql``} ${search}
           GROUP BY p.id, p.sku, p.name
           ORDER BY p.sku, p.id
           LIMIT ${opts.all ? 1_000_000 : opts.pageSize} OFFSET ${opts.all ? 0 : (page - 1) * opts.pageSize}`,
@@ -167,8 +166,8 @@ export async function stockByProduct(
     const [n] = await queryRows<{ n: number }>(
       db,
       sql`WITH f AS (${figureRows(sellerId, f.days)})
-          SELECT count(DISTINCT f.product_id)::int AS n FROM f JOIN products p ON p.id = f.product_id JOIN warehouses aw ON aw.id = f.warehouse_id
-          WHERE TRUE ${f.warehouse ? sql`AND aw.code = ${f.warehouse}` : sql``} ${search}`,
+          SELECT count(DISTINCT p.id)::int AS n FROM products p LEFT JOIN (f JOIN warehouses aw ON aw.id = f.warehouse_id) ON f.product_id = p.id
+          WHERE p.seller_id = ${sellerId} ${f.warehouse ? sql`AND aw.code = ${f.warehouse}` : sql``} ${search}`,
     );
     page = Math.max(1, Math.ceil(Number(n?.n ?? 0) / opts.pageSize));
     rows = await fetch(page);

@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { parse } from 'csv-parse/sync';
 import type { Database } from '../../src/db/client.ts';
 import type { App } from '../../src/app.tsx';
-import { inboundShipments, lots, orders, sellers, users } from '../../src/db/schema/index.ts';
+import { inboundShipments, lots, orders, products, sellers, users } from '../../src/db/schema/index.ts';
 import { hashPassword } from '../../src/auth/password.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { saveShipment } from '../../src/inbound/save-shipment.ts';
@@ -201,6 +201,14 @@ describe.each(backends)('seller portal on %s', (backend) => {
     expect(figuresIn(second, 'data-sku', 'total')).toEqual(fig(57 + 52, 7, 4, 5, 9));
     expect((await (await a.get('/portal?page=99', { htmx: true })).text())).toContain('rel="prev"');
     expect((await verifyLedger(db())).problems).toEqual([]);
+
+    // A product with no stock yet is listed with zeros: out of stock is what a seller looks for.
+    const [idle] = await db().insert(products).values({ sellerId: w.sellerA.id, sku: `ZZZ-IDLE-${w.sellerA.id}`, name: 'Idle', temperatureClass: 'ambient', tracksLot: false, tracksExpiry: false }).returning();
+    const last = await (await a.get('/portal?page=2', { htmx: true })).text();
+    expect(figuresIn(last, 'data-sku', idle!.sku)).toEqual(fig(0, 0, 0, 0, 0));
+    expect(figuresIn(last, 'data-sku', 'total')).toEqual(fig(57 + 52, 7, 4, 5, 9));
+    // In one warehouse's view only what is or was there.
+    expect(figuresIn(await (await a.get(`/portal?warehouse=${w.warehouse.code}&q=ZZZ-IDLE`, { htmx: true })).text(), 'data-sku', idle!.sku)).toBeNull();
 
     // Bad filters are a 422 in the seller's language, never a 500.
     for (const q of ['days=-1', 'days=abc', 'days=366', 'page=0', `q=${'x'.repeat(201)}`]) {
