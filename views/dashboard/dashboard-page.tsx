@@ -147,13 +147,13 @@ export function DashboardBody(v: DashboardView) {
               <h2>{t('dashboard.utilisation')}</h2>
               <UtilisationTable t={t} data={d} multi={multi} />
             </section>
-            <section class="card" id="late">
+            <section class={multi ? 'card dash-wide' : 'card'} id="late">
               <h2>
                 {t('dashboard.lateOrders')} <span class="tag">{t.number(d.late.total)}</span>
               </h2>
               <LateOrdersTable t={t} data={d} multi={multi} />
             </section>
-            <section class="card" id="excursions">
+            <section class={multi ? 'card dash-wide' : 'card'} id="excursions">
               <h2>
                 {t('dashboard.openExcursions')} <span class="tag">{t.number(d.excursions.total)}</span>
               </h2>

@@ -53,7 +53,7 @@ export function ReportPage(v: ReportView) {
         </div>
       </dl>
       <div class="table-scroll">
-        <table class="grid report">
+        <table class="grid stack report">
           <thead>
             <tr>
               <th>#</th>
@@ -71,10 +71,10 @@ export function ReportPage(v: ReportView) {
           <tbody>
             {s.lines.map((l) => (
               <tr>
-                <td>{l.lineNo}</td>
-                <td class="code">{l.sku}</td>
-                <td>{l.name}</td>
-                <td>
+                <td class="blank">{l.lineNo}</td>
+                <td class="code head" data-label={t('col.sku')}>{l.sku}</td>
+                <td class="name" data-label={t('col.product')}>{l.name}</td>
+                <td data-label={t('inbound.receivedLots')}>
                   <ul class="plain">
                     {v.lots
                       .filter((x) => x.lineNo === l.lineNo)
@@ -88,12 +88,12 @@ export function ReportPage(v: ReportView) {
                       ))}
                   </ul>
                 </td>
-                <td class="num">{t.number(l.expected)}</td>
-                <td class="num">{t.number(l.received)}</td>
-                <td class="num">{t.number(l.damaged)}</td>
-                <td class={l.short ? 'num err-text' : 'num'}>{t.number(l.short)}</td>
-                <td class={l.over ? 'num warn-text' : 'num'}>{t.number(l.over)}</td>
-                <td>
+                <td class="num" data-label={t('inbound.col.expected')}>{t.number(l.expected)}</td>
+                <td class="num" data-label={t('inbound.col.received')}>{t.number(l.received)}</td>
+                <td class="num" data-label={t('inbound.col.damaged')}>{t.number(l.damaged)}</td>
+                <td class={l.short ? 'num err-text' : 'num'} data-label={t('inbound.col.short')}>{t.number(l.short)}</td>
+                <td class={l.over ? 'num warn-text' : 'num'} data-label={t('inbound.col.over')}>{t.number(l.over)}</td>
+                <td data-label={t('inbound.col.remarks')}>
                   {l.unexpected && <span class="badge warn">{t('inbound.notOnAsn')}</span>}
                   {l.decision && <span class="badge"> {t(`inbound.decision.${l.decision as 'accepted'}`)}</span>}
                   {l.quarantineReason && (

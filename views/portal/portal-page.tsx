@@ -261,7 +261,7 @@ export function PortalStock(v: PortalView) {
         <p class="empty">{t('portal.noStock')}</p>
       ) : (
         <div class="table-scroll">
-          <table class="grid portal-figures" id="portal-warehouses">
+          <table class="grid stack portal-figures" id="portal-warehouses">
             <thead>
               <tr>
                 <th>{t('col.warehouse')}</th>
