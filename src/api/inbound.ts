@@ -5,7 +5,7 @@ import type { AppEnv } from '../context.ts';
 import type { Executor } from '../db/client.ts';
 import { AppError } from '../errors.ts';
 import { requireUser } from '../auth/middleware.ts';
-import type { CurrentUser } from '../auth/policy.ts';
+import { can, type CurrentUser } from '../auth/policy.ts';
 import { optionalText } from '../inventory/filters.ts';
 import { readScope, type ReadScope } from '../inventory/scope.ts';
 import { saveShipment } from '../inbound/save-shipment.ts';
@@ -208,6 +208,8 @@ export function inboundApiRoutes() {
   });
 
   app.post('/api/v1/putaways', async (c) => {
+    // The role first: a seller learns nothing about the body a putaway would need.
+    if (!can(user(c), 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     const body = await jsonBody(c);
     const key = idempotencyKey(c) ?? randomUUID();
     // The API has no "suggested location" to confirm: that is the scanner screen's check.
