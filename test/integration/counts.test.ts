@@ -209,7 +209,7 @@ describe.each(backends)('cycle counts and adjustments on %s', (backend) => {
       [{ quantity: '0' }, 'quantity', 'error.quantityPositiveInteger'],
       [{ location: 'SUPPLIER' }, 'location', 'error.unknownLocationCode'],
       [{ product: 'NOPE' }, 'product', 'error.unknownProductCode'],
-      [{ reason: 'stolen' }, 'reason', 'counts.error.invalid'],
+      [{ reason: 'stolen' }, 'reason', 'adjustments.error.chooseReason'],
       [{ direction: 'add', reason: 'found', location: 'R-01-01-1' }, 'location', 'error.wrongTemperatureClass'],
     ];
     for (const [extra, path, k2] of bad) {
