@@ -69,7 +69,7 @@ export function AdjustmentsPage(v: {
         <p class="empty">{t('adjustments.none')}</p>
       ) : (
         <div class="table-scroll">
-          <table class="grid" id="adjustments">
+          <table class="grid stack" id="adjustments">
             <thead>
               <tr>
                 <th>#</th>
@@ -87,15 +87,15 @@ export function AdjustmentsPage(v: {
             <tbody>
               {v.rows.map((r) => (
                 <tr data-adjustment={r.id}>
-                  <td>{r.id}</td>
-                  <td class="code">{r.warehouse}</td>
-                  <td class="code">{r.location}</td>
-                  <td>
+                  <td class="head" data-label="#">{r.id}</td>
+                  <td class="code" data-label={t('col.warehouse')}>{r.warehouse}</td>
+                  <td class="code" data-label={t('col.location')}>{r.location}</td>
+                  <td data-label={t('col.sku')}>
                     <span class="code">{r.sku}</span> <small class="muted">{r.name}</small>
                   </td>
-                  <td>{[r.lot, r.expires_on && t.date(r.expires_on)].filter(Boolean).join(' · ')}</td>
-                  <td class={`num ${r.quantity < 0 ? 'neg' : 'pos'}`}>{r.quantity > 0 ? `+${t.number(r.quantity)}` : t.number(r.quantity)}</td>
-                  <td>
+                  <td data-label={t('col.lot')} class={r.lot || r.expires_on ? undefined : 'blank'}>{[r.lot, r.expires_on && t.date(r.expires_on)].filter(Boolean).join(' · ')}</td>
+                  <td class={`num ${r.quantity < 0 ? 'neg' : 'pos'}`} data-label={t('col.quantity')}>{r.quantity > 0 ? `+${t.number(r.quantity)}` : t.number(r.quantity)}</td>
+                  <td data-label={t('adjustments.reason')}>
                     {t(`adjustments.reason.${r.reason}`)}
                     {r.count_id && (
                       <>
@@ -107,13 +107,13 @@ export function AdjustmentsPage(v: {
                     )}
                     {r.note && <small class="muted"> · {r.note}</small>}
                   </td>
-                  <td>
+                  <td data-label={t('counts.statusLabel')}>
                     <span class={`badge adjustment-${r.status}`}>{t(`adjustments.status.${r.status}`)}</span>
                   </td>
-                  <td>
+                  <td data-label={t('adjustments.requested')}>
                     {r.requested_by} · {t.dateTime(r.requested_at, r.timezone)}
                   </td>
-                  <td>
+                  <td data-label={t('adjustments.decided')} class="name">
                     {r.status === 'pending' && v.approvable.has(r.warehouse) ? (
                       <form method="post" action={`/adjustments/${r.id}/decision`} class="inline-decision">
                         <CsrfField token={v.ctx.csrfToken} />

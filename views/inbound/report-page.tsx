@@ -108,13 +108,13 @@ export function ReportPage(v: ReportView) {
           </tbody>
           <tfoot>
             <tr>
-              <th colspan={4}>{t('inbound.total')}</th>
-              <th class="num">{t.number(totals.expected)}</th>
-              <th class="num">{t.number(totals.received)}</th>
-              <th class="num">{t.number(totals.damaged)}</th>
-              <th class="num">{t.number(totals.short)}</th>
-              <th class="num">{t.number(totals.over)}</th>
-              <th></th>
+              <th colspan={4} class="head">{t('inbound.total')}</th>
+              <td class="num strong" data-label={t('inbound.col.expected')}>{t.number(totals.expected)}</td>
+              <td class="num strong" data-label={t('inbound.col.received')}>{t.number(totals.received)}</td>
+              <td class="num strong" data-label={t('inbound.col.damaged')}>{t.number(totals.damaged)}</td>
+              <td class="num strong" data-label={t('inbound.col.short')}>{t.number(totals.short)}</td>
+              <td class="num strong" data-label={t('inbound.col.over')}>{t.number(totals.over)}</td>
+              <td class="blank"></td>
             </tr>
           </tfoot>
         </table>
