@@ -93,7 +93,7 @@ export function ReportPage(v: ReportView) {
                 <td class="num" data-label={t('inbound.col.damaged')}>{t.number(l.damaged)}</td>
                 <td class={l.short ? 'num err-text' : 'num'} data-label={t('inbound.col.short')}>{t.number(l.short)}</td>
                 <td class={l.over ? 'num warn-text' : 'num'} data-label={t('inbound.col.over')}>{t.number(l.over)}</td>
-                <td data-label={t('inbound.col.remarks')}>
+                <td data-label={t('inbound.col.remarks')} class={l.unexpected || l.decision || l.quarantineReason ? undefined : 'blank'}>
                   {l.unexpected && <span class="badge warn">{t('inbound.notOnAsn')}</span>}
                   {l.decision && <span class="badge"> {t(`inbound.decision.${l.decision as 'accepted'}`)}</span>}
                   {l.quarantineReason && (
