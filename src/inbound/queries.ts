@@ -145,49 +145,53 @@ export function discrepancy(expected: number, received: number, damaged: number)
 
 export async function getShipment(db: Executor, scope: ReadScope, id: number): Promise<ShipmentDetail | null> {
   const dock = alias(locations, 'dock');
-  const [s] = await db
-    .select({
-      shipment: inboundShipments,
-      sellerCode: sellers.code,
-      sellerName: sellers.name,
-      warehouseCode: warehouses.code,
-      warehouseName: warehouses.name,
-      timezone: warehouses.timezone,
-      dockCode: dock.code,
-      createdByName: users.name,
-    })
-    .from(inboundShipments)
-    .innerJoin(warehouses, eq(warehouses.id, inboundShipments.warehouseId))
-    .innerJoin(sellers, eq(sellers.id, inboundShipments.sellerId))
-    .leftJoin(dock, eq(dock.id, inboundShipments.dockLocationId))
-    .leftJoin(users, eq(users.id, inboundShipments.createdBy))
-    .where(and(eq(inboundShipments.id, id), scoped(scope)));
+  // The header and its lines are read at once (the lines of a shipment out of scope are
+  // dropped with it).
+  const [[s], lines] = await Promise.all([
+    db
+      .select({
+        shipment: inboundShipments,
+        sellerCode: sellers.code,
+        sellerName: sellers.name,
+        warehouseCode: warehouses.code,
+        warehouseName: warehouses.name,
+        timezone: warehouses.timezone,
+        dockCode: dock.code,
+        createdByName: users.name,
+      })
+      .from(inboundShipments)
+      .innerJoin(warehouses, eq(warehouses.id, inboundShipments.warehouseId))
+      .innerJoin(sellers, eq(sellers.id, inboundShipments.sellerId))
+      .leftJoin(dock, eq(dock.id, inboundShipments.dockLocationId))
+      .leftJoin(users, eq(users.id, inboundShipments.createdBy))
+      .where(and(eq(inboundShipments.id, id), scoped(scope))),
+    db
+      .select({
+        id: inboundLines.id,
+        lineNo: inboundLines.lineNo,
+        productId: products.id,
+        sku: products.sku,
+        name: products.name,
+        temperatureClass: products.temperatureClass,
+        tracksLot: products.tracksLot,
+        tracksExpiry: products.tracksExpiry,
+        expected: inboundLines.expectedQty,
+        lotCode: inboundLines.lotCode,
+        expiresOn: inboundLines.expiresOn,
+        received: inboundLines.receivedQty,
+        damaged: inboundLines.damagedQty,
+        arrivalCelsius: inboundLines.arrivalCelsius,
+        quarantineReason: inboundLines.quarantineReason,
+        quarantineNote: inboundLines.quarantineNote,
+        unexpected: inboundLines.unexpected,
+        decision: inboundLines.decision,
+      })
+      .from(inboundLines)
+      .innerJoin(products, eq(products.id, inboundLines.productId))
+      .where(eq(inboundLines.shipmentId, id))
+      .orderBy(asc(inboundLines.lineNo)),
+  ]);
   if (!s) return null;
-  const lines = await db
-    .select({
-      id: inboundLines.id,
-      lineNo: inboundLines.lineNo,
-      productId: products.id,
-      sku: products.sku,
-      name: products.name,
-      temperatureClass: products.temperatureClass,
-      tracksLot: products.tracksLot,
-      tracksExpiry: products.tracksExpiry,
-      expected: inboundLines.expectedQty,
-      lotCode: inboundLines.lotCode,
-      expiresOn: inboundLines.expiresOn,
-      received: inboundLines.receivedQty,
-      damaged: inboundLines.damagedQty,
-      arrivalCelsius: inboundLines.arrivalCelsius,
-      quarantineReason: inboundLines.quarantineReason,
-      quarantineNote: inboundLines.quarantineNote,
-      unexpected: inboundLines.unexpected,
-      decision: inboundLines.decision,
-    })
-    .from(inboundLines)
-    .innerJoin(products, eq(products.id, inboundLines.productId))
-    .where(eq(inboundLines.shipmentId, id))
-    .orderBy(asc(inboundLines.lineNo));
   return {
     ...s.shipment,
     sellerCode: s.sellerCode,

@@ -92,6 +92,11 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
     }
   }
   const scan = input.scan !== undefined ? parseScan(input.scan) : null;
+  // The warehouse's receiving places do not depend on the product: asked for at once, they
+  // travel with the product lookup (pipelined on the transaction's connection). A refusal
+  // before they are used leaves the answer unread, not unhandled.
+  const placesAsked = receivingPlaces(tx, s.warehouseId);
+  placesAsked.catch(() => {});
   const product = await findProduct(tx, s, input.scan, input.sku, scan);
   const parsed = scan?.ok ? scan : null;
   if (parsed?.sscc && !parsed.gtin && !parsed.contentGtin) throw fieldError('scan', 'inbound.error.ssccOnly', { sscc: parsed.sscc });
@@ -124,7 +129,7 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
   if (product.tracksExpiry && !expiry) missing.push({ path: 'expiry', key: 'inbound.error.expiryNeeded', params: { sku: product.sku, suggested: guess?.expiresOn ?? '' } });
   if (missing.length) throw new AppError('VALIDATION', { key: missing[0]!.key, params: missing[0]!.params, fieldErrors: missing });
 
-  const places = await receivingPlaces(tx, s.warehouseId);
+  const places = await placesAsked;
   let line = lines.find((l) => (l.lotCode ?? '') === lotCode && lotCode !== '') ?? lines.find((l) => !l.unexpected) ?? lines[0];
   if (!line) line = await openUnexpectedLine(tx, s.id, product.id);
   if (line.unexpected && line.decision === 'rejected') throw new AppError('CONFLICT', { key: 'inbound.error.rejectedProduct', params: { sku: product.sku }, fieldErrors: [{ path: 'scan', key: 'inbound.error.rejectedProduct', params: { sku: product.sku } }] });
