@@ -32,6 +32,10 @@ describe.each(backends)('order pages on %s', (backend) => {
     await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
     const m = await signedIn(app, w.user.manager.email);
     expect((await m.get('/orders/new')).status).toBe(200);
+    // The import page's two forms each label their own controls: no id twice.
+    const importPage = await (await m.get('/orders/import')).text();
+    const ids = [...importPage.matchAll(/\sid="([^"]+)"/g)].map((x) => x[1]);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
     const bad = await postForm(m, '/orders', [['external_id', `M-${uid()}`], ['warehouse', w.warehouse.code], ['seller', w.sellerA.code], ['line_sku', 'NOPE'], ['line_quantity', '1'], ['line_sku', w.product.widget.sku], ['line_quantity', '0']]);
     expect(bad.status).toBe(422);
     const badHtml = await bad.text();

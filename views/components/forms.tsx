@@ -18,8 +18,9 @@ export function translateFieldErrors(t: Translator, errors: FieldError[]): Field
 
 const sentence = (s: string) => s.charAt(0).toLocaleUpperCase() + s.slice(1);
 
-export function Field(props: { label: string; name: string; error?: string | undefined; hint?: string; children: Child }) {
-  const id = `f-${props.name}`;
+/** `id` (default `f-<name>`) names the control the label is for: a page with two forms of one field gives each its own. */
+export function Field(props: { label: string; name: string; id?: string; error?: string | undefined; hint?: string; children: Child }) {
+  const id = props.id ?? `f-${props.name}`;
   return (
     <div class={props.error ? 'field invalid' : 'field'}>
       <label for={id}>{props.label}</label>
@@ -36,9 +37,9 @@ export function Field(props: { label: string; name: string; error?: string | und
 
 export type Option = { value: string; label: string };
 
-export function Select(props: { name: string; value: string | undefined; options: Option[]; empty?: string }) {
+export function Select(props: { name: string; id?: string; value: string | undefined; options: Option[]; empty?: string }) {
   return (
-    <select name={props.name} id={`f-${props.name}`}>
+    <select name={props.name} id={props.id ?? `f-${props.name}`}>
       {props.empty !== undefined && <option value="">{props.empty}</option>}
       {props.options.map((o) => (
         <option value={o.value} selected={o.value === props.value}>

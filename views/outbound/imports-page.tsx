@@ -18,14 +18,15 @@ export type ImportFormView = {
 export function ImportPage(v: ImportFormView) {
   const { t } = v.ctx;
   const isSeller = v.ctx.user?.role === 'seller';
-  const common = (
+  // Both forms ask for the warehouse and the seller: each form's controls have their own ids.
+  const common = (form: 'csv' | 'marketplace') => (
     <div class="form-grid">
-      <Field label={t('col.warehouse')} name="warehouse">
-        <Select name="warehouse" value={v.values.warehouse} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
+      <Field label={t('col.warehouse')} name="warehouse" id={`f-${form}-warehouse`}>
+        <Select name="warehouse" id={`f-${form}-warehouse`} value={v.values.warehouse} options={v.warehouses.map((w) => ({ value: w.code, label: `${w.code} · ${w.name}` }))} />
       </Field>
       {!isSeller && (
-        <Field label={t('col.seller')} name="seller">
-          <Select name="seller" value={v.values.seller} empty="" options={v.sellers.map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))} />
+        <Field label={t('col.seller')} name="seller" id={`f-${form}-seller`}>
+          <Select name="seller" id={`f-${form}-seller`} value={v.values.seller} empty="" options={v.sellers.map((s) => ({ value: s.code, label: `${s.code} · ${s.name}` }))} />
         </Field>
       )}
     </div>
@@ -41,7 +42,7 @@ export function ImportPage(v: ImportFormView) {
         <form class="card stacked" method="post" action="/orders/import/csv" enctype="multipart/form-data">
           <h2>{t('imports.channel.csv')}</h2>
           <CsrfField token={v.ctx.csrfToken} />
-          {common}
+          {common('csv')}
           <Field label={t('outbound.file')} name="file">
             <input id="f-file" type="file" name="file" accept=".csv,text/csv" required />
           </Field>
@@ -52,7 +53,7 @@ export function ImportPage(v: ImportFormView) {
         <form class="card stacked" method="post" action="/orders/import/marketplace" enctype="multipart/form-data">
           <h2>{t('outbound.marketplaceImport')}</h2>
           <CsrfField token={v.ctx.csrfToken} />
-          {common}
+          {common('marketplace')}
           <Field label={t('outbound.col.channel')} name="channel">
             <Select name="channel" value={v.values.channel ?? 'ozon'} options={[{ value: 'ozon', label: t('imports.channel.ozon') }, { value: 'wildberries', label: t('imports.channel.wildberries') }]} />
           </Field>
