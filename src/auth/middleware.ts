@@ -37,9 +37,9 @@ export function tokenMayOpen(method: string, path: string): boolean {
 }
 
 /**
- * Reads the session cookie, or (on the JSON API and CSV exports) a bearer token; sets `user` (or `device`), `session` and
- * the visitor's CSRF token. A bearer token that is unknown, wrong or revoked is a 401, even
- * when a cookie comes with it.
+ * Reads the session cookie, or (on the JSON API and CSV exports) a bearer token; sets `user`
+ * (or `device`), `session` and the visitor's CSRF token. A bearer token that is unknown, wrong
+ * or revoked is a 401, even when a cookie comes with it.
  */
 export function sessionMiddleware(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {

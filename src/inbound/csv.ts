@@ -1,6 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
 import type { Translator } from '../i18n/index.ts';
 import type { ShipmentDetail } from './queries.ts';
+import { hasArrived } from './status.ts';
 
 type Lot = { lineNo: number; lot: string | null; expiry: string | null; condition: string; quarantineReason: string | null; quantity: number };
 
@@ -24,7 +25,7 @@ export function reportCsv(t: Translator, s: ShipmentDetail, lots: Lot[]): string
     t('inbound.col.remarks'),
   ];
   // Before arrival nothing is short yet: the cell stays empty.
-  const arrived = !['draft', 'expected', 'cancelled'].includes(s.status);
+  const arrived = hasArrived(s.status);
   const rows = s.lines.map((l) => {
     const remarks = [
       l.unexpected ? t('inbound.notOnAsn') : '',

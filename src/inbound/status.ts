@@ -29,3 +29,6 @@ export function nextStatus(status: InboundStatus, action: InboundAction): Inboun
 export const receivableStatuses: readonly InboundStatus[] = ['arrived', 'receiving'];
 /** Statuses a seller may still change (edit lines, cancel). */
 export const editableStatuses: readonly InboundStatus[] = ['draft', 'expected'];
+
+/** The goods have been at the dock: before that nothing is short, and there is no receiving report. */
+export const hasArrived = (status: InboundStatus): boolean => !['draft', 'expected', 'cancelled'].includes(status);

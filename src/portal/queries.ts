@@ -143,6 +143,10 @@ export async function stockByProduct(
     const like = escapeLike(match.kind === 'text' ? match.text : f.q!.trim());
     search = sql`AND (p.sku ILIKE ${like + '%'} OR p.name ILIKE ${'%' + like + '%'})`;
   }
+  // Every product of the seller, with its figures where it has any; narrowed as asked.
+  const fromProducts = sql`FROM products p
+          LEFT JOIN (f JOIN warehouses aw ON aw.id = f.warehouse_id) ON f.product_id = p.id
+          WHERE p.seller_id = ${sellerId} ${f.warehouse ? sql`AND aw.code = ${f.warehouse}` : sql``} ${search}`;
   const fetch = (page: number) =>
     queryRows<Record<string, unknown>>(
       db,
@@ -152,9 +156,7 @@ export async function stockByProduct(
                  sum(sum(f.available)) OVER () AS t_available, sum(sum(f.reserved)) OVER () AS t_reserved,
                  sum(sum(f.in_transit)) OVER () AS t_in_transit, sum(sum(f.quarantined)) OVER () AS t_quarantined,
                  sum(sum(f.expiring)) OVER () AS t_expiring
-          FROM products p
-          LEFT JOIN (f JOIN warehouses aw ON aw.id = f.warehouse_id) ON f.product_id = p.id
-          WHERE p.seller_id = ${sellerId} ${f.warehouse ? sql`AND aw.code = ${f.warehouse}` : sql``} ${search}
+          ${fromProducts}
           GROUP BY p.id, p.sku, p.name
           ORDER BY p.sku, p.id
           LIMIT ${opts.all ? 1_000_000 : opts.pageSize} OFFSET ${opts.all ? 0 : (page - 1) * opts.pageSize}`,
@@ -166,8 +168,7 @@ export async function stockByProduct(
     const [n] = await queryRows<{ n: number }>(
       db,
       sql`WITH f AS (${figureRows(sellerId, f.days)})
-          SELECT count(DISTINCT p.id)::int AS n FROM products p LEFT JOIN (f JOIN warehouses aw ON aw.id = f.warehouse_id) ON f.product_id = p.id
-          WHERE p.seller_id = ${sellerId} ${f.warehouse ? sql`AND aw.code = ${f.warehouse}` : sql``} ${search}`,
+          SELECT count(DISTINCT p.id)::int AS n ${fromProducts}`,
     );
     page = Math.max(1, Math.ceil(Number(n?.n ?? 0) / opts.pageSize));
     rows = await fetch(page);

@@ -1,7 +1,7 @@
 import type { ViewContext } from '../../src/context.ts';
 import type { EventRow, ReceiptRow, ShipmentDetail } from '../../src/inbound/queries.ts';
 import { can } from '../../src/auth/policy.ts';
-import { canTransition, editableStatuses, receivableStatuses } from '../../src/inbound/status.ts';
+import { canTransition, editableStatuses, hasArrived, receivableStatuses } from '../../src/inbound/status.ts';
 import { Layout } from '../layout.tsx';
 import { Alert, CsrfField } from '../components/forms.tsx';
 import { ClassBadge, Expiry } from '../components/stock-table.tsx';
@@ -68,7 +68,7 @@ export function ShipmentPage(v: ShipmentView) {
           {canTransition(s.status, 'cancel') && can(u, 'inbound.cancel', at) && (u.role !== 'seller' || s.status !== 'arrived') && (
             <ActionButton ctx={v.ctx} id={s.id} action="cancel" label={t('inbound.cancel')} kind="danger" confirm={t('inbound.confirmCancel')} />
           )}
-          {!['draft', 'expected', 'cancelled'].includes(s.status) && (
+          {hasArrived(s.status) && (
             <a class="button secondary" href={`/inbound/${s.id}/report`}>
               {t('inbound.report')}
             </a>

@@ -1,5 +1,6 @@
 import type { ViewContext } from '../../src/context.ts';
 import type { ShipmentDetail } from '../../src/inbound/queries.ts';
+import { hasArrived } from '../../src/inbound/status.ts';
 import { CsrfField } from '../components/forms.tsx';
 import { ClassBadge, Expiry } from '../components/stock-table.tsx';
 
@@ -8,7 +9,7 @@ export function LinesTable(props: { ctx: ViewContext; shipment: ShipmentDetail; 
   const { t } = props.ctx;
   const s = props.shipment;
   // Before the truck is at the dock nothing is short yet: what has not come is still on its way.
-  const arrived = !['draft', 'expected', 'cancelled'].includes(s.status);
+  const arrived = hasArrived(s.status);
   return (
     <div class="table-scroll">
       <table class="grid stack lines">
