@@ -27,6 +27,17 @@ function documentHref(type: string, id: string, staff: boolean): string | null {
   }
 }
 
+function DocumentId(props: { type: string; id: string | null; staff: boolean }) {
+  const href = props.id ? documentHref(props.type, props.id, props.staff) : null;
+  return href ? (
+    <a class="code" href={href}>
+      {props.id}
+    </a>
+  ) : (
+    <span class="code">{props.id}</span>
+  );
+}
+
 export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProduct?: boolean; showSeller?: boolean; staff: boolean }) {
   const { t } = props;
   return (
@@ -84,17 +95,7 @@ export function LedgerTable(props: { t: Translator; rows: LedgerRow[]; showProdu
             <td data-label={t('col.document')}>
               {r.documentType ? (
                 <span>
-                  {t.optional(`doc.${r.documentType}`, r.documentType)}{' '}
-                  {(() => {
-                    const href = r.documentId ? documentHref(r.documentType, r.documentId, props.staff) : null;
-                    return href ? (
-                      <a class="code" href={href}>
-                        {r.documentId}
-                      </a>
-                    ) : (
-                      <span class="code">{r.documentId}</span>
-                    );
-                  })()}
+                  {t.optional(`doc.${r.documentType}`, r.documentType)} <DocumentId type={r.documentType} id={r.documentId} staff={props.staff} />
                 </span>
               ) : (
                 <span class="muted">—</span>
