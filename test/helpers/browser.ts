@@ -65,7 +65,15 @@ export async function signInPage(b: BrowserApp, email: string, password: string)
   return page;
 }
 
-export const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+/**
+ * The id of the focused element. Chromium focuses an `autofocus` field at its next rendering
+ * step, which on a busy machine can come after the load event: wait (briefly) for a field to
+ * hold the focus before asking which one.
+ */
+export async function focusedId(page: Page): Promise<string> {
+  await page.waitForFunction(() => document.activeElement !== null && document.activeElement !== document.body, undefined, { timeout: 3000 }).catch(() => undefined);
+  return page.evaluate(() => document.activeElement?.id ?? '');
+}
 
 /** What a keyboard-wedge scanner does: type the code (control characters included), press Enter. */
 export async function scanInto(page: Page, code: string): Promise<void> {
