@@ -137,6 +137,52 @@ export type ShipmentDetail = typeof inboundShipments.$inferSelect & {
   lines: ShipmentLine[];
 };
 
+/** What the dock's scan form shows of its ASN: the header line and each line's progress. */
+export type ReceivingProgress = Pick<ShipmentDetail, 'id' | 'reference' | 'status' | 'sellerCode'> & {
+  lines: Pick<ShipmentLine, 'lineNo' | 'sku' | 'name' | 'expected' | 'received' | 'damaged' | 'quarantineReason' | 'unexpected'>[];
+};
+
+/**
+ * The scan form's ASN in one read (the header repeated on each line row): the answer to every
+ * scan, so it reads only what the form shows. Null when the ASN is not in the reader's scope.
+ */
+export async function receivingProgress(db: Executor, scope: ReadScope, id: number): Promise<ReceivingProgress | null> {
+  const rows = await db
+    .select({
+      id: inboundShipments.id,
+      reference: inboundShipments.reference,
+      status: inboundShipments.status,
+      sellerCode: sellers.code,
+      lineNo: inboundLines.lineNo,
+      sku: products.sku,
+      name: products.name,
+      expected: inboundLines.expectedQty,
+      received: inboundLines.receivedQty,
+      damaged: inboundLines.damagedQty,
+      quarantineReason: inboundLines.quarantineReason,
+      unexpected: inboundLines.unexpected,
+    })
+    .from(inboundShipments)
+    .innerJoin(sellers, eq(sellers.id, inboundShipments.sellerId))
+    .leftJoin(inboundLines, eq(inboundLines.shipmentId, inboundShipments.id))
+    .leftJoin(products, eq(products.id, inboundLines.productId))
+    .where(and(eq(inboundShipments.id, id), scoped(scope)))
+    .orderBy(asc(inboundLines.lineNo));
+  const [head] = rows;
+  if (!head) return null;
+  return {
+    id: head.id,
+    reference: head.reference,
+    status: head.status,
+    sellerCode: head.sellerCode,
+    lines: rows.flatMap((r) =>
+      r.lineNo === null || r.sku === null || r.name === null
+        ? []
+        : [{ lineNo: r.lineNo, sku: r.sku, name: r.name, expected: r.expected ?? 0, received: r.received ?? 0, damaged: r.damaged ?? 0, quarantineReason: r.quarantineReason, unexpected: r.unexpected ?? false }],
+    ),
+  };
+}
+
 /** Short and over per line: damaged units arrived too, so they count against short. */
 export function discrepancy(expected: number, received: number, damaged: number): { short: number; over: number } {
   const arrived = received + damaged;

@@ -13,6 +13,8 @@ import { parseInput, receiptInputSchema } from './schemas.ts';
 import { recordTransition, shipmentFor, type Shipment } from './access.ts';
 import { receivableStatuses } from './status.ts';
 import { classRange, inRange, isColdClass, localToday } from './temperature.ts';
+import { receivingProgress, type ReceivingProgress } from './queries.ts';
+import { readScope } from '../inventory/scope.ts';
 
 /** How a scan went: into stock at the dock, over the expected quantity, or into quarantine. */
 export type ReceiptOutcome = 'received' | 'over' | 'unexpected' | 'quarantined';
@@ -38,7 +40,7 @@ export type ReceiptResult = {
 const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) =>
   new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
 
-type Found = { id: number; sku: string; name: string; temperatureClass: (typeof products.$inferSelect)['temperatureClass']; tracksLot: boolean; tracksExpiry: boolean; units: number };
+type Found = { id: number; sku: string; name: string; temperatureClass: (typeof products.$inferSelect)['temperatureClass']; tracksLot: boolean; tracksExpiry: boolean; units: number; byCode: boolean };
 
 /**
  * One scan at the dock. The scan names the product (EAN/UPC/GTIN, a case barcode, a
@@ -47,11 +49,21 @@ type Found = { id: number; sku: string; name: string; temperatureClass: (typeof 
  * quarantine when damaged, not on the ASN, expired, or too warm at arrival. A repeat of the
  * same idempotency key returns the first receipt and moves nothing.
  */
-export async function receiveItem(opts: { db: Db; user: CurrentUser; shipmentId: number; input: unknown; keyScope?: string }): Promise<ReceiptResult> {
+export async function receiveItem(opts: {
+  db: Db;
+  user: CurrentUser;
+  shipmentId: number;
+  input: unknown;
+  keyScope?: string;
+  /** Also read the ASN's progress after the receipt (the scan screen's answer), in the same transaction. */
+  withProgress?: boolean;
+}): Promise<ReceiptResult & { progress?: ReceivingProgress | null }> {
   const input = parseInput(receiptInputSchema, opts.input);
   const key = `receipt:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
+  // The progress read is sent behind the receipt's last write, so it waits for no answer of its own.
+  const progress = (tx: Tx) => (opts.withProgress ? receivingProgress(tx, readScope(opts.user), opts.shipmentId) : null);
   try {
-    return await withTransaction(opts.db, (tx) => receive(tx, opts.user, opts.shipmentId, input, key));
+    return await withTransaction(opts.db, (tx) => receive(tx, opts.user, opts.shipmentId, input, key, progress));
   } catch (err) {
     if (sqlState(err) === '23505' && String((err as Error).message + String((err as { cause?: unknown }).cause)).includes('serial')) {
       throw fieldError('scan', 'inbound.error.serialReceived', { serial: '' });
@@ -60,44 +72,66 @@ export async function receiveItem(opts: { db: Db; user: CurrentUser; shipmentId:
   }
 }
 
-async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInput: ReturnType<typeof receiptInputSchema.parse>, key: string): Promise<ReceiptResult> {
-  let input = parsedInput;
-  await lockIdempotencyKey(tx, key);
-  // The receipt this key already made, and the ASN's status (it says which lock to take), in one read.
-  const [peek] = await queryRows<{ prior: number | null; status: string | null }>(
-    tx,
-    sql`SELECT (SELECT ${inboundReceipts.id} FROM ${inboundReceipts} WHERE ${inboundReceipts.idempotencyKey} = ${key}) AS prior,
-               (SELECT ${inboundShipments.status}::text FROM ${inboundShipments} WHERE ${inboundShipments.id} = ${shipmentId}) AS status`,
-  );
-  if (peek?.prior != null) return { ...(await describeReceipt(tx, Number(peek.prior))), replayed: true };
-
-  // A scan must not race a status change (finish, cancel); the first scan starts receiving.
-  const s = await shipmentFor(tx, user, shipmentId, 'inbound.receive', peek?.status === 'arrived' ? 'update' : 'share');
-  if (!receivableStatuses.includes(s.status)) {
-    const keyFor = s.status === 'draft' || s.status === 'expected' ? 'inbound.error.notArrived' : 'inbound.error.notReceivable';
-    throw new AppError('CONFLICT', { key: keyFor, params: { reference: s.reference, status: `@inbound.status.${s.status}` } });
+async function receive(
+  tx: Tx,
+  user: CurrentUser,
+  shipmentId: number,
+  parsedInput: ReturnType<typeof receiptInputSchema.parse>,
+  key: string,
+  progressOf: (tx: Tx) => Promise<ReceivingProgress | null> | null,
+): Promise<ReceiptResult & { progress?: ReceivingProgress | null }> {
+  // The key's lock, then the receipt the key already made and the ASN's status (it says which
+  // lock to take) and warehouse: two statements sent at once; the read runs once the lock is held.
+  const [, [peek]] = await Promise.all([
+    lockIdempotencyKey(tx, key),
+    queryRows<{ prior: number | null; status: string | null; warehouseId: number | null }>(
+      tx,
+      sql`SELECT (SELECT id FROM inbound_receipts WHERE idempotency_key = ${key}) AS prior,
+                 (SELECT status::text FROM inbound_shipments WHERE id = ${shipmentId}) AS status,
+                 (SELECT warehouse_id FROM inbound_shipments WHERE id = ${shipmentId}) AS "warehouseId"`,
+    ),
+  ]);
+  if (peek?.prior != null) {
+    const [prior, progress] = await Promise.all([describeReceipt(tx, Number(peek.prior)), progressOf(tx)]);
+    return { ...prior, replayed: true, ...(progress !== null ? { progress } : {}) };
   }
 
   // Asked for a lot, the operator may scan the carton's GS1 label into the lot field: that
-  // label is the scan (it carries the lot), not a lot number.
+  // label is the scan (it carries the lot), not a lot number. A lot or date that is some other
+  // barcode is refused once the ASN is known to be receivable.
+  let input = parsedInput;
+  let badField: AppError | null = null;
   for (const field of ['lot', 'expiry'] as const) {
     const v = input[field];
     if (v && looksLikeScan(v)) {
       const asScan = parseScan(v);
-      if (asScan.ok && asScan.kind === 'gs1') {
-        input = { ...input, scan: v, [field]: undefined };
-      } else {
-        throw fieldError(field, field === 'lot' ? 'inbound.error.lotIsBarcode' : 'inbound.error.badDate');
-      }
+      if (asScan.ok && asScan.kind === 'gs1') input = { ...input, scan: v, [field]: undefined };
+      else badField ??= fieldError(field, field === 'lot' ? 'inbound.error.lotIsBarcode' : 'inbound.error.badDate');
     }
   }
-  const scan = input.scan !== undefined ? parseScan(input.scan) : null;
-  // The warehouse's receiving places do not depend on the product: asked for at once, they
-  // travel with the product lookup (pipelined on the transaction's connection). A refusal
-  // before they are used leaves the answer unread, not unhandled.
-  const placesAsked = receivingPlaces(tx, s.warehouseId);
-  placesAsked.catch(() => {});
-  const product = await findProduct(tx, s, input.scan, input.sku, scan);
+  const scan = input.scan !== undefined && !badField ? parseScan(input.scan) : null;
+
+  // A scan must not race a status change (finish, cancel); the first scan starts receiving.
+  // The ASN's lock, the warehouse's receiving places, the products the code names and their
+  // lines on this ASN are sent at once (pipelined on the transaction's connection, in this
+  // order); nothing read is used before the ASN is known to be the user's to receive.
+  const lock = peek?.status === 'arrived' ? 'update' : 'share';
+  const codes = input.scan !== undefined && !badField ? scanCodes(input.scan, scan) : null;
+  const [s, places, byCode, codeLines] = await Promise.all([
+    shipmentFor(tx, user, shipmentId, 'inbound.receive', lock),
+    peek?.warehouseId != null ? receivingPlaces(tx, peek.warehouseId) : null,
+    codes ? productsByCode(tx, codes) : null,
+    codes ? linesOf(tx, shipmentId, { codes }) : null,
+  ]);
+  if (!receivableStatuses.includes(s.status)) {
+    const keyFor = s.status === 'draft' || s.status === 'expected' ? 'inbound.error.notArrived' : 'inbound.error.notReceivable';
+    throw new AppError('CONFLICT', { key: keyFor, params: { reference: s.reference, status: `@inbound.status.${s.status}` } });
+  }
+  if (badField) throw badField;
+  // Read beside the lock from the unlocked status read: asked again in the (edited) ASN's warehouse.
+  const here = places && peek?.warehouseId === s.warehouseId ? places : await receivingPlaces(tx, s.warehouseId);
+
+  const product = await findProduct(tx, s, input.scan, input.sku, scan, byCode ?? []);
   const parsed = scan?.ok ? scan : null;
   if (parsed?.sscc && !parsed.gtin && !parsed.contentGtin) throw fieldError('scan', 'inbound.error.ssccOnly', { sscc: parsed.sscc });
 
@@ -107,11 +141,7 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
   const count = serial ? 1 : (parsed?.count ?? input.quantity);
   const quantity = count * product.units;
 
-  const lines = await tx
-    .select()
-    .from(inboundLines)
-    .where(and(eq(inboundLines.shipmentId, s.id), eq(inboundLines.productId, product.id)))
-    .orderBy(asc(inboundLines.lineNo));
+  const lines = product.byCode && codeLines ? codeLines.filter((l) => l.productId === product.id) : await linesOf(tx, s.id, { productId: product.id });
 
   // Lot and expiry: from the scan, else typed; a tracked product without them is asked for them.
   const lotCode = product.tracksLot ? (parsed?.lot ?? input.lot ?? '') : '';
@@ -129,7 +159,6 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
   if (product.tracksExpiry && !expiry) missing.push({ path: 'expiry', key: 'inbound.error.expiryNeeded', params: { sku: product.sku, suggested: guess?.expiresOn ?? '' } });
   if (missing.length) throw new AppError('VALIDATION', { key: missing[0]!.key, params: missing[0]!.params, fieldErrors: missing });
 
-  const places = await placesAsked;
   let line = lines.find((l) => (l.lotCode ?? '') === lotCode && lotCode !== '') ?? lines.find((l) => !l.unexpected) ?? lines[0];
   if (!line) line = await openUnexpectedLine(tx, s.id, product.id);
   if (line.unexpected && line.decision === 'rejected') throw new AppError('CONFLICT', { key: 'inbound.error.rejectedProduct', params: { sku: product.sku }, fieldErrors: [{ path: 'scan', key: 'inbound.error.rejectedProduct', params: { sku: product.sku } }] });
@@ -142,25 +171,12 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
   }
   if (!reason && input.condition === 'damaged') reason = 'damaged';
   if (!reason && line.unexpected && line.decision !== 'accepted') reason = 'unexpected';
-  if (!reason && expiry && expiry < localToday(places.timezone)) reason = 'expired';
+  if (!reason && expiry && expiry < localToday(here.timezone)) reason = 'expired';
 
-  if (places.supplierId === null) throw new AppError('CONFLICT', { key: 'inbound.error.noSupplierLocation' });
-  const from = places.supplierId;
-  const to = destination(places.places, s, product, reason ? 'quarantine' : 'dock');
+  if (here.supplierId === null) throw new AppError('CONFLICT', { key: 'inbound.error.noSupplierLocation' });
+  const from = here.supplierId;
+  const to = destination(here.places, s, product, reason ? 'quarantine' : 'dock');
   const lotId = product.tracksLot || product.tracksExpiry ? await ensureLot(tx, product.id, lotCode, expiry) : null;
-  const { entry } = await move(tx, {
-    productId: product.id,
-    lotId,
-    quantity,
-    fromLocationId: from,
-    toLocationId: to.id,
-    reason: 'receipt',
-    document: { type: 'inbound', id: String(s.id) },
-    actor: { userId: user.id },
-    idempotencyKey: key,
-    keyChecked: true,
-  });
-
   // Far more than expected is usually a wrong count or a wrong line: the operator confirms it.
   const before = line.receivedQty + line.damagedQty;
   const tolerance = Math.max(1, Math.ceil(line.expectedQty * 0.1));
@@ -171,12 +187,27 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
       fieldErrors: [{ path: 'confirm_over', key: 'inbound.error.confirmOver', params: { sku: product.sku, total: before + quantity, expected: line.expectedQty } }],
     });
   }
+  // The move and the line's count are sent at once; a refused move rolls the count back with it.
   const damaged = input.condition === 'damaged';
-  const [updated] = await tx
-    .update(inboundLines)
-    .set(damaged ? { damagedQty: sql`${inboundLines.damagedQty} + ${quantity}` } : { receivedQty: sql`${inboundLines.receivedQty} + ${quantity}` })
-    .where(eq(inboundLines.id, line.id))
-    .returning();
+  const [{ entry }, [updated]] = await Promise.all([
+    move(tx, {
+      productId: product.id,
+      lotId,
+      quantity,
+      fromLocationId: from,
+      toLocationId: to.id,
+      reason: 'receipt',
+      document: { type: 'inbound', id: String(s.id) },
+      actor: { userId: user.id },
+      idempotencyKey: key,
+      keyChecked: true,
+    }),
+    tx
+      .update(inboundLines)
+      .set(damaged ? { damagedQty: sql`${inboundLines.damagedQty} + ${quantity}` } : { receivedQty: sql`${inboundLines.receivedQty} + ${quantity}` })
+      .where(eq(inboundLines.id, line.id))
+      .returning({ lineNo: inboundLines.lineNo, expectedQty: inboundLines.expectedQty, receivedQty: inboundLines.receivedQty, damagedQty: inboundLines.damagedQty }),
+  ]);
   const total = updated!.receivedQty + updated!.damagedQty;
   const outcome: ReceiptOutcome = reason === 'unexpected' ? 'unexpected' : reason ? 'quarantined' : total > updated!.expectedQty ? 'over' : 'received';
   const result: Omit<ReceiptResult, 'receiptId'> = {
@@ -196,7 +227,7 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
     replayed: false,
   };
 
-  const [receipt] = await tx
+  const inserted = tx
     .insert(inboundReceipts)
     .values({
       shipmentId: s.id,
@@ -217,46 +248,81 @@ async function receive(tx: Tx, user: CurrentUser, shipmentId: number, parsedInpu
       result,
     })
     .returning({ id: inboundReceipts.id });
-  if (s.status === 'arrived') await recordTransition(tx, s, 'receiving', 'startReceiving', user.id);
-  return { receiptId: receipt!.id, ...result };
+  // The first scan starts receiving: the status changes before the progress is read.
+  const [[receipt], , progress] = await Promise.all([inserted, s.status === 'arrived' ? recordTransition(tx, s, 'receiving', 'startReceiving', user.id) : null, progressOf(tx)]);
+  return { receiptId: receipt!.id, ...result, ...(progress !== null ? { progress } : {}) };
+}
+
+const productFields = { id: products.id, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
+
+/** The barcodes a scan may stand for (its digits as EAN/UPC/GTIN; a logistic unit's content GTIN). */
+function scanCodes(raw: string, scan: ReturnType<typeof parseScan> | null): string[] {
+  const ok = scan?.ok ? (scan as ScanSuccess) : null;
+  const candidates = new Set(barcodeCandidates(raw));
+  // A logistic unit label names the trade items it holds with (02).
+  if (ok?.contentGtin) for (const c of barcodeCandidates(`(01)${ok.contentGtin}`)) candidates.add(c);
+  return [...candidates];
+}
+
+/** Every seller's products with one of these barcodes. */
+function productsByCode(tx: Tx, codes: string[]) {
+  return tx
+    .selectDistinct({ ...productFields, units: productBarcodes.units, sellerId: productBarcodes.sellerId })
+    .from(productBarcodes)
+    .innerJoin(products, eq(products.id, productBarcodes.productId))
+    .where(inArray(productBarcodes.code, codes));
+}
+
+const lineFields = {
+  id: inboundLines.id,
+  productId: inboundLines.productId,
+  lineNo: inboundLines.lineNo,
+  expectedQty: inboundLines.expectedQty,
+  receivedQty: inboundLines.receivedQty,
+  damagedQty: inboundLines.damagedQty,
+  lotCode: inboundLines.lotCode,
+  expiresOn: inboundLines.expiresOn,
+  quarantineReason: inboundLines.quarantineReason,
+  unexpected: inboundLines.unexpected,
+  decision: inboundLines.decision,
+};
+
+/** The ASN's lines of one product, or of the products with one of these barcodes, in line order. */
+function linesOf(tx: Tx, shipmentId: number, of: { productId: number } | { codes: string[] }) {
+  const product =
+    'productId' in of
+      ? eq(inboundLines.productId, of.productId)
+      : inArray(inboundLines.productId, tx.select({ id: productBarcodes.productId }).from(productBarcodes).where(inArray(productBarcodes.code, of.codes)));
+  return tx.select(lineFields).from(inboundLines).where(and(eq(inboundLines.shipmentId, shipmentId), product)).orderBy(asc(inboundLines.lineNo));
 }
 
 /**
  * The product a scan or SKU names, among the ASN seller's products. A valid barcode of
  * another seller's product is "not on this ASN"; a code that is no barcode at all says why.
+ * `byCode`: the products the scan's barcodes name (read beside the ASN's lock).
  */
-async function findProduct(tx: Tx, s: Shipment, raw: string | undefined, sku: string | undefined, scan: ReturnType<typeof parseScan> | null): Promise<Found> {
-  const fields = { id: products.id, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
+async function findProduct(tx: Tx, s: Shipment, raw: string | undefined, sku: string | undefined, scan: ReturnType<typeof parseScan> | null, byCode: Awaited<ReturnType<typeof productsByCode>>): Promise<Found> {
   if (raw !== undefined) {
-    const ok = scan?.ok ? (scan as ScanSuccess) : null;
-    const candidates = new Set(barcodeCandidates(raw));
-    // A logistic unit label names the trade items it holds with (02).
-    if (ok?.contentGtin) for (const c of barcodeCandidates(`(01)${ok.contentGtin}`)) candidates.add(c);
-    const rows = await tx
-      .selectDistinct({ ...fields, units: productBarcodes.units, sellerId: productBarcodes.sellerId })
-      .from(productBarcodes)
-      .innerJoin(products, eq(products.id, productBarcodes.productId))
-      .where(inArray(productBarcodes.code, [...candidates]));
-    const mine = rows.filter((r) => r.sellerId === s.sellerId);
-    if (mine.length === 1) return mine[0]!;
+    const mine = byCode.filter((r) => r.sellerId === s.sellerId);
+    if (mine.length === 1) return { ...mine[0]!, byCode: true };
     if (mine.length > 1) throw fieldError('scan', 'error.ambiguousProduct', { code: raw });
-    if (rows.length) throw new AppError('CONFLICT', { key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) }, fieldErrors: [{ path: 'scan', key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) } }] });
-    const bySku = await tx.select({ ...fields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, stripSymbology(raw.trim()))));
-    if (bySku[0]) return bySku[0];
+    if (byCode.length) throw new AppError('CONFLICT', { key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) }, fieldErrors: [{ path: 'scan', key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) } }] });
+    const bySku = await tx.select({ ...productFields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, stripSymbology(raw.trim()))));
+    if (bySku[0]) return { ...bySku[0], byCode: false };
     if (scan && !scan.ok && looksLikeScan(raw)) {
       const { key, params } = scanErrorMessage(scan.error);
       throw fieldError('scan', key, params);
     }
     throw fieldError('scan', 'error.unknownProductCode', { code: raw.trim() });
   }
-  const [bySku] = await tx.select({ ...fields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, sku!)));
+  const [bySku] = await tx.select({ ...productFields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, sku!)));
   if (!bySku) throw fieldError('sku', 'inbound.error.unknownSku', { sku: sku! });
-  return bySku;
+  return { ...bySku, byCode: false };
 }
 
 async function openUnexpectedLine(tx: Tx, shipmentId: number, productId: number) {
   const [{ n }] = (await tx.select({ n: sql<number>`coalesce(max(${inboundLines.lineNo}), 0)::int` }).from(inboundLines).where(eq(inboundLines.shipmentId, shipmentId))) as [{ n: number }];
-  const [line] = await tx.insert(inboundLines).values({ shipmentId, lineNo: n + 1, productId, expectedQty: 0, unexpected: true }).returning();
+  const [line] = await tx.insert(inboundLines).values({ shipmentId, lineNo: n + 1, productId, expectedQty: 0, unexpected: true }).returning(lineFields);
   return line!;
 }
 

@@ -21,7 +21,7 @@ import { listSellers, listWarehouses, type Warehouse } from '../inventory/querie
 import { readScope } from '../inventory/scope.ts';
 import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
 import { productBarcodes } from '../db/schema/index.ts';
-import { dockStock, getShipment, listShipments, receivedLots, shipmentEvents, shipmentFilterSchema, shipmentReceipts, shipmentsAtDock, shipmentsByReference, type ShipmentDetail } from './queries.ts';
+import { dockStock, getShipment, listShipments, receivedLots, shipmentEvents, shipmentFilterSchema, shipmentReceipts, shipmentsAtDock, shipmentsByReference, receivingProgress, type ReceivingProgress, type ShipmentDetail } from './queries.ts';
 import { saveShipment } from './save-shipment.ts';
 import { changeShipmentStatus, type StatusAction } from './change-status.ts';
 import { recordArrival } from './record-arrival.ts';
@@ -298,7 +298,7 @@ export function inboundRoutes() {
     return c.html(<PickAsnPage ctx={viewContext(c)} value={ref} error={error} shipments={shipments} />, error ? 404 : 200);
   });
 
-  const receiveView = (c: Context<AppEnv>, s: ShipmentDetail, rest: Partial<ReceiveView>): ReceiveView => ({
+  const receiveView = (c: Context<AppEnv>, s: ReceivingProgress, rest: Partial<ReceiveView>): ReceiveView => ({
     ctx: viewContext(c),
     shipment: s,
     values: {},
@@ -321,14 +321,15 @@ export function inboundRoutes() {
     const id = idParam(c);
     const form = await formOf(c);
     const values = { scan: one(form.scan), quantity: one(form.quantity), lot: one(form.lot), expiry: one(form.expiry), condition: one(form.condition), confirm_over: one(form.confirm_over) };
-    const render = async (rest: Partial<ReceiveView>, status: 201 | 409 | 422) => {
-      const s = await loadShipment(c, id);
+    const render = async (rest: Partial<ReceiveView>, status: 201 | 409 | 422, progress?: ReceivingProgress | null) => {
+      const s = progress === undefined ? await receivingProgress(c.var.db, readScope(user), id) : progress;
+      if (!s) throw notFound();
       const v = receiveView(c, s, rest);
       return c.html(wantsFragment(c) ? <ReceiveForm {...v} /> : <ReceivePage {...v} />, status);
     };
     try {
-      const done = await receiveItem({ db: c.var.db, user, shipmentId: id, input: { ...values, idempotency_key: one(form.idempotency_key) } });
-      return render({ done }, 201);
+      const { progress, ...done } = await receiveItem({ db: c.var.db, user, shipmentId: id, input: { ...values, idempotency_key: one(form.idempotency_key) }, withProgress: true });
+      return render({ done }, 201, progress);
     } catch (err) {
       if (!isFormError(err)) throw err;
       const errors = translateFieldErrors(c.var.t, err.fieldErrors);

@@ -1,5 +1,5 @@
 import type { ViewContext } from '../../src/context.ts';
-import type { ShipmentDetail } from '../../src/inbound/queries.ts';
+import type { ReceivingProgress } from '../../src/inbound/queries.ts';
 import type { ReceiptResult } from '../../src/inbound/receive-item.ts';
 import type { InboundStatus } from '../../src/db/schema/index.ts';
 import { Layout } from '../layout.tsx';
@@ -56,7 +56,7 @@ export type ReceiveValues = { scan?: string; quantity?: string; lot?: string; ex
 
 export type ReceiveView = {
   ctx: ViewContext;
-  shipment: ShipmentDetail;
+  shipment: ReceivingProgress;
   values: ReceiveValues;
   errors: FieldErrors;
   formError?: string | undefined;
