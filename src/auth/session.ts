@@ -1,6 +1,6 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { sessions, users } from '../db/schema/index.ts';
 import { currentUserColumns, toCurrentUser } from './current-user.ts';
@@ -44,6 +44,22 @@ export async function createSession(db: Executor, userId: number): Promise<Sessi
   return { session, token: `${id}.${secret}` };
 }
 
+/** The session and its user by id: built once per database, as every request asks it. */
+const prepareSessionRead = (db: Executor) =>
+  db
+    .select({ session: sessions, user: currentUserColumns })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .where(eq(sessions.id, sql.placeholder('id')))
+    .prepare('session_with_user');
+const sessionReads = new WeakMap<Executor, ReturnType<typeof prepareSessionRead>>();
+
+function sessionRead(db: Executor) {
+  let read = sessionReads.get(db);
+  if (!read) sessionReads.set(db, (read = prepareSessionRead(db)));
+  return read;
+}
+
 /**
  * The session behind a token and its user (read with it, in one statement), or null when
  * unknown, wrong, expired or the user is deactivated. Slides the expiry at most once per
@@ -54,7 +70,7 @@ export async function validateSessionToken(db: Executor, token: string, now = ne
   if (parts.length !== 2) return null;
   const [id, secret] = parts as [string, string];
   if (!/^[a-z2-9]{24}$/.test(id) || !/^[a-z2-9]{24}$/.test(secret)) return null;
-  const [row] = await db.select({ session: sessions, user: currentUserColumns }).from(sessions).innerJoin(users, eq(users.id, sessions.userId)).where(eq(sessions.id, id));
+  const [row] = await sessionRead(db).execute({ id });
   if (!row) return null;
   const { session } = row;
   if (!constantTimeEqual(hashSecret(secret), new Uint8Array(session.secretHash))) return null;
