@@ -23,7 +23,8 @@ import { DEMO_PASSWORD } from '../seeds/demo.ts';
 import { createApp } from '../src/app.tsx';
 import { adminUrl, closedLoop, countingDatabase, CpuWatch, int, pct, row, scratchDatabase, shownUrl, type LoadResult, type Outcome, type Scratch } from './harness.ts';
 import { MemorySampler, type MemoryReport } from './memory.ts';
-import { errorText, httpFetcher, running, startServer, stopServer, type Server } from './server-process.ts';
+import { errorText, running, startServer, stopServer, type Server } from './server-process.ts';
+import { rawFetcher } from './raw-fetcher.ts';
 import { SessionClient, signedInClients } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { median, ms } from './stats.ts';
@@ -151,7 +152,7 @@ export async function benchPgbench(root: string, progress: (line: string) => voi
       const setup = await prepare(direct, monitor, maxClients);
       progress(`${maxClients} products of ${setup.sellers}, each with ${int(DOCK_STOCK)} units on ${DOCK} and ${int(RACK_STOCK)} on its own rack; 2 racks per client`);
 
-      const clients = await signedInClients(httpFetcher, origin, maxClients, OPERATOR, DEMO_PASSWORD, '/moves/new');
+      const clients = await signedInClients(rawFetcher(), origin, maxClients, OPERATOR, DEMO_PASSWORD, '/moves/new');
       const sessions = `${maxClients} sessions of ${OPERATOR}, one per client`;
       progress(`signed in: ${sessions}`);
 
@@ -353,7 +354,7 @@ export function pgbenchMarkdown(r: PgbenchBench): string[] {
   out.push(row([`verifyLedger (${int(r.verify.entries)} entries, ${ms(r.verify.ms)})`, r.verify.ok ? 'ok' : `**${r.verify.problems.length} problems**: ${r.verify.problems.slice(0, 3).join('; ')}`]));
   out.push('');
   out.push(
-    `Stock moves: the real server on PostgreSQL (${r.postgres}; its pool holds 10 connections), ${r.sessions}, keep-alive HTTP on 127.0.0.1, closed loop (each client sends its next move when the last one answered) for ${r.moves[0] ? Math.round(r.moves[0].load.wallMs / 1000) : '?'} s after a warm-up. ` +
+    `Stock moves: the real server on PostgreSQL (${r.postgres}; its pool holds 10 connections), ${r.sessions}, keep-alive HTTP/1.1 on 127.0.0.1 from a raw-socket client (bench/raw-fetcher.ts), closed loop (each client sends its next move when the last one answered) for ${r.moves[0] ? Math.round(r.moves[0].load.wallMs / 1000) : '?'} s after a warm-up. ` +
       `Each client has its own ambient product and its own two racks, so no two clients touch the same balance row; pgbench at scale ${r.pgbenchScale} has ${r.pgbenchScale} branch rows that every transaction updates. ` +
       `A pgbench transaction is 7 statements, one round trip each (BEGIN, 3 balance updates, a read, a history insert, END), sent by a C client; a stock move is one ledger entry and two balance updates, behind an HTTP request, a session check, the lookups of product and locations by their codes and an idempotency check. ` +
       `Server CPU per move is the app process's CPU (from /proc) ÷ moves; PostgreSQL CPU is that of the database's backends.` +

@@ -19,7 +19,8 @@ import { verifyLedger } from '../src/stock/index.ts';
 import { DEMO_PASSWORD } from '../seeds/demo.ts';
 import { adminUrl, closedLoop, countingDatabase, CpuWatch, int, pacedLoop, pct, row, scratchDatabase, shownUrl, verdict, type LoadResult, type Outcome } from './harness.ts';
 import { MemorySampler, type MemoryReport } from './memory.ts';
-import { errorText, httpFetcher, running, startServer, stopServer, type Server } from './server-process.ts';
+import { errorText, running, startServer, stopServer, type Server } from './server-process.ts';
+import { rawFetcher } from './raw-fetcher.ts';
 import { SessionClient, signedInClients } from './session-client.ts';
 import { freePort } from './startup.ts';
 import { median, ms } from './stats.ts';
@@ -125,7 +126,7 @@ export async function benchScan(root: string, progress: (line: string) => void =
     const origin = `http://127.0.0.1:${port}`;
     progress(`server ready in ${(server.readyMs / 1000).toFixed(1)} s (demo seeded first; migrate + start on PostgreSQL)`);
 
-    const clients = await signedInClients(httpFetcher, origin, scanners, OPERATOR, DEMO_PASSWORD, '/receive');
+    const clients = await signedInClients(rawFetcher(), origin, scanners, OPERATOR, DEMO_PASSWORD, '/receive');
     const sessions = `${scanners} sessions of ${OPERATOR}, one per scanner`;
     const groups = await productGroups(monitor, scanners + 1, 2);
     const asns: Asn[] = [];
@@ -270,7 +271,7 @@ export function scanMarkdown(r: ScanBench): string[] {
   out.push(row([`verifyLedger (${int(r.verify.entries)} entries, ${ms(r.verify.ms)})`, r.verify.ok ? 'ok' : `**${r.verify.problems.length} problems**`]));
   out.push('');
   out.push(
-    `Scans: ${r.sessions}, each on its own ASN; keep-alive HTTP on 127.0.0.1; latency = planned send → answer read (a scan that waits for the previous one is charged the wait). ` +
+    `Scans: ${r.sessions}, each on its own ASN; keep-alive HTTP/1.1 on 127.0.0.1 from a raw-socket client (bench/raw-fetcher.ts: a handheld is another machine, and fetch would cost the shared cores 2–3 ms per scan); latency = planned send → answer read (a scan that waits for the previous one is charged the wait). ` +
       `The paced rows are people scanning (a scan a second is brisk work for one operator); the back-to-back row is the server's ceiling on this machine, where by Little's law p50 ≈ ${r.scanners} ÷ scans/s. ` +
       `The server's pool holds 10 PostgreSQL connections; client, server and PostgreSQL share the machine's cores.` +
       (r.serverUnhandled ? ` The server logged ${r.serverUnhandled} unhandled errors.` : ''),
