@@ -69,25 +69,35 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   const input = parseInput(putawayInputSchema, opts.input);
   const key = `putaway:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
   const done = await withTransaction(opts.db, async (tx) => {
-    await lockIdempotencyKey(tx, key);
-    const [prior] = await tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key));
+    // The key's lock and the putaway it made, sent at once; the read runs once the lock is held.
+    const [, [prior]] = await Promise.all([lockIdempotencyKey(tx, key), tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key))]);
     if (prior) return { ...(await describePutaway(tx, prior.id)), replayed: true };
 
     if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
-    const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
-    if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
-    const product = await findProductForPutaway(tx, input.sku, input.seller);
-    const loc = async (code: string, path: string) => {
-      const [l] = await tx
-        .select({ id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity, capacityUnit: locations.capacityUnit })
+    // The warehouse, the product and both locations, sent at once; each is judged in that
+    // order, and nothing is used before the warehouse is the user's.
+    const locationFields = { id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity, capacityUnit: locations.capacityUnit };
+    const locationByCode = (code: string) =>
+      tx
+        .select(locationFields)
         .from(locations)
-        .where(and(eq(locations.warehouseId, wh.id), eq(locations.code, stripSymbology(code))));
-      if (!l) throw fieldError(path, 'error.unknownLocationCode', { code });
-      return l;
-    };
-    const from = await loc(input.from_location, 'from_location');
+        .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
+        .where(and(eq(warehouses.code, input.warehouse), eq(locations.code, stripSymbology(code))));
+    const [[wh], productRows, [fromLoc], [toLoc], [next]] = await Promise.all([
+      tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
+      productsBySku(tx, input.sku, input.seller),
+      locationByCode(input.from_location),
+      locationByCode(input.to_location),
+      // The putaway's number (its ledger entry names it); a refusal leaves a gap.
+      queryRows<{ id: number }>(tx, sql`SELECT nextval('putaways_id_seq')::int AS id`),
+    ]);
+    if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
+    const product = await productFrom(tx, input.sku, input.seller, productRows);
+    if (!fromLoc) throw fieldError('from_location', 'error.unknownLocationCode', { code: input.from_location });
+    const from = fromLoc;
     if (from.kind !== 'dock') throw fieldError('from_location', 'putaway.error.notADock', { code: from.code });
-    const to = await loc(input.to_location, 'to_location');
+    if (!toLoc) throw fieldError('to_location', 'error.unknownLocationCode', { code: input.to_location });
+    const to = toLoc;
     if (input.suggested && to.code !== input.suggested) throw fieldError('to_location', 'putaway.error.wrongLabel', { scanned: to.code, suggested: input.suggested });
     if (!['storage', 'pick', 'cold'].includes(to.kind)) throw fieldError('to_location', 'putaway.error.notStorage', { code: to.code });
     const lotId = await findLot(tx, product, from.id, input.lot ?? '');
@@ -103,7 +113,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
       if (to.capacityUnit === 'units' && Number(used) > to.capacity) throw fieldError('quantity', 'putaway.error.noRoom', { location: to.code, free: Math.max(0, to.capacity - (Number(used) - input.quantity)) });
       if (to.capacityUnit === 'pallets' && Number(pallets) > to.capacity) throw fieldError('to_location', 'putaway.error.noPalletRoom', { location: to.code, pallets: to.capacity });
     };
-    const [{ id }] = (await queryRows<{ id: number }>(tx, sql`SELECT nextval('putaways_id_seq')::int AS id`)) as [{ id: number }];
+    const id = next!.id;
     try {
       const { entry } = await move(tx, {
         productId: product.id,
@@ -131,6 +141,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
         actorUserId: opts.user.id,
         idempotencyKey: key,
       });
+      return { ...(await describePutaway(tx, id)), replayed: false, warehouseId: wh.id, productId: product.id };
     } catch (err) {
       if (err instanceof AppError && err.fieldErrors.length === 0) {
         const path = err.code === 'INSUFFICIENT_STOCK' ? 'quantity' : 'to_location';
@@ -138,7 +149,6 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
       }
       throw err;
     }
-    return { ...(await describePutaway(tx, id)), replayed: false, warehouseId: wh.id, productId: product.id };
   });
   // After commit: stock that reached a shelf may fill backordered orders.
   if (!done.replayed && 'productId' in done) {
@@ -152,17 +162,27 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   return result;
 }
 
-async function findProductForPutaway(tx: Tx, code: string, sellerCode: string | undefined) {
-  const fields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry, units: sql<number>`1` };
-  const sellerCond = sellerCode ? eq(sellers.code, sellerCode) : undefined;
-  let rows = await tx.select(fields).from(products).innerJoin(sellers, eq(sellers.id, products.sellerId)).where(and(eq(products.sku, code), sellerCond));
+const productFields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry, units: sql<number>`1` };
+
+/** The products with this SKU (of this seller, when named). */
+function productsBySku(tx: Tx, code: string, sellerCode: string | undefined) {
+  return tx
+    .select(productFields)
+    .from(products)
+    .innerJoin(sellers, eq(sellers.id, products.sellerId))
+    .where(and(eq(products.sku, code), sellerCode ? eq(sellers.code, sellerCode) : undefined));
+}
+
+/** The one product among those with the SKU, else the one a barcode names; errors on the `sku` field. */
+async function productFrom(tx: Tx, code: string, sellerCode: string | undefined, bySku: Awaited<ReturnType<typeof productsBySku>>) {
+  let rows = bySku;
   if (rows.length === 0) {
     rows = await tx
-      .selectDistinct(fields)
+      .selectDistinct(productFields)
       .from(productBarcodes)
       .innerJoin(products, eq(products.id, productBarcodes.productId))
       .innerJoin(sellers, eq(sellers.id, products.sellerId))
-      .where(and(inArray(productBarcodes.code, barcodeCandidates(code)), sellerCond));
+      .where(and(inArray(productBarcodes.code, barcodeCandidates(code)), sellerCode ? eq(sellers.code, sellerCode) : undefined));
   }
   if (rows.length === 0) throw fieldError('sku', 'error.unknownProductCode', { code });
   if (rows.length > 1) throw fieldError('sku', 'error.ambiguousProduct', { code });

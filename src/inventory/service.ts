@@ -56,13 +56,21 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
   return withTransaction(opts.db, async (tx) => {
     // A repeat (a double Enter, a retry after a lost response) returns the first result
     // before anything else is looked at: the stock it moved may no longer be where it was.
-    await lockIdempotencyKey(tx, idempotencyKey);
-    const prior = await entryForKey(tx, idempotencyKey);
+    // The key's lock and the entry it made are sent at once; the read runs once the lock is held.
+    const [, prior] = await Promise.all([lockIdempotencyKey(tx, idempotencyKey), entryForKey(tx, idempotencyKey)]);
     if (prior) return describeEntry(tx, prior);
-    const [wh] = await tx.select().from(warehouses).where(eq(warehouses.code, input.warehouse));
+    // The warehouse, the products the code names and both locations, sent at once; each is
+    // judged in that order, and nothing is used before the warehouse is the user's.
+    const [[wh], byBarcode, fromRows, toRows] = await Promise.all([
+      tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
+      productsByBarcode(tx, input.product),
+      locationsByCode(tx, input.warehouse, input.from),
+      locationsByCode(tx, input.warehouse, input.to),
+    ]);
     if (!wh || !can(opts.user, 'stock.move', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
-    const product = await findProduct(tx, input.product);
-    const [from, to] = await Promise.all([findLocation(tx, wh.id, input.from, 'from'), findLocation(tx, wh.id, input.to, 'to')]);
+    const product = await productFrom(tx, input.product, byBarcode);
+    const from = movableLocation(fromRows, input.from, 'from');
+    const to = movableLocation(toRows, input.to, 'to');
     const lotId = await findLot(tx, product, from.id, input.lot);
     try {
       const { entry, replayed } = await move(tx, {
@@ -99,15 +107,20 @@ async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResu
 
 export type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean; units: number };
 
-/** The one product a barcode (EAN, case code, GS1, marketplace) or a SKU names; errors on the `product` field. */
-export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
-  const fields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
-  const byBarcode = await tx
-    .selectDistinct({ ...fields, units: productBarcodes.units })
+const productFields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
+
+/** The products a barcode (EAN, case code, GS1, marketplace) names. */
+function productsByBarcode(tx: Tx, raw: string) {
+  return tx
+    .selectDistinct({ ...productFields, units: productBarcodes.units })
     .from(productBarcodes)
     .innerJoin(products, eq(products.id, productBarcodes.productId))
     .where(inArray(productBarcodes.code, barcodeCandidates(raw)));
-  const found = byBarcode.length ? byBarcode : await tx.select({ ...fields, units: sql<number>`1` }).from(products).where(eq(products.sku, stripSymbology(raw)));
+}
+
+/** The one product among those a barcode named, else the one whose SKU the code is; errors on the `product` field. */
+async function productFrom(tx: Tx, raw: string, byBarcode: FoundProduct[]): Promise<FoundProduct> {
+  const found = byBarcode.length ? byBarcode : await tx.select({ ...productFields, units: sql<number>`1` }).from(products).where(eq(products.sku, stripSymbology(raw)));
   if (found.length === 0) {
     // A scan that is not even a valid barcode says exactly what is wrong with it.
     const scan = looksLikeScan(raw) ? parseScan(raw) : null;
@@ -121,11 +134,23 @@ export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
   return found[0]!;
 }
 
-async function findLocation(tx: Tx, warehouseId: number, code: string, field: 'from' | 'to') {
-  const [loc] = await tx
+/** The one product a barcode (EAN, case code, GS1, marketplace) or a SKU names; errors on the `product` field. */
+export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
+  return productFrom(tx, raw, await productsByBarcode(tx, raw));
+}
+
+/** A location by its label in the warehouse with this code. */
+function locationsByCode(tx: Tx, warehouseCode: string, code: string) {
+  return tx
     .select({ id: locations.id, code: locations.code, kind: locations.kind })
     .from(locations)
-    .where(and(eq(locations.warehouseId, warehouseId), eq(locations.code, stripSymbology(code))));
+    .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
+    .where(and(eq(warehouses.code, warehouseCode), eq(locations.code, stripSymbology(code))));
+}
+
+/** The location found, if stock may be moved there by hand (not a virtual one); errors on its field. */
+function movableLocation<L extends { kind: string }>(rows: L[], code: string, field: 'from' | 'to'): L {
+  const [loc] = rows;
   if (!loc || ['supplier', 'customer', 'transit', 'adjustment'].includes(loc.kind)) throw fieldError(field, 'error.unknownLocationCode', { code });
   return loc;
 }
