@@ -10,6 +10,7 @@ import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
 import { findLot } from '../inventory/service.ts';
 import { parseInput, putawayInputSchema } from './schemas.ts';
 import { retryBackorders } from '../outbound/allocate.ts';
+import { settleAll } from '../db/pipeline.ts';
 
 export type Suggestion = { locationId: number; code: string; quantity: number; holdsSame: boolean };
 
@@ -70,7 +71,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   const key = `putaway:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
   const done = await withTransaction(opts.db, async (tx) => {
     // The key's lock and the putaway it made, sent at once; the read runs once the lock is held.
-    const [, [prior]] = await Promise.all([lockIdempotencyKey(tx, key), tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key))]);
+    const [, [prior]] = await settleAll([lockIdempotencyKey(tx, key), tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key))]);
     if (prior) return { ...(await describePutaway(tx, prior.id)), replayed: true };
 
     if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
@@ -83,7 +84,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
         .from(locations)
         .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
         .where(and(eq(warehouses.code, input.warehouse), eq(locations.code, stripSymbology(code))));
-    const [[wh], productRows, [fromLoc], [toLoc], [next]] = await Promise.all([
+    const [[wh], productRows, [fromLoc], [toLoc], [next]] = await settleAll([
       tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
       productsBySku(tx, input.sku, input.seller),
       locationByCode(input.from_location),

@@ -15,6 +15,7 @@ import { receivableStatuses } from './status.ts';
 import { classRange, inRange, isColdClass, localToday } from './temperature.ts';
 import { receivingProgress, type ReceivingProgress } from './queries.ts';
 import { readScope } from '../inventory/scope.ts';
+import { settleAll } from '../db/pipeline.ts';
 
 /** How a scan went: into stock at the dock, over the expected quantity, or into quarantine. */
 export type ReceiptOutcome = 'received' | 'over' | 'unexpected' | 'quarantined';
@@ -82,7 +83,7 @@ async function receive(
 ): Promise<ReceiptResult & { progress?: ReceivingProgress | null }> {
   // The key's lock, then the receipt the key already made and the ASN's status (it says which
   // lock to take) and warehouse: two statements sent at once; the read runs once the lock is held.
-  const [, [peek]] = await Promise.all([
+  const [, [peek]] = await settleAll([
     lockIdempotencyKey(tx, key),
     queryRows<{ prior: number | null; status: string | null; warehouseId: number | null }>(
       tx,
@@ -92,7 +93,7 @@ async function receive(
     ),
   ]);
   if (peek?.prior != null) {
-    const [prior, progress] = await Promise.all([describeReceipt(tx, Number(peek.prior)), progressOf(tx)]);
+    const [prior, progress] = await settleAll([describeReceipt(tx, Number(peek.prior)), progressOf(tx)]);
     return { ...prior, replayed: true, ...(progress !== null ? { progress } : {}) };
   }
 
@@ -117,7 +118,7 @@ async function receive(
   // order); nothing read is used before the ASN is known to be the user's to receive.
   const lock = peek?.status === 'arrived' ? 'update' : 'share';
   const codes = input.scan !== undefined && !badField ? scanCodes(input.scan, scan) : null;
-  const [s, places, byCode, codeLines] = await Promise.all([
+  const [s, places, byCode, codeLines] = await settleAll([
     shipmentFor(tx, user, shipmentId, 'inbound.receive', lock),
     peek?.warehouseId != null ? receivingPlaces(tx, peek.warehouseId) : null,
     codes ? productsByCode(tx, codes) : null,
@@ -189,7 +190,7 @@ async function receive(
   }
   // The move and the line's count are sent at once; a refused move rolls the count back with it.
   const damaged = input.condition === 'damaged';
-  const [{ entry }, [updated]] = await Promise.all([
+  const [{ entry }, [updated]] = await settleAll([
     move(tx, {
       productId: product.id,
       lotId,
@@ -249,7 +250,7 @@ async function receive(
     })
     .returning({ id: inboundReceipts.id });
   // The first scan starts receiving: the status changes before the progress is read.
-  const [[receipt], , progress] = await Promise.all([inserted, s.status === 'arrived' ? recordTransition(tx, s, 'receiving', 'startReceiving', user.id) : null, progressOf(tx)]);
+  const [[receipt], , progress] = await settleAll([inserted, s.status === 'arrived' ? recordTransition(tx, s, 'receiving', 'startReceiving', user.id) : null, progressOf(tx)]);
   return { receiptId: receipt!.id, ...result, ...(progress !== null ? { progress } : {}) };
 }
 

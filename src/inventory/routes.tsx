@@ -134,19 +134,16 @@ export function inventoryRoutes() {
     const user = c.var.user!;
     if (!can(user, 'stock.move')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
-    // The form's warehouse list is read beside the move, on another connection.
-    const listed = listWarehouses(c.var.db, readScope(user));
-    listed.catch(() => {});
-    const base = async () => ({ ctx: viewContext(c), warehouses: await listed, idempotencyKey: generateSecureRandomString() });
+    const warehouses = await listWarehouses(c.var.db, readScope(user));
+    const base = { ctx: viewContext(c), warehouses, idempotencyKey: generateSecureRandomString() };
     try {
       const done = await relocateStock({ db: c.var.db, user, input: form });
-      const v: MoveView = { ...(await base()), values: { warehouse: form.warehouse, from: form.from }, errors: {}, done };
+      const v: MoveView = { ...base, values: { warehouse: form.warehouse, from: form.from }, errors: {}, done };
       return c.html(wantsFragment(c) ? <MoveForm {...v} /> : <MovePage {...v} />, 201);
     } catch (err) {
       if (!isAppError(err) || (err.status !== 422 && err.status !== 409 && err.status !== 404)) throw err;
       const errors = translateFieldErrors(c.var.t, err.fieldErrors);
-      const b = await base();
-      const v: MoveView = { ...b, values: form, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: form.idempotency_key || b.idempotencyKey };
+      const v: MoveView = { ...base, values: form, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: form.idempotency_key || base.idempotencyKey };
       const status = err.status === 409 ? 409 : 422;
       return c.html(wantsFragment(c) ? <MoveForm {...v} /> : <MovePage {...v} />, status);
     }

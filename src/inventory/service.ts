@@ -9,6 +9,7 @@ import { entryForKey, lockIdempotencyKey, move, type LedgerEntry } from '../stoc
 import { barcodeCandidates, stripSymbology } from './filters.ts';
 import { parseScan } from '../barcodes/gs1.ts';
 import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
+import { settleAll } from '../db/pipeline.ts';
 
 /** The relocation form and its JSON twin: codes as a scanner types them. */
 export const relocationSchema = z.object({
@@ -57,11 +58,11 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
     // A repeat (a double Enter, a retry after a lost response) returns the first result
     // before anything else is looked at: the stock it moved may no longer be where it was.
     // The key's lock and the entry it made are sent at once; the read runs once the lock is held.
-    const [, prior] = await Promise.all([lockIdempotencyKey(tx, idempotencyKey), entryForKey(tx, idempotencyKey)]);
+    const [, prior] = await settleAll([lockIdempotencyKey(tx, idempotencyKey), entryForKey(tx, idempotencyKey)]);
     if (prior) return describeEntry(tx, prior);
     // The warehouse, the products the code names and both locations, sent at once; each is
     // judged in that order, and nothing is used before the warehouse is the user's.
-    const [[wh], byBarcode, fromRows, toRows] = await Promise.all([
+    const [[wh], byBarcode, fromRows, toRows] = await settleAll([
       tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
       productsByBarcode(tx, input.product),
       locationsByCode(tx, input.warehouse, input.from),

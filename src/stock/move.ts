@@ -7,6 +7,7 @@ import { moveReasons } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { isVirtualKind } from './rules.ts';
 import { checkMove, entryWarehouse, loadMoveFacts, type LocationFacts } from './check.ts';
+import { settleAll } from '../db/pipeline.ts';
 
 export const moveInputSchema = z.object({
   productId: z.number().int().positive(),
@@ -113,7 +114,7 @@ export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
     // Each write is one statement: the three are sent at once (pipelined on the transaction's
     // connection) and run in this order. When a balance is short the transaction is rolled
     // back with the error, the entry with it.
-    const results = await Promise.all([write(steps[0]!), write(steps[1]!), insertEntry()]);
+    const results = await settleAll([write(steps[0]!), write(steps[1]!), insertEntry()]);
     entry = results[2][0];
   } else {
     // A pick takes two statements for its reservation and balance: one after another, so the
