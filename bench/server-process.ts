@@ -3,6 +3,8 @@
  * URL, ready when /healthz answers, stopped with SIGTERM), database URLs, error text.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openDatabase } from '../src/db/client.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -30,7 +32,15 @@ export function errorText(err: unknown): string {
 
 let built = false;
 
-/** The server as `npm start` runs it: built once per run (scripts/build.mjs), then plain `node dist/server.mjs`. */
+/** The node flags `npm start` runs the server with (package.json's start script: `node <flags> dist/server.mjs`). */
+export function startFlags(root: string): string[] {
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  const m = /(?:^|&&\s*)node\s+((?:--\S+\s+)*)dist\/server\.mjs/.exec(start);
+  if (!m) throw new Error(`package.json start script does not run node … dist/server.mjs: ${start}`);
+  return m[1]!.split(/\s+/).filter(Boolean);
+}
+
+/** The server as `npm start` runs it: built once per run (scripts/build.mjs), then `node <its flags> dist/server.mjs`. */
 export function serverCommand(root: string): [string, string[]] {
   if (!built) {
     const r = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: root, encoding: 'utf8' });
@@ -39,7 +49,7 @@ export function serverCommand(root: string): [string, string[]] {
   }
   // BENCH_SERVER_NODE_ARGS adds node flags to the server, e.g. '--cpu-prof --cpu-prof-dir=/tmp/prof' for a profile.
   const extra = process.env.BENCH_SERVER_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
-  return [process.execPath, [...extra, 'dist/server.mjs']];
+  return [process.execPath, [...startFlags(root), ...extra, 'dist/server.mjs']];
 }
 
 /**
