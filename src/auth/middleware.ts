@@ -5,6 +5,7 @@ import type { AppEnv } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { countTokenRequest, validateApiToken } from './api-tokens.ts';
 import { INACTIVITY_TIMEOUT_MS, SESSION_COOKIE, generateSecureRandomString, validateSessionToken } from './session.ts';
+import { formOf } from '../http/form.ts';
 
 export const CSRF_COOKIE = 'caravan_csrf';
 export const CSRF_FIELD = '_csrf';
@@ -118,8 +119,7 @@ export function csrfMiddleware(): MiddlewareHandler<AppEnv> {
     if (!sent) {
       const type = c.req.header('content-type') ?? '';
       if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')) {
-        const body = await c.req.parseBody();
-        const v = body[CSRF_FIELD];
+        const v = (await formOf(c))[CSRF_FIELD];
         sent = typeof v === 'string' ? v : undefined;
       }
     }
