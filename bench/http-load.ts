@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { summarize, type Summary } from './stats.ts';
+import { parseWholeResponse } from './raw-fetcher.ts';
 
 export type HttpLoadOptions = {
   port: number;
@@ -19,42 +20,6 @@ export type HttpLoadOptions = {
 };
 
 export type HttpLoadResult = { requests: number; rps: number; latency: Summary; statuses: Record<string, number>; errors: number; bytesPerResponse: number; wallMs: number };
-
-const CRLF = Buffer.from('\r\n');
-const HEAD_END = Buffer.from('\r\n\r\n');
-
-/** Parses one response at the start of `buf`: its status and length, or null if incomplete. */
-function parseResponse(buf: Buffer): { status: number; length: number; close: boolean } | null {
-  const headEnd = buf.indexOf(HEAD_END);
-  if (headEnd < 0) return null;
-  const head = buf.subarray(0, headEnd).toString('latin1');
-  const status = Number(head.slice(9, 12));
-  const bodyStart = headEnd + 4;
-  const close = /\r\nconnection:\s*close/i.test(head);
-  const cl = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-  if (cl) {
-    const end = bodyStart + Number(cl[1]);
-    return buf.length >= end ? { status, length: end, close } : null;
-  }
-  if (/\r\ntransfer-encoding:\s*chunked/i.test(head)) {
-    let at = bodyStart;
-    for (;;) {
-      const lineEnd = buf.indexOf(CRLF, at);
-      if (lineEnd < 0) return null;
-      const size = parseInt(buf.subarray(at, lineEnd).toString('latin1'), 16);
-      if (Number.isNaN(size)) throw new Error('bad chunk size');
-      at = lineEnd + 2;
-      if (size === 0) {
-        // No trailers expected: the final CRLF.
-        return buf.length >= at + 2 ? { status, length: at + 2, close } : null;
-      }
-      at += size + 2;
-      if (buf.length < at) return null;
-    }
-  }
-  // No length: the body ends when the server closes (not expected here).
-  return null;
-}
 
 export async function httpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult> {
   const host = opts.host ?? '127.0.0.1';
@@ -92,9 +57,9 @@ export async function httpLoad(opts: HttpLoadOptions): Promise<HttpLoadResult> {
         socket.on('connect', send);
         socket.on('data', (chunk: Buffer) => {
           pending = pending.length ? Buffer.concat([pending, chunk]) : chunk;
-          let parsed: ReturnType<typeof parseResponse>;
+          let parsed: ReturnType<typeof parseWholeResponse>;
           try {
-            parsed = parseResponse(pending);
+            parsed = parseWholeResponse(pending, 'GET');
           } catch {
             errors++;
             return finish(true);
