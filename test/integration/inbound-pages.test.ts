@@ -153,6 +153,31 @@ describe.each(backends)('inbound pages on %s', (backend) => {
     expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
   });
 
+  it('the answer to a scan is the ASN after it: the first scan shows it receiving, each line its count; a repeat answers alike', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    await arrive(db(), w, asn.id);
+    const op = await signedIn(app, w.user.operator.email);
+    await op.get(`/inbound/${asn.id}/receive`);
+    const key = 'k-' + uid() + uid();
+    const first = await postForm(op, `/inbound/${asn.id}/receipts`, [['scan', w.product.widget.ean], ['quantity', '4'], ['idempotency_key', key]], { htmx: true });
+    expect(first.status).toBe(201);
+    const html = await first.text();
+    expect(html).toContain('badge status-receiving');
+    expect(html).toContain(asn.reference);
+    // The widget line: 4 of 10, part received; the kefir line not yet.
+    expect(html).toMatch(/class="pl pl-part"[\s\S]*?4[\s\S]*?10/);
+    expect(html).toMatch(/class="pl pl-todo"/);
+    const [row] = await db().select({ status: inboundShipments.status }).from(inboundShipments).where(eq(inboundShipments.id, asn.id));
+    expect(row!.status).toBe('receiving');
+    const again = await postForm(op, `/inbound/${asn.id}/receipts`, [['scan', w.product.widget.ean], ['quantity', '4'], ['idempotency_key', key]], { htmx: true });
+    expect(again.status).toBe(201);
+    const againHtml = await again.text();
+    expect(againHtml).toContain('badge status-receiving');
+    expect(againHtml).toMatch(/class="pl pl-part"[\s\S]*?4[\s\S]*?10/);
+    expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id, null)).toEqual({ onHand: 4, reserved: 0 });
+  });
+
   it('a scan for a cancelled or closed ASN is refused and moves nothing', async () => {
     const w = await makeWorld(db());
     const asn = await makeAsn(db(), w);
