@@ -1,13 +1,13 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { locations, productBarcodes, products, putaways, sellers, warehouses, type TemperatureClass } from '../db/schema/index.ts';
+import { productBarcodes, products, putaways, sellers, warehouses, type TemperatureClass } from '../db/schema/index.ts';
 import { queryRows } from '../db/rows.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
 import { lockIdempotencyKey, move, zoneClassesFor } from '../stock/index.ts';
-import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
-import { findLot } from '../inventory/service.ts';
+import { barcodeCandidates } from '../inventory/filters.ts';
+import { findLot, locationsByCode } from '../inventory/service.ts';
 import { parseInput, putawayInputSchema } from './schemas.ts';
 import { retryBackorders } from '../outbound/allocate.ts';
 import { settleAll } from '../db/pipeline.ts';
@@ -77,28 +77,19 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     // The warehouse, the product and both locations, sent at once; each is judged in that
     // order, and nothing is used before the warehouse is the user's.
-    const locationFields = { id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity, capacityUnit: locations.capacityUnit };
-    const locationByCode = (code: string) =>
-      tx
-        .select(locationFields)
-        .from(locations)
-        .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
-        .where(and(eq(warehouses.code, input.warehouse), eq(locations.code, stripSymbology(code))));
-    const [[wh], productRows, [fromLoc], [toLoc], [next]] = await settleAll([
+    const [[wh], productRows, [from], [to], [next]] = await settleAll([
       tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
       productsBySku(tx, input.sku, input.seller),
-      locationByCode(input.from_location),
-      locationByCode(input.to_location),
+      locationsByCode(tx, input.warehouse, input.from_location),
+      locationsByCode(tx, input.warehouse, input.to_location),
       // The putaway's number (its ledger entry names it); a refusal leaves a gap.
       queryRows<{ id: number }>(tx, sql`SELECT nextval('putaways_id_seq')::int AS id`),
     ]);
     if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.sku, input.seller, productRows);
-    if (!fromLoc) throw fieldError('from_location', 'error.unknownLocationCode', { code: input.from_location });
-    const from = fromLoc;
+    if (!from) throw fieldError('from_location', 'error.unknownLocationCode', { code: input.from_location });
     if (from.kind !== 'dock') throw fieldError('from_location', 'putaway.error.notADock', { code: from.code });
-    if (!toLoc) throw fieldError('to_location', 'error.unknownLocationCode', { code: input.to_location });
-    const to = toLoc;
+    if (!to) throw fieldError('to_location', 'error.unknownLocationCode', { code: input.to_location });
     if (input.suggested && to.code !== input.suggested) throw fieldError('to_location', 'putaway.error.wrongLabel', { scanned: to.code, suggested: input.suggested });
     if (!['storage', 'pick', 'cold'].includes(to.kind)) throw fieldError('to_location', 'putaway.error.notStorage', { code: to.code });
     const lotId = await findLot(tx, product, from.id, input.lot ?? '');

@@ -142,6 +142,18 @@ export type ReceivingProgress = Pick<ShipmentDetail, 'id' | 'reference' | 'statu
   lines: Pick<ShipmentLine, 'lineNo' | 'sku' | 'name' | 'expected' | 'received' | 'damaged' | 'quarantineReason' | 'unexpected'>[];
 };
 
+/** A line's progress as the scan form and the ASN page show it. */
+const lineProgressColumns = {
+  lineNo: inboundLines.lineNo,
+  sku: products.sku,
+  name: products.name,
+  expected: inboundLines.expectedQty,
+  received: inboundLines.receivedQty,
+  damaged: inboundLines.damagedQty,
+  quarantineReason: inboundLines.quarantineReason,
+  unexpected: inboundLines.unexpected,
+};
+
 /**
  * The scan form's ASN in one read (the header repeated on each line row): the answer to every
  * scan, so it reads only what the form shows. Null when the ASN is not in the reader's scope.
@@ -153,14 +165,7 @@ export async function receivingProgress(db: Executor, scope: ReadScope, id: numb
       reference: inboundShipments.reference,
       status: inboundShipments.status,
       sellerCode: sellers.code,
-      lineNo: inboundLines.lineNo,
-      sku: products.sku,
-      name: products.name,
-      expected: inboundLines.expectedQty,
-      received: inboundLines.receivedQty,
-      damaged: inboundLines.damagedQty,
-      quarantineReason: inboundLines.quarantineReason,
-      unexpected: inboundLines.unexpected,
+      ...lineProgressColumns,
     })
     .from(inboundShipments)
     .innerJoin(sellers, eq(sellers.id, inboundShipments.sellerId))
@@ -213,23 +218,16 @@ export async function getShipment(db: Executor, scope: ReadScope, id: number): P
       .where(and(eq(inboundShipments.id, id), scoped(scope))),
     db
       .select({
+        ...lineProgressColumns,
         id: inboundLines.id,
-        lineNo: inboundLines.lineNo,
         productId: products.id,
-        sku: products.sku,
-        name: products.name,
         temperatureClass: products.temperatureClass,
         tracksLot: products.tracksLot,
         tracksExpiry: products.tracksExpiry,
-        expected: inboundLines.expectedQty,
         lotCode: inboundLines.lotCode,
         expiresOn: inboundLines.expiresOn,
-        received: inboundLines.receivedQty,
-        damaged: inboundLines.damagedQty,
         arrivalCelsius: inboundLines.arrivalCelsius,
-        quarantineReason: inboundLines.quarantineReason,
         quarantineNote: inboundLines.quarantineNote,
-        unexpected: inboundLines.unexpected,
         decision: inboundLines.decision,
       })
       .from(inboundLines)

@@ -41,7 +41,7 @@ export type ReceiptResult = {
 const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) =>
   new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
 
-type Found = { id: number; sku: string; name: string; temperatureClass: (typeof products.$inferSelect)['temperatureClass']; tracksLot: boolean; tracksExpiry: boolean; units: number; byCode: boolean };
+type Found = { id: number; sku: string; name: string; temperatureClass: (typeof products.$inferSelect)['temperatureClass']; tracksLot: boolean; tracksExpiry: boolean; units: number };
 
 /**
  * One scan at the dock. The scan names the product (EAN/UPC/GTIN, a case barcode, a
@@ -58,7 +58,7 @@ export async function receiveItem(opts: {
   keyScope?: string;
   /** Also read the ASN's progress after the receipt (the scan screen's answer), in the same transaction. */
   withProgress?: boolean;
-}): Promise<ReceiptResult & { progress?: ReceivingProgress | null }> {
+}): Promise<ReceiptResult & { progress: ReceivingProgress | null }> {
   const input = parseInput(receiptInputSchema, opts.input);
   const key = `receipt:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
   // The progress read is sent behind the receipt's last write, so it waits for no answer of its own.
@@ -80,21 +80,20 @@ async function receive(
   parsedInput: ReturnType<typeof receiptInputSchema.parse>,
   key: string,
   progressOf: (tx: Tx) => Promise<ReceivingProgress | null> | null,
-): Promise<ReceiptResult & { progress?: ReceivingProgress | null }> {
+): Promise<ReceiptResult & { progress: ReceivingProgress | null }> {
   // The key's lock, then the receipt the key already made and the ASN's status (it says which
   // lock to take) and warehouse: two statements sent at once; the read runs once the lock is held.
   const [, [peek]] = await settleAll([
     lockIdempotencyKey(tx, key),
     queryRows<{ prior: number | null; status: string | null; warehouseId: number | null }>(
       tx,
-      sql`SELECT (SELECT id FROM inbound_receipts WHERE idempotency_key = ${key}) AS prior,
-                 (SELECT status::text FROM inbound_shipments WHERE id = ${shipmentId}) AS status,
-                 (SELECT warehouse_id FROM inbound_shipments WHERE id = ${shipmentId}) AS "warehouseId"`,
+      sql`SELECT (SELECT id FROM inbound_receipts WHERE idempotency_key = ${key}) AS prior, s.status::text AS status, s.warehouse_id AS "warehouseId"
+        FROM (VALUES (1)) AS one LEFT JOIN inbound_shipments s ON s.id = ${shipmentId}`,
     ),
   ]);
   if (peek?.prior != null) {
     const [prior, progress] = await settleAll([describeReceipt(tx, Number(peek.prior)), progressOf(tx)]);
-    return { ...prior, replayed: true, ...(progress !== null ? { progress } : {}) };
+    return { ...prior, replayed: true, progress };
   }
 
   // Asked for a lot, the operator may scan the carton's GS1 label into the lot field: that
@@ -142,7 +141,8 @@ async function receive(
   const count = serial ? 1 : (parsed?.count ?? input.quantity);
   const quantity = count * product.units;
 
-  const lines = product.byCode && codeLines ? codeLines.filter((l) => l.productId === product.id) : await linesOf(tx, s.id, { productId: product.id });
+  // Its lines were read with the barcode lookup, unless the code was its SKU.
+  const lines = codeLines && byCode?.some((p) => p.id === product.id) ? codeLines.filter((l) => l.productId === product.id) : await linesOf(tx, s.id, { productId: product.id });
 
   // Lot and expiry: from the scan, else typed; a tracked product without them is asked for them.
   const lotCode = product.tracksLot ? (parsed?.lot ?? input.lot ?? '') : '';
@@ -251,7 +251,7 @@ async function receive(
     .returning({ id: inboundReceipts.id });
   // The first scan starts receiving: the status changes before the progress is read.
   const [[receipt], , progress] = await settleAll([inserted, s.status === 'arrived' ? recordTransition(tx, s, 'receiving', 'startReceiving', user.id) : null, progressOf(tx)]);
-  return { receiptId: receipt!.id, ...result, ...(progress !== null ? { progress } : {}) };
+  return { receiptId: receipt!.id, ...result, progress };
 }
 
 const productFields = { id: products.id, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
@@ -305,11 +305,11 @@ function linesOf(tx: Tx, shipmentId: number, of: { productId: number } | { codes
 async function findProduct(tx: Tx, s: Shipment, raw: string | undefined, sku: string | undefined, scan: ReturnType<typeof parseScan> | null, byCode: Awaited<ReturnType<typeof productsByCode>>): Promise<Found> {
   if (raw !== undefined) {
     const mine = byCode.filter((r) => r.sellerId === s.sellerId);
-    if (mine.length === 1) return { ...mine[0]!, byCode: true };
+    if (mine.length === 1) return mine[0]!;
     if (mine.length > 1) throw fieldError('scan', 'error.ambiguousProduct', { code: raw });
     if (byCode.length) throw new AppError('CONFLICT', { key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) }, fieldErrors: [{ path: 'scan', key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) } }] });
     const bySku = await tx.select({ ...productFields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, stripSymbology(raw.trim()))));
-    if (bySku[0]) return { ...bySku[0], byCode: false };
+    if (bySku[0]) return bySku[0];
     if (scan && !scan.ok && looksLikeScan(raw)) {
       const { key, params } = scanErrorMessage(scan.error);
       throw fieldError('scan', key, params);
@@ -318,7 +318,7 @@ async function findProduct(tx: Tx, s: Shipment, raw: string | undefined, sku: st
   }
   const [bySku] = await tx.select({ ...productFields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, sku!)));
   if (!bySku) throw fieldError('sku', 'inbound.error.unknownSku', { sku: sku! });
-  return { ...bySku, byCode: false };
+  return bySku;
 }
 
 async function openUnexpectedLine(tx: Tx, shipmentId: number, productId: number) {

@@ -321,8 +321,8 @@ export function inboundRoutes() {
     const id = idParam(c);
     const form = await formOf(c);
     const values = { scan: one(form.scan), quantity: one(form.quantity), lot: one(form.lot), expiry: one(form.expiry), condition: one(form.condition), confirm_over: one(form.confirm_over) };
-    const render = async (rest: Partial<ReceiveView>, status: 201 | 409 | 422, progress?: ReceivingProgress | null) => {
-      const s = progress === undefined ? await receivingProgress(c.var.db, readScope(user), id) : progress;
+    const render = async (rest: Partial<ReceiveView>, status: 201 | 409 | 422, progress: ReceivingProgress | null = null) => {
+      const s = progress ?? (await receivingProgress(c.var.db, readScope(user), id));
       if (!s) throw notFound();
       const v = receiveView(c, s, rest);
       return c.html(wantsFragment(c) ? <ReceiveForm {...v} /> : <ReceivePage {...v} />, status);

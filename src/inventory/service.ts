@@ -140,10 +140,10 @@ export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
   return productFrom(tx, raw, await productsByBarcode(tx, raw));
 }
 
-/** A location by its label in the warehouse with this code. */
-function locationsByCode(tx: Tx, warehouseCode: string, code: string) {
+/** A location by its label (as scanned) in the warehouse with this code, with its kind and room. */
+export function locationsByCode(tx: Tx, warehouseCode: string, code: string) {
   return tx
-    .select({ id: locations.id, code: locations.code, kind: locations.kind })
+    .select({ id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity, capacityUnit: locations.capacityUnit })
     .from(locations)
     .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
     .where(and(eq(warehouses.code, warehouseCode), eq(locations.code, stripSymbology(code))));
