@@ -37,7 +37,19 @@ const DOCK_STOCK = 1_000_000;
 
 export type PgbenchOptions = { clients?: number[]; seconds?: number; scale?: number; warmupSeconds?: number; adminUrl?: string };
 
-export type PgbenchRun = { clients: number; threads: number; seconds: number; tps: number; latencyMs: number; transactions: number; failed: number };
+export type PgbenchRun = {
+  clients: number;
+  threads: number;
+  seconds: number;
+  tps: number;
+  latencyMs: number;
+  transactions: number;
+  failed: number;
+  /** The same transaction sent from this process through postgres.js, the server's driver. */
+  fromNode: NodeTpcb;
+};
+
+export type NodeTpcb = { tps: number; p50: number; cpuMsPerTx: number };
 
 export type MoveCase = {
   endpoint: 'putaway' | 'relocation';
@@ -107,13 +119,61 @@ async function runPgbench(admin: string, clients: number[], seconds: number, sca
       const latency = /latency average = ([\d.]+) ms/.exec(r.out);
       const done = /number of transactions actually processed: (\d+)/.exec(r.out);
       const failed = /number of failed transactions: (\d+)/.exec(r.out);
-      const run = { clients: n, threads, seconds, tps: Number(tps[1]), latencyMs: latency ? Number(latency[1]) : Number.NaN, transactions: done ? Number(done[1]) : Number.NaN, failed: failed ? Number(failed[1]) : 0 };
-      progress(`pgbench tpcb-like -c ${n} -j ${threads} -T ${seconds}: ${run.tps.toFixed(0)} tps, latency average ${run.latencyMs} ms`);
+      const base = { clients: n, threads, seconds, tps: Number(tps[1]), latencyMs: latency ? Number(latency[1]) : Number.NaN, transactions: done ? Number(done[1]) : Number.NaN, failed: failed ? Number(failed[1]) : 0 };
+      progress(`pgbench tpcb-like -c ${n} -j ${threads} -T ${seconds}: ${base.tps.toFixed(0)} tps, latency average ${base.latencyMs} ms`);
+      const fromNode = await tpcbFromNode(scratch.url, n, seconds, scale);
+      progress(`the same transaction from Node (postgres.js), ${n} clients: ${fromNode.tps.toFixed(0)} tps, p50 ${ms(fromNode.p50)}, ${fromNode.cpuMsPerTx.toFixed(2)} ms of Node CPU per transaction`);
+      const run: PgbenchRun = { ...base, fromNode };
       runs.push(run);
     }
     return runs;
   } finally {
     await scratch.drop();
+  }
+}
+
+/**
+ * pgbench's tpcb-like transaction (BEGIN, three balance updates, a read, a history insert,
+ * COMMIT, one statement after another) sent from this Node process through postgres.js, the
+ * driver the server uses, by `clients` concurrent loops: what the driver itself keeps of
+ * pgbench's rate, before any HTTP, session, lookup or rule.
+ */
+async function tpcbFromNode(url: string, clients: number, seconds: number, scale: number): Promise<NodeTpcb> {
+  const client = postgres(url, { max: clients, onnotice: () => {} });
+  const pick = (n: number) => 1 + Math.floor(Math.random() * n);
+  const once = () => {
+    const aid = pick(100_000 * scale);
+    const bid = pick(scale);
+    const tid = pick(10 * scale);
+    const delta = pick(10_001) - 5_001;
+    return client.begin(async (tx) => {
+      await tx`UPDATE pgbench_accounts SET abalance = abalance + ${delta} WHERE aid = ${aid}`;
+      await tx`SELECT abalance FROM pgbench_accounts WHERE aid = ${aid}`;
+      await tx`UPDATE pgbench_tellers SET tbalance = tbalance + ${delta} WHERE tid = ${tid}`;
+      await tx`UPDATE pgbench_branches SET bbalance = bbalance + ${delta} WHERE bid = ${bid}`;
+      await tx`INSERT INTO pgbench_history (tid, bid, aid, delta, mtime) VALUES (${tid}, ${bid}, ${aid}, ${delta}, CURRENT_TIMESTAMP)`;
+    });
+  };
+  try {
+    await Promise.all(Array.from({ length: clients }, () => once())); // connect, prepare
+    const times: number[] = [];
+    const cpu0 = process.cpuUsage();
+    const t0 = performance.now();
+    const end = t0 + seconds * 1000;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (performance.now() < end) {
+          const s0 = performance.now();
+          await once();
+          times.push(performance.now() - s0);
+        }
+      }),
+    );
+    const wall = performance.now() - t0;
+    const cpu = process.cpuUsage(cpu0);
+    return { tps: times.length / (wall / 1000), p50: median(times), cpuMsPerTx: (cpu.user + cpu.system) / 1000 / times.length };
+  } finally {
+    await client.end({ timeout: 5 });
   }
 }
 
@@ -319,7 +379,13 @@ export function pgbenchMarkdown(r: PgbenchBench): string[] {
   const tpsAt = (n: number) => pg?.find((x) => x.clients === n)?.tps ?? Number.NaN;
   out.push(row(['Stock moves over HTTP vs pgbench tpcb-like, same PostgreSQL, same run', 'Clients', 'Per second', 'p50', 'p95', 'p99', 'Errors', 'Server CPU per move', 'PostgreSQL CPU per move', 'CPU in cores: server / PostgreSQL / bench client', 'Machine busy', 'Ratio to pgbench (target ≥ 0.5)']));
   out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
-  if (pg) for (const p of pg) out.push(row([`pgbench -b tpcb-like -j ${p.threads} -T ${p.seconds}, scale ${r.pgbenchScale}`, p.clients, `${p.tps.toFixed(0)} tps`, '', '', '', p.failed, '', '', '', '', `latency average ${p.latencyMs} ms`]));
+  if (pg) {
+    for (const p of pg) out.push(row([`pgbench -b tpcb-like -j ${p.threads} -T ${p.seconds}, scale ${r.pgbenchScale}`, p.clients, `${p.tps.toFixed(0)} tps`, '', '', '', p.failed, '', '', '', '', `latency average ${p.latencyMs} ms`]));
+    for (const p of pg) {
+      const ratio = p.fromNode.tps / p.tps;
+      out.push(row(['the same transaction from Node through postgres.js (no HTTP, no checks)', p.clients, `${p.fromNode.tps.toFixed(0)} tps`, ms(p.fromNode.p50), '', '', '', `${p.fromNode.cpuMsPerTx.toFixed(2)} ms (Node)`, '', '', '', ratio.toFixed(2)]));
+    }
+  }
   else out.push(row(['pgbench', '', `skipped: ${(r.pgbench as { skipped: string }).skipped}`, '', '', '', '', '', '', '', '', '']));
   const label = { putaway: 'POST /api/v1/putaways (JSON, 1 unit dock → rack)', relocation: 'POST /moves (scanner form, htmx, 1 unit rack ↔ rack)' };
   for (const m of r.moves) {
@@ -356,6 +422,7 @@ export function pgbenchMarkdown(r: PgbenchBench): string[] {
   out.push(
     `Stock moves: the real server on PostgreSQL (${r.postgres}; its pool holds 10 connections), ${r.sessions}, keep-alive HTTP/1.1 on 127.0.0.1 from a raw-socket client (bench/raw-fetcher.ts), closed loop (each client sends its next move when the last one answered) for ${r.moves[0] ? Math.round(r.moves[0].load.wallMs / 1000) : '?'} s after a warm-up. ` +
       `Each client has its own ambient product and its own two racks, so no two clients touch the same balance row; pgbench at scale ${r.pgbenchScale} has ${r.pgbenchScale} branch rows that every transaction updates. ` +
+      `The row "from Node" sends pgbench's own transaction, one statement after another, from the bench process through postgres.js, the driver the server uses: what is left of pgbench's rate before any HTTP, session, lookup or rule. ` +
       `A pgbench transaction is 7 statements, one round trip each (BEGIN, 3 balance updates, a read, a history insert, END), sent by a C client; a stock move is one ledger entry and two balance updates, behind an HTTP request, a session check, the lookups of product and locations by their codes and an idempotency check. ` +
       `Server CPU per move is the app process's CPU (from /proc) ÷ moves; PostgreSQL CPU is that of the database's backends.` +
       (r.serverUnhandled ? ` The server logged ${r.serverUnhandled} unhandled errors.` : ''),

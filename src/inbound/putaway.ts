@@ -5,7 +5,7 @@ import { queryRows } from '../db/rows.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
-import { lockIdempotencyKey, move, zoneClassesFor } from '../stock/index.ts';
+import { knownFacts, lockIdempotencyKey, move, productFactColumns, zoneClassesFor } from '../stock/index.ts';
 import { barcodeCandidates } from '../inventory/filters.ts';
 import { findLot, locationsByCode } from '../inventory/service.ts';
 import { parseInput, putawayInputSchema } from './schemas.ts';
@@ -70,21 +70,25 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   const input = parseInput(putawayInputSchema, opts.input);
   const key = `putaway:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
   const done = await withTransaction(opts.db, async (tx) => {
-    // The key's lock and the putaway it made, sent at once; the read runs once the lock is held.
-    const [, [prior]] = await settleAll([lockIdempotencyKey(tx, key), tx.select({ id: putaways.id }).from(putaways).where(eq(putaways.idempotencyKey, key))]);
-    if (prior) return { ...(await describePutaway(tx, prior.id)), replayed: true };
-
-    if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
-    // The warehouse, the product and both locations, sent at once; each is judged in that
-    // order, and nothing is used before the warehouse is the user's.
-    const [[wh], productRows, [from], [to], [next]] = await settleAll([
+    // The key's lock, the putaway it made (else the new putaway's number: its ledger entry
+    // names it; a refusal leaves a gap), the warehouse, the product and both locations, sent
+    // at once; the reads run once the lock is held. Each is judged in that order, and nothing
+    // is used before the warehouse is the user's.
+    const [, [key_], [wh], productRows, [from], [to]] = await settleAll([
+      lockIdempotencyKey(tx, key),
+      queryRows<{ prior: number | null; next: number | null }>(
+        tx,
+        sql`SELECT (SELECT id FROM putaways WHERE idempotency_key = ${key}) AS prior,
+                   CASE WHEN NOT EXISTS (SELECT 1 FROM putaways WHERE idempotency_key = ${key}) THEN nextval('putaways_id_seq')::int END AS next`,
+      ),
       tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
       productsBySku(tx, input.sku, input.seller),
       locationsByCode(tx, input.warehouse, input.from_location),
       locationsByCode(tx, input.warehouse, input.to_location),
-      // The putaway's number (its ledger entry names it); a refusal leaves a gap.
-      queryRows<{ id: number }>(tx, sql`SELECT nextval('putaways_id_seq')::int AS id`),
     ]);
+    if (key_?.prior != null) return { ...(await describePutaway(tx, Number(key_.prior))), replayed: true };
+
+    if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.sku, input.seller, productRows);
     if (!from) throw fieldError('from_location', 'error.unknownLocationCode', { code: input.from_location });
@@ -105,35 +109,48 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
       if (to.capacityUnit === 'units' && Number(used) > to.capacity) throw fieldError('quantity', 'putaway.error.noRoom', { location: to.code, free: Math.max(0, to.capacity - (Number(used) - input.quantity)) });
       if (to.capacityUnit === 'pallets' && Number(pallets) > to.capacity) throw fieldError('to_location', 'putaway.error.noPalletRoom', { location: to.code, pallets: to.capacity });
     };
-    const id = next!.id;
+    const id = Number(key_!.next);
     try {
-      const { entry } = await move(tx, {
-        productId: product.id,
-        lotId,
-        quantity: input.quantity,
-        fromLocationId: from.id,
-        toLocationId: to.id,
-        reason: 'putaway',
-        document: { type: 'putaway', id: String(id) },
-        actor: { userId: opts.user.id },
-        idempotencyKey: key,
-        keyChecked: true,
-      });
-      await checkRoom();
-      await tx.insert(putaways).values({
-        id,
-        warehouseId: wh.id,
-        productId: product.id,
-        lotId,
-        quantity: input.quantity,
-        fromLocationId: from.id,
-        toLocationId: to.id,
-        suggestedLocationId: input.suggested ? to.id : null,
-        ledgerEntryId: entry.id,
-        actorUserId: opts.user.id,
-        idempotencyKey: key,
-      });
-      return { ...(await describePutaway(tx, id)), replayed: false, warehouseId: wh.id, productId: product.id };
+      const { entry } = await move(
+        tx,
+        {
+          productId: product.id,
+          lotId,
+          quantity: input.quantity,
+          fromLocationId: from.id,
+          toLocationId: to.id,
+          reason: 'putaway',
+          document: { type: 'putaway', id: String(id) },
+          actor: { userId: opts.user.id },
+          idempotencyKey: key,
+          keyChecked: true,
+        },
+        // What the lookups above read: the ledger checks its rules against them.
+        knownFacts({ products: [product], locations: [from, to], lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }),
+      );
+      // The room, the putaway and its answer are sent at once (the insert is started here, so
+      // it goes out before the answer's read); no room rolls the putaway back.
+      const [, , described] = await settleAll([
+        checkRoom(),
+        tx
+          .insert(putaways)
+          .values({
+            id,
+            warehouseId: wh.id,
+            productId: product.id,
+            lotId,
+            quantity: input.quantity,
+            fromLocationId: from.id,
+            toLocationId: to.id,
+            suggestedLocationId: input.suggested ? to.id : null,
+            ledgerEntryId: entry.id,
+            actorUserId: opts.user.id,
+            idempotencyKey: key,
+          })
+          .execute(),
+        describePutaway(tx, id),
+      ]);
+      return { ...described, replayed: false, warehouseId: wh.id, productId: product.id };
     } catch (err) {
       if (err instanceof AppError && err.fieldErrors.length === 0) {
         const path = err.code === 'INSUFFICIENT_STOCK' ? 'quantity' : 'to_location';
@@ -154,7 +171,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   return result;
 }
 
-const productFields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry, units: sql<number>`1` };
+const productFields = { ...productFactColumns, units: sql<number>`1` };
 
 /** The products with this SKU (of this seller, when named). */
 function productsBySku(tx: Tx, code: string, sellerCode: string | undefined) {

@@ -5,7 +5,7 @@ import { queryRows } from '../db/rows.ts';
 import type { CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { sqlState, withTransaction } from '../db/tx.ts';
-import { ensureLot, lockIdempotencyKey, move, zoneAccepts } from '../stock/index.ts';
+import { ensureLot, knownFacts, lockIdempotencyKey, move, zoneAccepts, type LocationFacts } from '../stock/index.ts';
 import { parseScan, type ScanSuccess } from '../barcodes/gs1.ts';
 import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
 import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
@@ -191,18 +191,23 @@ async function receive(
   // The move and the line's count are sent at once; a refused move rolls the count back with it.
   const damaged = input.condition === 'damaged';
   const [{ entry }, [updated]] = await settleAll([
-    move(tx, {
-      productId: product.id,
-      lotId,
-      quantity,
-      fromLocationId: from,
-      toLocationId: to.id,
-      reason: 'receipt',
-      document: { type: 'inbound', id: String(s.id) },
-      actor: { userId: user.id },
-      idempotencyKey: key,
-      keyChecked: true,
-    }),
+    move(
+      tx,
+      {
+        productId: product.id,
+        lotId,
+        quantity,
+        fromLocationId: from,
+        toLocationId: to.id,
+        reason: 'receipt',
+        document: { type: 'inbound', id: String(s.id) },
+        actor: { userId: user.id },
+        idempotencyKey: key,
+        keyChecked: true,
+      },
+      // What was read above: the ledger checks its rules against them.
+      knownFacts({ products: [product], locations: here.locations, lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }),
+    ),
     tx
       .update(inboundLines)
       .set(damaged ? { damagedQty: sql`${inboundLines.damagedQty} + ${quantity}` } : { receivedQty: sql`${inboundLines.receivedQty} + ${quantity}` })
@@ -338,12 +343,14 @@ type Place = { id: number; code: string; kind: 'dock' | 'quarantine'; cls: Tempe
 /**
  * What a receipt needs to know of its warehouse, in one read: its clock (for expiry), its
  * supplier location (where received units come from), and its active docks and quarantine
- * locations with their zones' classes, in walking order.
+ * locations with their zones' classes, in walking order; `locations`: what the stock rules
+ * need to know of each of them.
  */
-async function receivingPlaces(tx: Tx, warehouseId: number): Promise<{ timezone: string; supplierId: number | null; places: Place[] }> {
-  const rows = await queryRows<{ timezone: string; id: number | null; code: string | null; kind: string | null; cls: TemperatureClass | null }>(
+async function receivingPlaces(tx: Tx, warehouseId: number): Promise<{ timezone: string; supplierId: number | null; places: Place[]; locations: LocationFacts[] }> {
+  const rows = await queryRows<{ timezone: string; id: number | null; code: string | null; kind: string | null; cls: TemperatureClass | null; peerWarehouseId: number | null; active: boolean | null }>(
     tx,
-    sql`SELECT ${warehouses.timezone} AS timezone, ${locations.id} AS id, ${locations.code} AS code, ${locations.kind}::text AS kind, ${zones.temperatureClass}::text AS cls
+    sql`SELECT ${warehouses.timezone} AS timezone, ${locations.id} AS id, ${locations.code} AS code, ${locations.kind}::text AS kind, ${zones.temperatureClass}::text AS cls,
+               ${locations.peerWarehouseId} AS "peerWarehouseId", ${locations.active} AS active
         FROM ${warehouses}
           LEFT JOIN ${locations} ON ${locations.warehouseId} = ${warehouses.id}
             AND (${locations.kind} = 'supplier' OR (${locations.kind} IN ('dock', 'quarantine') AND ${locations.active}))
@@ -351,11 +358,21 @@ async function receivingPlaces(tx: Tx, warehouseId: number): Promise<{ timezone:
         WHERE ${warehouses.id} = ${warehouseId}
         ORDER BY ${locations.walkSequence}, ${locations.code}, ${locations.id}`,
   );
-  const suppliers = rows.filter((r) => r.kind === 'supplier').map((r) => Number(r.id));
+  const found = rows.filter((r) => r.id !== null);
+  const suppliers = found.filter((r) => r.kind === 'supplier').map((r) => Number(r.id));
   return {
     timezone: rows[0]?.timezone ?? 'UTC',
     supplierId: suppliers.length ? Math.min(...suppliers) : null,
-    places: rows.flatMap((r) => (r.id !== null && r.cls !== null && (r.kind === 'dock' || r.kind === 'quarantine') ? [{ id: Number(r.id), code: r.code!, kind: r.kind, cls: r.cls }] : [])),
+    places: found.flatMap((r) => (r.cls !== null && (r.kind === 'dock' || r.kind === 'quarantine') ? [{ id: Number(r.id), code: r.code!, kind: r.kind, cls: r.cls }] : [])),
+    locations: found.map((r) => ({
+      id: Number(r.id),
+      warehouseId,
+      code: r.code!,
+      kind: r.kind as LocationFacts['kind'],
+      peerWarehouseId: r.peerWarehouseId === null ? null : Number(r.peerWarehouseId),
+      active: Boolean(r.active),
+      zoneClass: r.cls,
+    })),
   };
 }
 

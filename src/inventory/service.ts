@@ -1,11 +1,11 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
-import { locations, lots, productBarcodes, products, stockBalances, warehouses } from '../db/schema/index.ts';
+import { locations, lots, productBarcodes, products, stockBalances, warehouses, zones } from '../db/schema/index.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
-import { entryForKey, lockIdempotencyKey, move, type LedgerEntry } from '../stock/index.ts';
+import { entryForKey, knownFacts, locationFactColumns, lockIdempotencyKey, move, productFactColumns, type LedgerEntry, type ProductFacts } from '../stock/index.ts';
 import { barcodeCandidates, stripSymbology } from './filters.ts';
 import { parseScan } from '../barcodes/gs1.ts';
 import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
@@ -57,35 +57,41 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
   return withTransaction(opts.db, async (tx) => {
     // A repeat (a double Enter, a retry after a lost response) returns the first result
     // before anything else is looked at: the stock it moved may no longer be where it was.
-    // The key's lock and the entry it made are sent at once; the read runs once the lock is held.
-    const [, prior] = await settleAll([lockIdempotencyKey(tx, idempotencyKey), entryForKey(tx, idempotencyKey)]);
-    if (prior) return describeEntry(tx, prior);
-    // The warehouse, the products the code names and both locations, sent at once; each is
-    // judged in that order, and nothing is used before the warehouse is the user's.
-    const [[wh], byBarcode, fromRows, toRows] = await settleAll([
+    // The key's lock, the entry it made, the warehouse, the products the code names and both
+    // locations are sent at once; the reads run once the lock is held. Each is judged in that
+    // order, and nothing is used before the warehouse is the user's.
+    const [, prior, [wh], byBarcode, fromRows, toRows] = await settleAll([
+      lockIdempotencyKey(tx, idempotencyKey),
+      entryForKey(tx, idempotencyKey),
       tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
       productsByBarcode(tx, input.product),
       locationsByCode(tx, input.warehouse, input.from),
       locationsByCode(tx, input.warehouse, input.to),
     ]);
+    if (prior) return describeEntry(tx, prior);
     if (!wh || !can(opts.user, 'stock.move', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.product, byBarcode);
     const from = movableLocation(fromRows, input.from, 'from');
     const to = movableLocation(toRows, input.to, 'to');
     const lotId = await findLot(tx, product, from.id, input.lot);
     try {
-      const { entry, replayed } = await move(tx, {
-        productId: product.id,
-        lotId,
-        // A case barcode moves whole cases.
-        quantity: input.quantity * product.units,
-        fromLocationId: from.id,
-        toLocationId: to.id,
-        reason: 'relocation',
-        actor: { userId: opts.user.id },
-        idempotencyKey,
-        keyChecked: true,
-      });
+      const { entry, replayed } = await move(
+        tx,
+        {
+          productId: product.id,
+          lotId,
+          // A case barcode moves whole cases.
+          quantity: input.quantity * product.units,
+          fromLocationId: from.id,
+          toLocationId: to.id,
+          reason: 'relocation',
+          actor: { userId: opts.user.id },
+          idempotencyKey,
+          keyChecked: true,
+        },
+        // What the lookups above read: the ledger checks its rules against them.
+        knownFacts({ products: [product], locations: [from, to], lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }),
+      );
       return { sku: product.sku, quantity: entry.quantity, from: from.code, to: to.code, replayed, entryId: entry.id, caseUnits: product.units };
     } catch (err) {
       // Point the user at the field to fix.
@@ -106,9 +112,10 @@ async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResu
   return { sku: p?.sku ?? '', quantity: entry.quantity, from: code(entry.fromLocationId), to: code(entry.toLocationId), replayed: true, entryId: entry.id, caseUnits: 1 };
 }
 
-export type FoundProduct = { id: number; sku: string; tracksLot: boolean; tracksExpiry: boolean; units: number };
+/** With what the stock rules need to know of it (`ProductFacts`). */
+export type FoundProduct = ProductFacts & { units: number };
 
-const productFields = { id: products.id, sku: products.sku, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
+const productFields = productFactColumns;
 
 /** The products a barcode (EAN, case code, GS1, marketplace) names. */
 function productsByBarcode(tx: Tx, raw: string) {
@@ -140,12 +147,13 @@ export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
   return productFrom(tx, raw, await productsByBarcode(tx, raw));
 }
 
-/** A location by its label (as scanned) in the warehouse with this code, with its kind and room. */
+/** A location by its label (as scanned) in the warehouse with this code: what the stock rules need to know of it, and its room. */
 export function locationsByCode(tx: Tx, warehouseCode: string, code: string) {
   return tx
-    .select({ id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity, capacityUnit: locations.capacityUnit })
+    .select({ ...locationFactColumns, capacity: locations.capacity, capacityUnit: locations.capacityUnit })
     .from(locations)
     .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
+    .leftJoin(zones, eq(zones.id, locations.zoneId))
     .where(and(eq(warehouses.code, warehouseCode), eq(locations.code, stripSymbology(code))));
 }
 

@@ -20,6 +20,36 @@ export type LocationFacts = {
 /** What the rules need to know about the products, lots and locations of some moves. */
 export type MoveFacts = { products: Map<number, ProductFacts>; lotOwners: Map<number, number>; locations: Map<number, LocationFacts> };
 
+/**
+ * The columns of a product and of a location (with its zone's class: `LEFT JOIN zones`) that
+ * the rules read. A caller that looks these up anyway, in the same transaction, selects them
+ * and hands them to `move()` with `knownFacts`, which then reads nothing more.
+ */
+export const productFactColumns = { id: products.id, sku: products.sku, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
+export const locationFactColumns = {
+  id: locations.id,
+  warehouseId: locations.warehouseId,
+  code: locations.code,
+  kind: locations.kind,
+  peerWarehouseId: locations.peerWarehouseId,
+  active: locations.active,
+  zoneClass: zones.temperatureClass,
+};
+
+/** Facts read by the caller (with the columns above); a lot is named with the product it belongs to. */
+export function knownFacts(f: { products: ProductFacts[]; locations: LocationFacts[]; lots?: { id: number; productId: number }[] }): MoveFacts {
+  return {
+    products: new Map(f.products.map((p) => [p.id, p])),
+    lotOwners: new Map((f.lots ?? []).map((l) => [l.id, l.productId])),
+    locations: new Map(f.locations.map((l) => [l.id, l])),
+  };
+}
+
+/** Whether the facts name everything a move touches (else it reads them itself). */
+export function factsCover(facts: MoveFacts, m: { productId: number; lotId: number | null; fromLocationId: number; toLocationId: number }): boolean {
+  return facts.products.has(m.productId) && facts.locations.has(m.fromLocationId) && facts.locations.has(m.toLocationId) && (m.lotId === null || facts.lotOwners.has(m.lotId));
+}
+
 export async function loadMoveFacts(tx: Tx, ids: { productIds: number[]; lotIds: number[]; locationIds: number[] }): Promise<MoveFacts> {
   const uniq = (xs: number[]) => [...new Set(xs)];
   // One statement for all three (a move is made of few, and every move makes this one).

@@ -6,7 +6,7 @@ import type { MoveReason } from '../db/schema/index.ts';
 import { moveReasons } from '../db/schema/index.ts';
 import { AppError } from '../errors.ts';
 import { isVirtualKind } from './rules.ts';
-import { checkMove, entryWarehouse, loadMoveFacts, type LocationFacts } from './check.ts';
+import { checkMove, entryWarehouse, factsCover, loadMoveFacts, type LocationFacts, type MoveFacts } from './check.ts';
 import { settleAll } from '../db/pipeline.ts';
 
 export const moveInputSchema = z.object({
@@ -49,8 +49,12 @@ export async function lockIdempotencyKey(tx: Tx, key: string): Promise<void> {
  * Moves `quantity` units of a product (and lot) from one location to another, inside the
  * caller's transaction: both balances change and one ledger entry is appended, or nothing
  * happens. Quantities are never edited anywhere else (DESIGN.md §3).
+ *
+ * `known`: the product, lot and locations as the caller read them in this transaction
+ * (`knownFacts`); the rules are checked against them and nothing is read again. Facts that do
+ * not name everything the move touches are read afresh.
  */
-export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
+export async function move(tx: Tx, input: MoveInput, known?: MoveFacts): Promise<MoveResult> {
   const parsed = moveInputSchema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -79,8 +83,10 @@ export async function move(tx: Tx, input: MoveInput): Promise<MoveResult> {
     }
   }
 
-  const facts = await loadMoveFacts(tx, { productIds: [m.productId], lotIds: lotId === null ? [] : [lotId], locationIds: [m.fromLocationId, m.toLocationId] });
-  const { product, from, to } = checkMove({ ...m, lotId }, facts);
+  const ids = { ...m, lotId };
+  const facts =
+    known && factsCover(known, ids) ? known : await loadMoveFacts(tx, { productIds: [m.productId], lotIds: lotId === null ? [] : [lotId], locationIds: [m.fromLocationId, m.toLocationId] });
+  const { product, from, to } = checkMove(ids, facts);
 
   // Touch the two balance rows in a fixed order (by location id) so that two opposite
   // moves cannot deadlock each other.

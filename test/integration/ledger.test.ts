@@ -1,8 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sql } from 'drizzle-orm';
-import type { Database } from '../../src/db/client.ts';
+import { eq, inArray, sql } from 'drizzle-orm';
+import type { Database, Tx } from '../../src/db/client.ts';
+import { locations, products, zones } from '../../src/db/schema/index.ts';
+import { loadMoveFacts } from '../../src/stock/check.ts';
 import { AppError } from '../../src/errors.ts';
-import { move, moveMany, release, reserve, verifyLedger } from '../../src/stock/index.ts';
+import { knownFacts, locationFactColumns, move, moveMany, productFactColumns, release, reserve, verifyLedger } from '../../src/stock/index.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
 import { makeWorld, stock, type World } from '../helpers/world.ts';
@@ -180,6 +182,58 @@ describe.each(backends)('stock ledger on %s', (backend) => {
       await db().transaction((tx) => move(tx, { ...m, reason: 'transfer_out', fromLocationId: w.loc.a1.id, toLocationId: w.loc.transit.id }));
       const arrived = await db().transaction((tx) => move(tx, { ...m, reason: 'transfer_in', fromLocationId: w.loc.transit.id, toLocationId: w.loc.otherA1.id }));
       expect(arrived.entry.warehouseId).toBe(w.other.id);
+    });
+  });
+
+  describe('facts the caller already read (knownFacts)', () => {
+    const readFacts = async (tx: Tx, productId: number, locationIds: number[]) => {
+      const [product] = await tx.select(productFactColumns).from(products).where(eq(products.id, productId));
+      const locs = await tx.select(locationFactColumns).from(locations).leftJoin(zones, eq(zones.id, locations.zoneId)).where(inArray(locations.id, locationIds));
+      return { product: product!, locs };
+    };
+
+    it('the columns a caller selects give the facts the ledger reads itself', async () => {
+      const w = await makeWorld(db());
+      const ids = [w.loc.supplier.id, w.loc.dock.id, w.loc.frozen.id, w.loc.closed.id, w.loc.transit.id];
+      const [mine, own] = await db().transaction(async (tx) => {
+        const { product, locs } = await readFacts(tx, w.product.icecream.id, ids);
+        return [knownFacts({ products: [product], locations: locs, lots: [{ id: w.lot.ice.id, productId: w.product.icecream.id }] }), await loadMoveFacts(tx, { productIds: [w.product.icecream.id], lotIds: [w.lot.ice.id], locationIds: ids })];
+      });
+      expect(mine).toEqual(own);
+    });
+
+    it('a move checks its rules against them, and reads afresh what they leave out', async () => {
+      const w = await makeWorld(db());
+      const m = { productId: w.product.icecream.id, lotId: w.lot.ice.id, quantity: 1, fromLocationId: w.loc.supplier.id, reason: 'receipt' as const, actor: {} };
+      const lots = [{ id: w.lot.ice.id, productId: w.product.icecream.id }];
+      // Ice cream into an ambient rack, with the rack among the facts.
+      await expectRejected(w, 'WRONG_TEMPERATURE_CLASS', () =>
+        db().transaction(async (tx) => {
+          const { product, locs } = await readFacts(tx, m.productId, [w.loc.supplier.id, w.loc.a1.id]);
+          return move(tx, { ...m, toLocationId: w.loc.a1.id }, knownFacts({ products: [product], locations: locs, lots }));
+        }),
+      );
+      // Facts that do not name the destination are not taken for it: the ledger reads it.
+      await expectRejected(w, 'WRONG_TEMPERATURE_CLASS', () =>
+        db().transaction(async (tx) => {
+          const { product, locs } = await readFacts(tx, m.productId, [w.loc.supplier.id, w.loc.frozen.id]);
+          return move(tx, { ...m, toLocationId: w.loc.a1.id }, knownFacts({ products: [product], locations: locs, lots }));
+        }),
+      );
+      // Nor a lot they do not name.
+      await expectRejected(w, 'VALIDATION', () =>
+        db().transaction(async (tx) => {
+          const { product, locs } = await readFacts(tx, w.product.kefir.id, [w.loc.supplier.id, w.loc.chilled.id]);
+          return move(tx, { ...m, productId: w.product.kefir.id, toLocationId: w.loc.chilled.id }, knownFacts({ products: [product], locations: locs, lots }));
+        }),
+      );
+      const { entry } = await db().transaction(async (tx) => {
+        const { product, locs } = await readFacts(tx, m.productId, [w.loc.supplier.id, w.loc.frozen.id]);
+        return move(tx, { ...m, toLocationId: w.loc.frozen.id }, knownFacts({ products: [product], locations: locs, lots }));
+      });
+      expect(entry).toMatchObject({ warehouseId: w.warehouse.id, quantity: 1, toLocationId: w.loc.frozen.id });
+      expect(await balanceOf(db(), w.loc.frozen.id, m.productId, w.lot.ice.id)).toEqual({ onHand: 1, reserved: 0 });
+      expect((await verifyLedger(db())).ok).toBe(true);
     });
   });
 
