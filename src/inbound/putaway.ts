@@ -69,6 +69,7 @@ const fieldError = (path: string, key: FieldError['key'], params?: FieldError['p
 export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown; keyScope?: string }): Promise<PutawayResult> {
   const input = parseInput(putawayInputSchema, opts.input);
   const key = `putaway:${opts.keyScope ?? 'page'}:${opts.user.id}:${input.idempotency_key}`;
+  if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
   const done = await withTransaction(opts.db, async (tx) => {
     // The key's lock, the putaway it made (else the new putaway's number: its ledger entry
     // names it; a refusal leaves a gap), the warehouse, the product and both locations, sent
@@ -88,7 +89,6 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     ]);
     if (key_?.prior != null) return { ...(await describePutaway(tx, Number(key_.prior))), replayed: true };
 
-    if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
     if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.sku, input.seller, productRows);
     if (!from) throw fieldError('from_location', 'error.unknownLocationCode', { code: input.from_location });
@@ -125,8 +125,10 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
           idempotencyKey: key,
           keyChecked: true,
         },
-        // What the lookups above read: the ledger checks its rules against them.
-        knownFacts({ products: [product], locations: [from, to], lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }),
+        // What the lookups above read: the ledger checks its rules against them. A location
+        // with a capacity was locked since it was read (it may have been closed meanwhile):
+        // the ledger reads it again.
+        to.capacity === null ? knownFacts({ products: [product], locations: [from, to], lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }) : undefined,
       );
       // The room, the putaway and its answer are sent at once (the insert is started here, so
       // it goes out before the answer's read); no room rolls the putaway back.

@@ -56,7 +56,7 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
   const idempotencyKey = `relocation:${opts.user.id}:${input.idempotency_key}`;
   return withTransaction(opts.db, async (tx) => {
     // A repeat (a double Enter, a retry after a lost response) returns the first result
-    // before anything else is looked at: the stock it moved may no longer be where it was.
+    // before anything else is judged: the stock it moved may no longer be where it was.
     // The key's lock, the entry it made, the warehouse, the products the code names and both
     // locations are sent at once; the reads run once the lock is held. Each is judged in that
     // order, and nothing is used before the warehouse is the user's.
@@ -89,7 +89,8 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
           idempotencyKey,
           keyChecked: true,
         },
-        // What the lookups above read: the ledger checks its rules against them.
+        // What the lookups above read: the ledger checks its rules against them (the lot is
+        // one findLot found among this product's balances).
         knownFacts({ products: [product], locations: [from, to], lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }),
       );
       return { sku: product.sku, quantity: entry.quantity, from: from.code, to: to.code, replayed, entryId: entry.id, caseUnits: product.units };

@@ -89,6 +89,41 @@ describe.runIf(hasPostgres)('concurrent receiving on PostgreSQL', () => {
     expect(await balanceOf(db(), w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 10, reserved: 0 });
   });
 
+  it('a location with a capacity closed while a putaway waits for it: the putaway is refused, nothing moves', async () => {
+    const w = await makeWorld(db());
+    await db().update(locations).set({ capacity: 10 }).where(eq(locations.id, w.loc.a2.id));
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.dock.id, quantity: 5 }]);
+    let closing!: () => void;
+    const closed = new Promise<void>((r) => (closing = r));
+    let locked!: () => void;
+    const held = new Promise<void>((r) => (locked = r));
+    // A manager's edit holds the location's row, closes it, and commits once the putaway waits.
+    const edit = db().transaction(async (tx) => {
+      await tx.execute(sql`SELECT id FROM locations WHERE id = ${w.loc.a2.id} FOR UPDATE`);
+      await tx.update(locations).set({ active: false }).where(eq(locations.id, w.loc.a2.id));
+      locked();
+      await closed;
+    });
+    await held;
+    const putaway = putAway({ db: db(), user: asUser(w, 'operator'), input: { warehouse: w.warehouse.code, sku: w.product.widget.sku, from_location: 'DOCK-01', to_location: 'A-01-01-2', quantity: 5, idempotency_key: key() } }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    // The putaway has read the location (still open to it) and waits for the row.
+    for (let i = 0; i < 100; i++) {
+      const [{ n }] = (await db().execute(sql`SELECT count(*)::int AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()`)) as unknown as [{ n: number }];
+      if (Number(n) > 0) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    closing();
+    await edit;
+    const err = await putaway;
+    expect(err).toBeInstanceOf(AppError);
+    expect((err as AppError).key).toBe('error.locationInactive');
+    expect(await balanceOf(db(), w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 0, reserved: 0 });
+    expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 0 });
+  });
+
   it('two ASNs with one reference at once: one is created, the other is told the reference is taken', async () => {
     const w = await makeWorld(db());
     const reference = `DUP-${uid()}`;

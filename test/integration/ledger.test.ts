@@ -220,13 +220,16 @@ describe.each(backends)('stock ledger on %s', (backend) => {
           return move(tx, { ...m, toLocationId: w.loc.a1.id }, knownFacts({ products: [product], locations: locs, lots }));
         }),
       );
-      // Nor a lot they do not name.
-      await expectRejected(w, 'VALIDATION', () =>
-        db().transaction(async (tx) => {
-          const { product, locs } = await readFacts(tx, w.product.kefir.id, [w.loc.supplier.id, w.loc.chilled.id]);
-          return move(tx, { ...m, productId: w.product.kefir.id, toLocationId: w.loc.chilled.id }, knownFacts({ products: [product], locations: locs, lots }));
-        }),
-      );
+      // A lot of another product, named so in the facts or left out of them (read afresh).
+      for (const named of [lots, []]) {
+        const err = await expectRejected(w, 'VALIDATION', () =>
+          db().transaction(async (tx) => {
+            const { product, locs } = await readFacts(tx, w.product.kefir.id, [w.loc.supplier.id, w.loc.chilled.id]);
+            return move(tx, { ...m, productId: w.product.kefir.id, toLocationId: w.loc.chilled.id }, knownFacts({ products: [product], locations: locs, lots: named }));
+          }),
+        );
+        expect(err.key).toBe('error.unknownLot');
+      }
       const { entry } = await db().transaction(async (tx) => {
         const { product, locs } = await readFacts(tx, m.productId, [w.loc.supplier.id, w.loc.frozen.id]);
         return move(tx, { ...m, toLocationId: w.loc.frozen.id }, knownFacts({ products: [product], locations: locs, lots }));
