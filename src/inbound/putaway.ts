@@ -1,13 +1,13 @@
-import { and, eq, inArray, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { productBarcodes, products, putaways, sellers, warehouses, type TemperatureClass } from '../db/schema/index.ts';
-import { queryRows } from '../db/rows.ts';
+import { putaways, type TemperatureClass } from '../db/schema/index.ts';
+import { queryRows, textArray } from '../db/rows.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
-import { knownFacts, lockIdempotencyKey, move, productFactColumns, zoneClassesFor } from '../stock/index.ts';
+import { knownFacts, lockIdempotencyKey, move, productFactSql, zoneClassesFor } from '../stock/index.ts';
 import { barcodeCandidates } from '../inventory/filters.ts';
-import { findLot, locationsByCode } from '../inventory/service.ts';
+import { findLot, locationsByCode, warehouseByCode, type FoundProduct } from '../inventory/service.ts';
 import { parseInput, putawayInputSchema } from './schemas.ts';
 import { retryBackorders } from '../outbound/allocate.ts';
 import { settleAll } from '../db/pipeline.ts';
@@ -82,7 +82,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
         sql`SELECT (SELECT id FROM putaways WHERE idempotency_key = ${key}) AS prior,
                    CASE WHEN NOT EXISTS (SELECT 1 FROM putaways WHERE idempotency_key = ${key}) THEN nextval('putaways_id_seq')::int END AS next`,
       ),
-      tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
+      warehouseByCode(tx, input.warehouse),
       productsBySku(tx, input.sku, input.seller),
       locationsByCode(tx, input.warehouse, input.from_location),
       locationsByCode(tx, input.warehouse, input.to_location),
@@ -173,27 +173,24 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   return result;
 }
 
-const productFields = { ...productFactColumns, units: sql<number>`1` };
-
 /** The products with this SKU (of this seller, when named). */
 function productsBySku(tx: Tx, code: string, sellerCode: string | undefined) {
-  return tx
-    .select(productFields)
-    .from(products)
-    .innerJoin(sellers, eq(sellers.id, products.sellerId))
-    .where(and(eq(products.sku, code), sellerCode ? eq(sellers.code, sellerCode) : undefined));
+  return queryRows<FoundProduct>(
+    tx,
+    sql`SELECT ${productFactSql}, 1 AS units FROM products p JOIN sellers s ON s.id = p.seller_id
+        WHERE p.sku = ${code} AND (${sellerCode ?? null}::text IS NULL OR s.code = ${sellerCode ?? null})`,
+  );
 }
 
 /** The one product among those with the SKU, else the one a barcode names; errors on the `sku` field. */
-async function productFrom(tx: Tx, code: string, sellerCode: string | undefined, bySku: Awaited<ReturnType<typeof productsBySku>>) {
+async function productFrom(tx: Tx, code: string, sellerCode: string | undefined, bySku: FoundProduct[]): Promise<FoundProduct> {
   let rows = bySku;
   if (rows.length === 0) {
-    rows = await tx
-      .selectDistinct(productFields)
-      .from(productBarcodes)
-      .innerJoin(products, eq(products.id, productBarcodes.productId))
-      .innerJoin(sellers, eq(sellers.id, products.sellerId))
-      .where(and(inArray(productBarcodes.code, barcodeCandidates(code)), sellerCode ? eq(sellers.code, sellerCode) : undefined));
+    rows = await queryRows<FoundProduct>(
+      tx,
+      sql`SELECT DISTINCT ${productFactSql}, 1 AS units FROM product_barcodes b JOIN products p ON p.id = b.product_id JOIN sellers s ON s.id = p.seller_id
+          WHERE b.code = ANY(${textArray(barcodeCandidates(code))}) AND (${sellerCode ?? null}::text IS NULL OR s.code = ${sellerCode ?? null})`,
+    );
   }
   if (rows.length === 0) throw fieldError('sku', 'error.unknownProductCode', { code });
   if (rows.length > 1) throw fieldError('sku', 'error.ambiguousProduct', { code });

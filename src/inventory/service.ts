@@ -1,11 +1,12 @@
 import { and, eq, gt, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, Tx } from '../db/client.ts';
-import { locations, lots, productBarcodes, products, stockBalances, warehouses, zones } from '../db/schema/index.ts';
+import { locations, lots, products, stockBalances, type CapacityUnit } from '../db/schema/index.ts';
+import { queryRows, textArray } from '../db/rows.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
-import { entryForKey, knownFacts, locationFactColumns, lockIdempotencyKey, move, productFactColumns, type LedgerEntry, type ProductFacts } from '../stock/index.ts';
+import { entryForKey, knownFacts, locationFactSql, lockIdempotencyKey, move, productFactSql, type LedgerEntry, type LocationFacts, type ProductFacts } from '../stock/index.ts';
 import { barcodeCandidates, stripSymbology } from './filters.ts';
 import { parseScan } from '../barcodes/gs1.ts';
 import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
@@ -63,7 +64,7 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
     const [, prior, [wh], byBarcode, fromRows, toRows] = await settleAll([
       lockIdempotencyKey(tx, idempotencyKey),
       entryForKey(tx, idempotencyKey),
-      tx.select({ id: warehouses.id }).from(warehouses).where(eq(warehouses.code, input.warehouse)),
+      warehouseByCode(tx, input.warehouse),
       productsByBarcode(tx, input.product),
       locationsByCode(tx, input.warehouse, input.from),
       locationsByCode(tx, input.warehouse, input.to),
@@ -116,20 +117,22 @@ async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResu
 /** With what the stock rules need to know of it (`ProductFacts`). */
 export type FoundProduct = ProductFacts & { units: number };
 
-const productFields = productFactColumns;
+/** The warehouse with this code. */
+export function warehouseByCode(tx: Tx, code: string) {
+  return queryRows<{ id: number }>(tx, sql`SELECT id FROM warehouses WHERE code = ${code}`);
+}
 
 /** The products a barcode (EAN, case code, GS1, marketplace) names. */
 function productsByBarcode(tx: Tx, raw: string) {
-  return tx
-    .selectDistinct({ ...productFields, units: productBarcodes.units })
-    .from(productBarcodes)
-    .innerJoin(products, eq(products.id, productBarcodes.productId))
-    .where(inArray(productBarcodes.code, barcodeCandidates(raw)));
+  return queryRows<FoundProduct>(
+    tx,
+    sql`SELECT DISTINCT ${productFactSql}, b.units FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ANY(${textArray(barcodeCandidates(raw))})`,
+  );
 }
 
 /** The one product among those a barcode named, else the one whose SKU the code is; errors on the `product` field. */
 async function productFrom(tx: Tx, raw: string, byBarcode: FoundProduct[]): Promise<FoundProduct> {
-  const found = byBarcode.length ? byBarcode : await tx.select({ ...productFields, units: sql<number>`1` }).from(products).where(eq(products.sku, stripSymbology(raw)));
+  const found = byBarcode.length ? byBarcode : await queryRows<FoundProduct>(tx, sql`SELECT ${productFactSql}, 1 AS units FROM products p WHERE p.sku = ${stripSymbology(raw)}`);
   if (found.length === 0) {
     // A scan that is not even a valid barcode says exactly what is wrong with it.
     const scan = looksLikeScan(raw) ? parseScan(raw) : null;
@@ -150,12 +153,12 @@ export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
 
 /** A location by its label (as scanned) in the warehouse with this code: what the stock rules need to know of it, and its room. */
 export function locationsByCode(tx: Tx, warehouseCode: string, code: string) {
-  return tx
-    .select({ ...locationFactColumns, capacity: locations.capacity, capacityUnit: locations.capacityUnit })
-    .from(locations)
-    .innerJoin(warehouses, eq(warehouses.id, locations.warehouseId))
-    .leftJoin(zones, eq(zones.id, locations.zoneId))
-    .where(and(eq(warehouses.code, warehouseCode), eq(locations.code, stripSymbology(code))));
+  return queryRows<LocationFacts & { capacity: number | null; capacityUnit: CapacityUnit }>(
+    tx,
+    sql`SELECT ${locationFactSql}, l.capacity, l.capacity_unit::text AS "capacityUnit"
+        FROM locations l JOIN warehouses w ON w.id = l.warehouse_id LEFT JOIN zones z ON z.id = l.zone_id
+        WHERE w.code = ${warehouseCode} AND l.code = ${stripSymbology(code)}`,
+  );
 }
 
 /** The location found, if stock may be moved there by hand (not a virtual one); errors on its field. */

@@ -1,6 +1,6 @@
 export { move, entryForKey, lockIdempotencyKey, moveInputSchema } from './move.ts';
 export { moveMany } from './move-many.ts';
-export { knownFacts, locationFactColumns, productFactColumns } from './check.ts';
+export { knownFacts, locationFactSql, productFactSql } from './check.ts';
 export type { LocationFacts, MoveFacts, ProductFacts } from './check.ts';
 export type { MoveInput, MoveResult, LedgerEntry } from './move.ts';
 export { reserve, reserveMany, release } from './reserve.ts';

@@ -8,6 +8,7 @@ import { AppError } from '../errors.ts';
 import { isVirtualKind } from './rules.ts';
 import { checkMove, entryWarehouse, factsCover, loadMoveFacts, type LocationFacts, type MoveFacts } from './check.ts';
 import { settleAll } from '../db/pipeline.ts';
+import { queryRows } from '../db/rows.ts';
 
 export const moveInputSchema = z.object({
   productId: z.number().int().positive(),
@@ -34,10 +35,23 @@ export type MoveInput = z.input<typeof moveInputSchema>;
 export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type MoveResult = { entry: LedgerEntry; replayed: boolean };
 
+/*
+ * The statements every move sends are written as SQL text with parameters: drizzle builds
+ * such a statement in about 2 µs, against 40–75 µs for the same statement from its query
+ * builder (bench-measured), and a move sends three or four of them. `entryColumns` lists the
+ * ledger's columns under their `LedgerEntry` names; `toEntry` gives the row drizzle would.
+ */
+const entryColumns = sql.raw(
+  `id, at, warehouse_id AS "warehouseId", product_id AS "productId", lot_id AS "lotId", quantity, from_location_id AS "fromLocationId", to_location_id AS "toLocationId", reason, document_type AS "documentType", document_id AS "documentId", actor_user_id AS "actorUserId", actor_label AS "actorLabel", note, idempotency_key AS "idempotencyKey"`,
+);
+type EntryRow = Omit<LedgerEntry, 'id' | 'at'> & { id: number | string | bigint; at: Date | string };
+/** drizzle's own reading of the two columns that need one: the bigserial id as a number, the time as a Date. */
+const toEntry = (r: EntryRow): LedgerEntry => ({ ...r, id: Number(r.id), at: r.at instanceof Date ? r.at : new Date(r.at) });
+
 /** The entry an idempotency key already produced, if any (call after `lockIdempotencyKey`). */
 export async function entryForKey(tx: Tx, key: string): Promise<LedgerEntry | undefined> {
-  const [prior] = await tx.select().from(ledgerEntries).where(eq(ledgerEntries.idempotencyKey, key));
-  return prior;
+  const [prior] = await queryRows<EntryRow>(tx, sql`SELECT ${entryColumns} FROM ledger_entries WHERE idempotency_key = ${key}`);
+  return prior && toEntry(prior);
 }
 
 /** Serializes requests carrying the same idempotency key until the first one commits. */
@@ -97,36 +111,26 @@ export async function move(tx: Tx, input: MoveInput, known?: MoveFacts): Promise
   const write = (step: (typeof steps)[number]) =>
     step.delta < 0 && !isVirtualKind(step.loc.kind) ? takeOut(tx, step.loc, product.id, product.sku, lotId, m.quantity, m.reservationId) : addTo(tx, step.loc, product.id, lotId, step.delta);
   const insertEntry = () =>
-    tx
-      .insert(ledgerEntries)
-      .values({
-        warehouseId: entryWarehouse(from, to),
-        productId: product.id,
-        lotId,
-        quantity: m.quantity,
-        fromLocationId: from.id,
-        toLocationId: to.id,
-        reason: m.reason as MoveReason,
-        documentType: m.document?.type,
-        documentId: m.document?.id,
-        actorUserId: m.actor.userId,
-        actorLabel: m.actor.label,
-        note: m.note,
-        idempotencyKey: m.idempotencyKey,
-      })
-      .returning();
+    queryRows<EntryRow>(
+      tx,
+      sql`INSERT INTO ledger_entries (warehouse_id, product_id, lot_id, quantity, from_location_id, to_location_id, reason, document_type, document_id, actor_user_id, actor_label, note, idempotency_key)
+          VALUES (${entryWarehouse(from, to)}, ${product.id}, ${lotId}, ${m.quantity}, ${from.id}, ${to.id}, ${m.reason as MoveReason}, ${m.document?.type ?? null}, ${m.document?.id ?? null},
+                  ${m.actor.userId ?? null}, ${m.actor.label ?? null}, ${m.note ?? null}, ${m.idempotencyKey ?? null})
+          RETURNING ${entryColumns}`,
+    );
   let entry: LedgerEntry | undefined;
   if (m.reservationId === undefined) {
     // Each write is one statement: the three are sent at once (pipelined on the transaction's
     // connection) and run in this order. When a balance is short the transaction is rolled
     // back with the error, the entry with it.
     const results = await settleAll([write(steps[0]!), write(steps[1]!), insertEntry()]);
-    entry = results[2][0];
+    entry = results[2][0] && toEntry(results[2][0]);
   } else {
     // A pick takes two statements for its reservation and balance: one after another, so the
     // balances are still touched in location order.
     for (const step of steps) await write(step);
-    [entry] = await insertEntry();
+    const [row] = await insertEntry();
+    entry = row && toEntry(row);
   }
   if (!entry) throw new Error('ledger insert returned nothing');
   return { entry, replayed: false };
@@ -154,11 +158,12 @@ async function takeOut(tx: Tx, loc: LocationFacts, productId: number, sku: strin
     if (!bal) throw new AppError('CONFLICT', { key: 'error.reservationMismatch' });
     return;
   }
-  const [bal] = await tx
-    .update(stockBalances)
-    .set({ onHand: sql`${stockBalances.onHand} - ${qty}`, updatedAt: sql`now()` })
-    .where(and(key, sql`${stockBalances.onHand} - ${stockBalances.reserved} >= ${qty}`))
-    .returning({ id: stockBalances.id });
+  const [bal] = await queryRows<{ id: number }>(
+    tx,
+    sql`UPDATE stock_balances SET on_hand = on_hand - ${qty}, updated_at = now()
+        WHERE location_id = ${loc.id} AND product_id = ${productId} AND lot_id IS NOT DISTINCT FROM ${lotId}::int AND on_hand - reserved >= ${qty}
+        RETURNING id`,
+  );
   if (bal) return;
   const [current] = await tx.select({ onHand: stockBalances.onHand, reserved: stockBalances.reserved }).from(stockBalances).where(key);
   const available = current ? current.onHand - current.reserved : 0;
@@ -169,11 +174,10 @@ async function takeOut(tx: Tx, loc: LocationFacts, productId: number, sku: strin
 }
 
 async function addTo(tx: Tx, loc: LocationFacts, productId: number, lotId: number | null, delta: number): Promise<void> {
-  await tx
-    .insert(stockBalances)
-    .values({ warehouseId: loc.warehouseId, locationId: loc.id, productId, lotId, isVirtual: isVirtualKind(loc.kind), onHand: delta })
-    .onConflictDoUpdate({
-      target: [stockBalances.locationId, stockBalances.productId, stockBalances.lotId],
-      set: { onHand: sql`${stockBalances.onHand} + ${delta}`, updatedAt: sql`now()` },
-    });
+  await queryRows(
+    tx,
+    sql`INSERT INTO stock_balances (warehouse_id, location_id, product_id, lot_id, is_virtual, on_hand)
+        VALUES (${loc.warehouseId}, ${loc.id}, ${productId}, ${lotId}, ${isVirtualKind(loc.kind)}, ${delta})
+        ON CONFLICT (location_id, product_id, lot_id) DO UPDATE SET on_hand = stock_balances.on_hand + ${delta}, updated_at = now()`,
+  );
 }

@@ -1,10 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq, inArray, sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Database, Tx } from '../../src/db/client.ts';
-import { locations, products, zones } from '../../src/db/schema/index.ts';
+import { ledgerEntries } from '../../src/db/schema/index.ts';
 import { loadMoveFacts } from '../../src/stock/check.ts';
 import { AppError } from '../../src/errors.ts';
-import { knownFacts, locationFactColumns, move, moveMany, productFactColumns, release, reserve, verifyLedger } from '../../src/stock/index.ts';
+import { knownFacts, locationFactSql, move, moveMany, productFactSql, release, reserve, verifyLedger, type LocationFacts, type ProductFacts } from '../../src/stock/index.ts';
+import { intArray, queryRows } from '../../src/db/rows.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
 import { makeWorld, stock, type World } from '../helpers/world.ts';
@@ -48,6 +49,32 @@ describe.each(backends)('stock ledger on %s', (backend) => {
     expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id)).toEqual({ onHand: 6, reserved: 0 });
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 4, reserved: 0 });
     expect((await verifyLedger(db())).ok).toBe(true);
+  });
+
+  it('the entry a move answers, and a repeat answers, is the row as the schema reads it', async () => {
+    const w = await makeWorld(db());
+    const input = {
+      productId: w.product.kefir.id,
+      lotId: w.lot.kefir.id,
+      quantity: 3,
+      fromLocationId: w.loc.supplier.id,
+      toLocationId: w.loc.chilled.id,
+      reason: 'receipt' as const,
+      document: { type: 'inbound', id: '42' },
+      actor: { userId: w.user.operator.id, label: 'dock 1' },
+      note: 'first pallet',
+      idempotencyKey: `entry-${w.warehouse.id}-${Date.now()}`,
+    };
+    const first = await db().transaction((tx) => move(tx, input));
+    const again = await db().transaction((tx) => move(tx, input));
+    const [row] = await db().select().from(ledgerEntries).where(eq(ledgerEntries.id, first.entry.id));
+    expect(typeof first.entry.id).toBe('number');
+    expect(first.entry.at).toBeInstanceOf(Date);
+    expect(first.entry).toEqual(row);
+    expect(again).toEqual({ entry: row, replayed: true });
+    const bare = await db().transaction((tx) => move(tx, { productId: w.product.widget.id, quantity: 1, fromLocationId: w.loc.supplier.id, toLocationId: w.loc.dock.id, reason: 'receipt', actor: {} }));
+    const [bareRow] = await db().select().from(ledgerEntries).where(eq(ledgerEntries.id, bare.entry.id));
+    expect(bare.entry).toEqual(bareRow);
   });
 
   it('lots are kept apart and cold goods go to cold slots', async () => {
@@ -187,8 +214,8 @@ describe.each(backends)('stock ledger on %s', (backend) => {
 
   describe('facts the caller already read (knownFacts)', () => {
     const readFacts = async (tx: Tx, productId: number, locationIds: number[]) => {
-      const [product] = await tx.select(productFactColumns).from(products).where(eq(products.id, productId));
-      const locs = await tx.select(locationFactColumns).from(locations).leftJoin(zones, eq(zones.id, locations.zoneId)).where(inArray(locations.id, locationIds));
+      const [product] = await queryRows<ProductFacts>(tx, sql`SELECT ${productFactSql} FROM products p WHERE p.id = ${productId}`);
+      const locs = await queryRows<LocationFacts>(tx, sql`SELECT ${locationFactSql} FROM locations l LEFT JOIN zones z ON z.id = l.zone_id WHERE l.id = ANY(${intArray(locationIds)})`);
       return { product: product!, locs };
     };
 
