@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
 import { inboundLines, inboundReceipts, inboundShipments, locations, lots, productBarcodes, products, warehouses, zones, type QuarantineReason, type TemperatureClass } from '../db/schema/index.ts';
-import { queryRows } from '../db/rows.ts';
+import { queryRows, textArray } from '../db/rows.ts';
 import type { CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { sqlState, withTransaction } from '../db/tx.ts';
@@ -208,11 +208,11 @@ async function receive(
       // What was read above: the ledger checks its rules against them.
       knownFacts({ products: [product], locations: here.locations, lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }),
     ),
-    tx
-      .update(inboundLines)
-      .set(damaged ? { damagedQty: sql`${inboundLines.damagedQty} + ${quantity}` } : { receivedQty: sql`${inboundLines.receivedQty} + ${quantity}` })
-      .where(eq(inboundLines.id, line.id))
-      .returning({ lineNo: inboundLines.lineNo, expectedQty: inboundLines.expectedQty, receivedQty: inboundLines.receivedQty, damagedQty: inboundLines.damagedQty }),
+    queryRows<{ lineNo: number; expectedQty: number; receivedQty: number; damagedQty: number }>(
+      tx,
+      sql`UPDATE inbound_lines SET received_qty = received_qty + ${damaged ? 0 : quantity}, damaged_qty = damaged_qty + ${damaged ? quantity : 0} WHERE id = ${line.id}
+          RETURNING line_no AS "lineNo", expected_qty AS "expectedQty", received_qty AS "receivedQty", damaged_qty AS "damagedQty"`,
+    ),
   ]);
   const total = updated!.receivedQty + updated!.damagedQty;
   const outcome: ReceiptOutcome = reason === 'unexpected' ? 'unexpected' : reason ? 'quarantined' : total > updated!.expectedQty ? 'over' : 'received';
@@ -233,29 +233,19 @@ async function receive(
     replayed: false,
   };
 
-  const inserted = tx
-    .insert(inboundReceipts)
-    .values({
-      shipmentId: s.id,
-      lineId: line.id,
-      productId: product.id,
-      lotId,
-      quantity,
-      condition: input.condition,
-      locationId: to.id,
-      quarantineReason: reason,
-      ledgerEntryId: entry.id,
-      scan: input.scan ?? null,
-      sscc: parsed?.sscc ?? null,
-      serial,
-      celsius: input.temperature_c ?? null,
-      actorUserId: user.id,
-      idempotencyKey: key,
-      result,
-    })
-    .returning({ id: inboundReceipts.id });
-  // The first scan starts receiving: the status changes before the progress is read.
-  const [[receipt], , progress] = await settleAll([inserted, s.status === 'arrived' ? recordTransition(tx, s, 'receiving', 'startReceiving', user.id) : null, progressOf(tx)]);
+  // The receipt, then (the first scan starts receiving) the status change, then the progress
+  // read, sent in this order.
+  const [[receipt], , progress] = await settleAll([
+    queryRows<{ id: number }>(
+      tx,
+      sql`INSERT INTO inbound_receipts (shipment_id, line_id, product_id, lot_id, quantity, condition, location_id, quarantine_reason, ledger_entry_id, scan, sscc, serial, celsius, actor_user_id, idempotency_key, result)
+          VALUES (${s.id}, ${line.id}, ${product.id}, ${lotId}, ${quantity}, ${input.condition}, ${to.id}, ${reason}, ${entry.id}, ${input.scan ?? null}, ${parsed?.sscc ?? null}, ${serial},
+                  ${input.temperature_c ?? null}, ${user.id}, ${key}, ${JSON.stringify(result)}::jsonb)
+          RETURNING id`,
+    ),
+    s.status === 'arrived' ? recordTransition(tx, s, 'receiving', 'startReceiving', user.id) : null,
+    progressOf(tx),
+  ]);
   return { receiptId: receipt!.id, ...result, progress };
 }
 
@@ -272,11 +262,11 @@ function scanCodes(raw: string, scan: ReturnType<typeof parseScan> | null): stri
 
 /** Every seller's products with one of these barcodes. */
 function productsByCode(tx: Tx, codes: string[]) {
-  return tx
-    .selectDistinct({ ...productFields, units: productBarcodes.units, sellerId: productBarcodes.sellerId })
-    .from(productBarcodes)
-    .innerJoin(products, eq(products.id, productBarcodes.productId))
-    .where(inArray(productBarcodes.code, codes));
+  return queryRows<Found & { sellerId: number }>(
+    tx,
+    sql`SELECT DISTINCT p.id, p.sku, p.name, p.temperature_class::text AS "temperatureClass", p.tracks_lot AS "tracksLot", p.tracks_expiry AS "tracksExpiry", b.units, b.seller_id AS "sellerId"
+        FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ANY(${textArray(codes)})`,
+  );
 }
 
 const lineFields = {
