@@ -36,9 +36,10 @@ export type LedgerEntry = typeof ledgerEntries.$inferSelect;
 export type MoveResult = { entry: LedgerEntry; replayed: boolean };
 
 /*
- * The statements every move sends are written as SQL text with parameters: drizzle builds
- * such a statement in about 2 µs, against 40–75 µs for the same statement from its query
- * builder (bench-measured), and a move sends three or four of them. `entryColumns` lists the
+ * The statements a move sends (but a pick's reservation and balance, below) are written as
+ * SQL text with parameters: drizzle builds such a statement in about 2 µs, against 40–75 µs
+ * for the same statement from its query builder (bench-measured), and a move sends three or
+ * four of them. `entryColumns` lists the
  * ledger's columns under their `LedgerEntry` names; `toEntry` gives the row drizzle would.
  */
 const entryColumns = sql.raw(
