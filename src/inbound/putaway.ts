@@ -79,8 +79,8 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
       lockIdempotencyKey(tx, key),
       queryRows<{ prior: number | null; next: number | null }>(
         tx,
-        sql`SELECT (SELECT id FROM putaways WHERE idempotency_key = ${key}) AS prior,
-                   CASE WHEN NOT EXISTS (SELECT 1 FROM putaways WHERE idempotency_key = ${key}) THEN nextval('putaways_id_seq')::int END AS next`,
+        sql`SELECT p.id AS prior, CASE WHEN p.id IS NULL THEN nextval('putaways_id_seq')::int END AS next
+            FROM (VALUES (1)) AS one LEFT JOIN putaways p ON p.idempotency_key = ${key}`,
       ),
       warehouseByCode(tx, input.warehouse),
       productsBySku(tx, input.sku, input.seller),

@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { inboundLines, inboundReceipts, inboundShipments, locations, lots, productBarcodes, products, warehouses, zones, type QuarantineReason, type TemperatureClass } from '../db/schema/index.ts';
+import { inboundLines, inboundReceipts, locations, lots, productBarcodes, products, type QuarantineReason, type TemperatureClass } from '../db/schema/index.ts';
 import { queryRows, textArray } from '../db/rows.ts';
 import type { CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { sqlState, withTransaction } from '../db/tx.ts';
-import { ensureLot, knownFacts, lockIdempotencyKey, move, zoneAccepts, type LocationFacts } from '../stock/index.ts';
+import { ensureLot, knownFacts, locationFactSql, lockIdempotencyKey, move, productFactSql, zoneAccepts, type LocationFacts } from '../stock/index.ts';
 import { parseScan, type ScanSuccess } from '../barcodes/gs1.ts';
 import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
 import { barcodeCandidates, stripSymbology } from '../inventory/filters.ts';
@@ -264,7 +264,7 @@ function scanCodes(raw: string, scan: ReturnType<typeof parseScan> | null): stri
 function productsByCode(tx: Tx, codes: string[]) {
   return queryRows<Found & { sellerId: number }>(
     tx,
-    sql`SELECT DISTINCT p.id, p.sku, p.name, p.temperature_class::text AS "temperatureClass", p.tracks_lot AS "tracksLot", p.tracks_expiry AS "tracksExpiry", b.units, b.seller_id AS "sellerId"
+    sql`SELECT DISTINCT ${productFactSql}, p.name, b.units, b.seller_id AS "sellerId"
         FROM product_barcodes b JOIN products p ON p.id = b.product_id WHERE b.code = ANY(${textArray(codes)})`,
   );
 }
@@ -337,32 +337,23 @@ type Place = { id: number; code: string; kind: 'dock' | 'quarantine'; cls: Tempe
  * need to know of each of them.
  */
 async function receivingPlaces(tx: Tx, warehouseId: number): Promise<{ timezone: string; supplierId: number | null; places: Place[]; locations: LocationFacts[] }> {
-  const rows = await queryRows<{ timezone: string; id: number | null; code: string | null; kind: string | null; cls: TemperatureClass | null; peerWarehouseId: number | null; active: boolean | null }>(
+  // One row per location (none when the warehouse has none: its columns are then null).
+  const rows = await queryRows<{ timezone: string } & (LocationFacts | { id: null })>(
     tx,
-    sql`SELECT ${warehouses.timezone} AS timezone, ${locations.id} AS id, ${locations.code} AS code, ${locations.kind}::text AS kind, ${zones.temperatureClass}::text AS cls,
-               ${locations.peerWarehouseId} AS "peerWarehouseId", ${locations.active} AS active
-        FROM ${warehouses}
-          LEFT JOIN ${locations} ON ${locations.warehouseId} = ${warehouses.id}
-            AND (${locations.kind} = 'supplier' OR (${locations.kind} IN ('dock', 'quarantine') AND ${locations.active}))
-          LEFT JOIN ${zones} ON ${zones.id} = ${locations.zoneId}
-        WHERE ${warehouses.id} = ${warehouseId}
-        ORDER BY ${locations.walkSequence}, ${locations.code}, ${locations.id}`,
+    sql`SELECT w.timezone, ${locationFactSql}
+        FROM warehouses w
+          LEFT JOIN locations l ON l.warehouse_id = w.id AND (l.kind = 'supplier' OR (l.kind IN ('dock', 'quarantine') AND l.active))
+          LEFT JOIN zones z ON z.id = l.zone_id
+        WHERE w.id = ${warehouseId}
+        ORDER BY l.walk_sequence, l.code, l.id`,
   );
-  const found = rows.filter((r) => r.id !== null);
-  const suppliers = found.filter((r) => r.kind === 'supplier').map((r) => Number(r.id));
+  const found = rows.flatMap(({ timezone: _, ...l }) => (l.id === null ? [] : [l as LocationFacts]));
+  const suppliers = found.filter((l) => l.kind === 'supplier').map((l) => l.id);
   return {
     timezone: rows[0]?.timezone ?? 'UTC',
     supplierId: suppliers.length ? Math.min(...suppliers) : null,
-    places: found.flatMap((r) => (r.cls !== null && (r.kind === 'dock' || r.kind === 'quarantine') ? [{ id: Number(r.id), code: r.code!, kind: r.kind, cls: r.cls }] : [])),
-    locations: found.map((r) => ({
-      id: Number(r.id),
-      warehouseId,
-      code: r.code!,
-      kind: r.kind as LocationFacts['kind'],
-      peerWarehouseId: r.peerWarehouseId === null ? null : Number(r.peerWarehouseId),
-      active: Boolean(r.active),
-      zoneClass: r.cls,
-    })),
+    places: found.flatMap((l) => (l.zoneClass !== null && (l.kind === 'dock' || l.kind === 'quarantine') ? [{ id: l.id, code: l.code, kind: l.kind, cls: l.zoneClass }] : [])),
+    locations: found,
   };
 }
 

@@ -12,6 +12,7 @@ import { LedgerPage, LedgerResults } from '../../views/inventory/ledger-page.tsx
 import { MoveForm, MovePage, type MoveView } from '../../views/inventory/move-page.tsx';
 import { WarehousesPage } from '../../views/inventory/warehouses-page.tsx';
 import { translateFieldErrors } from '../../views/components/forms.tsx';
+import { formOf, one } from '../http/form.ts';
 import { ledgerFilterSchema, stockFilterSchema } from './filters.ts';
 import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances, stockTotals } from './queries.ts';
 import { warehouseOverview } from './overview.ts';
@@ -133,7 +134,7 @@ export function inventoryRoutes() {
   app.post('/moves', async (c) => {
     const user = c.var.user!;
     if (!can(user, 'stock.move')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
-    const form = Object.fromEntries(Object.entries(await c.req.parseBody()).map(([k, v]) => [k, typeof v === 'string' ? v : '']));
+    const form = Object.fromEntries(Object.entries(await formOf(c)).map(([k, v]) => [k, one(v)]));
     const warehouses = await listWarehouses(c.var.db, readScope(user));
     const base = { ctx: viewContext(c), warehouses, idempotencyKey: generateSecureRandomString() };
     try {

@@ -39,8 +39,8 @@ export type MoveResult = { entry: LedgerEntry; replayed: boolean };
  * The statements a move sends (but a pick's reservation and balance, below) are written as
  * SQL text with parameters: drizzle builds such a statement in about 2 µs, against 40–75 µs
  * for the same statement from its query builder (bench-measured), and a move sends three or
- * four of them. `entryColumns` lists the
- * ledger's columns under their `LedgerEntry` names; `toEntry` gives the row drizzle would.
+ * four of them. `entryColumns` lists the ledger's columns under their `LedgerEntry` names;
+ * `toEntry` gives the row drizzle would.
  */
 const entryColumns = sql.raw(
   `id, at, warehouse_id AS "warehouseId", product_id AS "productId", lot_id AS "lotId", quantity, from_location_id AS "fromLocationId", to_location_id AS "toLocationId", reason, document_type AS "documentType", document_id AS "documentId", actor_user_id AS "actorUserId", actor_label AS "actorLabel", note, idempotency_key AS "idempotencyKey"`,
