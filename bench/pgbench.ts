@@ -14,6 +14,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { and, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { openDatabase, type Database } from '../src/db/client.ts';
@@ -21,7 +22,7 @@ import { locations, warehouses, zones } from '../src/db/schema/index.ts';
 import { moveMany, verifyLedger } from '../src/stock/index.ts';
 import { DEMO_PASSWORD } from '../seeds/demo.ts';
 import { createApp } from '../src/app.tsx';
-import { adminUrl, closedLoop, countingDatabase, CpuWatch, int, pct, row, scratchDatabase, shownUrl, type LoadResult, type Outcome, type Scratch } from './harness.ts';
+import { adminUrl, closedLoop, countingDatabase, cpuDelta, CpuWatch, int, pct, procCpu, row, scratchDatabase, shownUrl, type LoadResult, type Outcome, type Scratch } from './harness.ts';
 import { MemorySampler, type MemoryReport } from './memory.ts';
 import { errorText, running, startServer, stopServer, type Server } from './server-process.ts';
 import { rawFetcher } from './raw-fetcher.ts';
@@ -45,11 +46,16 @@ export type PgbenchRun = {
   latencyMs: number;
   transactions: number;
   failed: number;
+  /**
+   * PostgreSQL CPU per transaction: the CPU of pgbench's backends over the middle of the run
+   * (from /proc; the backends leave with pgbench) ÷ the transactions of that window at the run's rate.
+   */
+  postgresMsPerTx: number;
   /** The same transaction sent from this process through postgres.js, the server's driver. */
   fromNode: NodeTpcb;
 };
 
-export type NodeTpcb = { tps: number; p50: number; cpuMsPerTx: number };
+export type NodeTpcb = { tps: number; p50: number; cpuMsPerTx: number; postgresMsPerTx: number };
 
 export type MoveCase = {
   endpoint: 'putaway' | 'relocation';
@@ -113,16 +119,19 @@ async function runPgbench(admin: string, clients: number[], seconds: number, sca
     const runs: PgbenchRun[] = [];
     for (const n of clients) {
       const threads = Math.min(2, n);
-      const r = await pgbench(['-b', 'tpcb-like', '-c', String(n), '-j', String(threads), '-T', String(seconds)], scratch.url);
+      const pgRun = pgbench(['-b', 'tpcb-like', '-c', String(n), '-j', String(threads), '-T', String(seconds)], scratch.url);
+      const window = await backendCpuWindow(scratch, seconds);
+      const r = await pgRun;
       const tps = /tps = ([\d.]+) \(without initial connection time\)/.exec(r.out);
       if (r.code !== 0 || !tps) throw new Error(`pgbench -c ${n} failed (${r.code}):\n${r.out.slice(-2000)}`);
       const latency = /latency average = ([\d.]+) ms/.exec(r.out);
       const done = /number of transactions actually processed: (\d+)/.exec(r.out);
       const failed = /number of failed transactions: (\d+)/.exec(r.out);
-      const base = { clients: n, threads, seconds, tps: Number(tps[1]), latencyMs: latency ? Number(latency[1]) : Number.NaN, transactions: done ? Number(done[1]) : Number.NaN, failed: failed ? Number(failed[1]) : 0 };
-      progress(`pgbench tpcb-like -c ${n} -j ${threads} -T ${seconds}: ${base.tps.toFixed(0)} tps, latency average ${base.latencyMs} ms`);
-      const fromNode = await tpcbFromNode(scratch.url, n, seconds, scale);
-      progress(`the same transaction from Node (postgres.js), ${n} clients: ${fromNode.tps.toFixed(0)} tps, p50 ${ms(fromNode.p50)}, ${fromNode.cpuMsPerTx.toFixed(2)} ms of Node CPU per transaction`);
+      const rate = Number(tps[1]);
+      const base = { clients: n, threads, seconds, tps: rate, latencyMs: latency ? Number(latency[1]) : Number.NaN, transactions: done ? Number(done[1]) : Number.NaN, failed: failed ? Number(failed[1]) : 0, postgresMsPerTx: window.cpuMs / ((rate * window.wallMs) / 1000) };
+      progress(`pgbench tpcb-like -c ${n} -j ${threads} -T ${seconds}: ${base.tps.toFixed(0)} tps, latency average ${base.latencyMs} ms, PostgreSQL ${base.postgresMsPerTx.toFixed(2)} ms CPU per transaction`);
+      const fromNode = await tpcbFromNode(scratch, n, seconds, scale);
+      progress(`the same transaction from Node (postgres.js), ${n} clients: ${fromNode.tps.toFixed(0)} tps, p50 ${ms(fromNode.p50)}, ${fromNode.cpuMsPerTx.toFixed(2)} ms of Node CPU and ${fromNode.postgresMsPerTx.toFixed(2)} ms of PostgreSQL CPU per transaction`);
       const run: PgbenchRun = { ...base, fromNode };
       runs.push(run);
     }
@@ -132,14 +141,35 @@ async function runPgbench(admin: string, clients: number[], seconds: number, sca
   }
 }
 
+/** The client backends now connected to the scratch database (but the asking one). */
+async function backendsOf(scratch: Scratch): Promise<number[]> {
+  const rows = await scratch.admin<{ pid: number }[]>`SELECT pid FROM pg_stat_activity WHERE datname = ${scratch.name} AND backend_type = 'client backend' AND pid <> pg_backend_pid()`;
+  return rows.map((r) => r.pid);
+}
+
+/**
+ * The CPU of the scratch database's backends while pgbench runs, from 2 s after its start to
+ * 2 s before its end: pgbench's backends exit with it, and /proc forgets them.
+ */
+async function backendCpuWindow(scratch: Scratch, seconds: number): Promise<{ cpuMs: number; wallMs: number }> {
+  const edge = Math.min(2_000, (seconds * 1000) / 4);
+  await sleep(edge);
+  const pids = await backendsOf(scratch);
+  const a = procCpu(pids);
+  const t0 = performance.now();
+  await sleep(seconds * 1000 - 2 * edge);
+  const b = procCpu(pids);
+  return { cpuMs: cpuDelta(a, b), wallMs: performance.now() - t0 };
+}
+
 /**
  * pgbench's tpcb-like transaction (BEGIN, three balance updates, a read, a history insert,
  * COMMIT, one statement after another) sent from this Node process through postgres.js, the
  * driver the server uses, by `clients` concurrent loops: what the driver itself keeps of
  * pgbench's rate, before any HTTP, session, lookup or rule.
  */
-async function tpcbFromNode(url: string, clients: number, seconds: number, scale: number): Promise<NodeTpcb> {
-  const client = postgres(url, { max: clients, onnotice: () => {} });
+async function tpcbFromNode(scratch: Scratch, clients: number, seconds: number, scale: number): Promise<NodeTpcb> {
+  const client = postgres(scratch.url, { max: clients, onnotice: () => {} });
   const pick = (n: number) => 1 + Math.floor(Math.random() * n);
   const once = () => {
     const aid = pick(100_000 * scale);
@@ -156,7 +186,9 @@ async function tpcbFromNode(url: string, clients: number, seconds: number, scale
   };
   try {
     await Promise.all(Array.from({ length: clients }, () => once())); // connect, prepare
+    const backends = await backendsOf(scratch);
     const times: number[] = [];
+    const pg0 = procCpu(backends);
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const end = t0 + seconds * 1000;
@@ -171,7 +203,8 @@ async function tpcbFromNode(url: string, clients: number, seconds: number, scale
     );
     const wall = performance.now() - t0;
     const cpu = process.cpuUsage(cpu0);
-    return { tps: times.length / (wall / 1000), p50: median(times), cpuMsPerTx: (cpu.user + cpu.system) / 1000 / times.length };
+    const pg = cpuDelta(pg0, procCpu(backends));
+    return { tps: times.length / (wall / 1000), p50: median(times), cpuMsPerTx: (cpu.user + cpu.system) / 1000 / times.length, postgresMsPerTx: pg / times.length };
   } finally {
     await client.end({ timeout: 5 });
   }
@@ -299,6 +332,7 @@ export async function benchPgbench(root: string, progress: (line: string) => voi
           const begins = [...counting.counter.byText].filter(([t]) => /^begin\b/i.test(t)).reduce((a, [, k]) => a + k, 0);
           profile.push({ endpoint, statements: counting.counter.statements / n, transactions: begins / n, p50: median(times) });
           progress(`${endpoint} alone, in-process: ${(counting.counter.statements / n).toFixed(1)} statements, ${(begins / n).toFixed(2)} transactions, p50 ${ms(median(times))}`);
+          for (const [text, k] of counting.counter.byText) progress(`  ×${(k / n).toFixed(1)} ${text.slice(0, 150)}`);
         }
       } finally {
         await counting.close();
@@ -380,10 +414,10 @@ export function pgbenchMarkdown(r: PgbenchBench): string[] {
   out.push(row(['Stock moves over HTTP vs pgbench tpcb-like, same PostgreSQL, same run', 'Clients', 'Per second', 'p50', 'p95', 'p99', 'Errors', 'Server CPU per move', 'PostgreSQL CPU per move', 'CPU in cores: server / PostgreSQL / bench client', 'Machine busy', 'Ratio to pgbench (target ≥ 0.5)']));
   out.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---']));
   if (pg) {
-    for (const p of pg) out.push(row([`pgbench -b tpcb-like -j ${p.threads} -T ${p.seconds}, scale ${r.pgbenchScale}`, p.clients, `${p.tps.toFixed(0)} tps`, '', '', '', p.failed, '', '', '', '', `latency average ${p.latencyMs} ms`]));
+    for (const p of pg) out.push(row([`pgbench -b tpcb-like -j ${p.threads} -T ${p.seconds}, scale ${r.pgbenchScale}`, p.clients, `${p.tps.toFixed(0)} tps`, '', '', '', p.failed, '', ms(p.postgresMsPerTx), '', '', `latency average ${p.latencyMs} ms`]));
     for (const p of pg) {
       const ratio = p.fromNode.tps / p.tps;
-      out.push(row(['the same transaction from Node through postgres.js (no HTTP, no checks)', p.clients, `${p.fromNode.tps.toFixed(0)} tps`, ms(p.fromNode.p50), '', '', '', `${p.fromNode.cpuMsPerTx.toFixed(2)} ms (Node)`, '', '', '', ratio.toFixed(2)]));
+      out.push(row(['the same transaction from Node through postgres.js (no HTTP, no checks)', p.clients, `${p.fromNode.tps.toFixed(0)} tps`, ms(p.fromNode.p50), '', '', '', `${p.fromNode.cpuMsPerTx.toFixed(2)} ms (Node)`, ms(p.fromNode.postgresMsPerTx), '', '', ratio.toFixed(2)]));
     }
   }
   else out.push(row(['pgbench', '', `skipped: ${(r.pgbench as { skipped: string }).skipped}`, '', '', '', '', '', '', '', '', '']));
@@ -414,6 +448,21 @@ export function pgbenchMarkdown(r: PgbenchBench): string[] {
   for (const p of r.profile) out.push(row([label[p.endpoint], p.statements.toFixed(1), p.transactions.toFixed(2), ms(p.p50)]));
   out.push(row(['pgbench tpcb-like transaction', '7 (BEGIN, 3 UPDATE, SELECT, INSERT, END)', '1.00', '']));
   out.push('');
+  if (pg) {
+    const pgCpuAt = (n: number) => pg.find((x) => x.clients === n)?.postgresMsPerTx ?? Number.NaN;
+    out.push(row(['PostgreSQL CPU per move against per pgbench transaction', 'Clients', 'PostgreSQL CPU per move', 'per pgbench transaction', 'Ratio the database work allows']));
+    out.push(row(['---', '---:', '---:', '---:', '---:']));
+    for (const m of r.moves) {
+      const bound = pgCpuAt(m.clients) / m.cpu.postgresMsPerMove;
+      out.push(row([label[m.endpoint], m.clients, ms(m.cpu.postgresMsPerMove), ms(pgCpuAt(m.clients)), Number.isFinite(bound) ? bound.toFixed(2) : '—']));
+    }
+    out.push('');
+    out.push(
+      'PostgreSQL CPU per pgbench transaction is that of pgbench\'s backends from 2 s after its start to 2 s before its end, ÷ the transactions of that window at the run\'s rate. ' +
+        'The last column is the ratio the moves would reach if PostgreSQL\'s CPU were the only limit, as when the app server runs on cores of its own (DESIGN.md §8: several processes behind a load balancer); on one machine the server and PostgreSQL share the cores, and the measured ratio above is lower.',
+    );
+    out.push('');
+  }
   out.push(row(['Check', 'Result']));
   out.push(row(['---', '---']));
   for (const c of r.checks) out.push(row([c.name, `${c.ok ? 'ok' : '**mismatch**'}: ${c.detail}`]));

@@ -1,13 +1,13 @@
 import { sql } from 'drizzle-orm';
 import type { Db, Tx } from '../db/client.ts';
-import { putaways, type TemperatureClass } from '../db/schema/index.ts';
+import type { TemperatureClass } from '../db/schema/index.ts';
 import { queryRows, textArray } from '../db/rows.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { withTransaction } from '../db/tx.ts';
 import { knownFacts, lockIdempotencyKey, move, productFactSql, zoneClassesFor } from '../stock/index.ts';
 import { barcodeCandidates } from '../inventory/filters.ts';
-import { findLot, locationsByCode, warehouseByCode, type FoundProduct } from '../inventory/service.ts';
+import { findLot, placesByCode, type FoundProduct } from '../inventory/service.ts';
 import { parseInput, putawayInputSchema } from './schemas.ts';
 import { retryBackorders } from '../outbound/allocate.ts';
 import { settleAll } from '../db/pipeline.ts';
@@ -72,31 +72,33 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   if (!can(opts.user, 'inbound.receive')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
   const done = await withTransaction(opts.db, async (tx) => {
     // The key's lock, the putaway it made (else the new putaway's number: its ledger entry
-    // names it; a refusal leaves a gap), the warehouse, the product and both locations, sent
-    // at once; the reads run once the lock is held. Each is judged in that order, and nothing
+    // names it; a refusal leaves a gap), the warehouse with both locations, and the product,
+    // sent at once; the reads run once the lock is held. Each is judged in that order, and nothing
     // is used before the warehouse is the user's.
-    const [, [key_], [wh], productRows, [from], [to]] = await settleAll([
+    const [, [key_], places, productRows] = await settleAll([
       lockIdempotencyKey(tx, key),
       queryRows<{ prior: number | null; next: number | null }>(
         tx,
         sql`SELECT p.id AS prior, CASE WHEN p.id IS NULL THEN nextval('putaways_id_seq')::int END AS next
             FROM (VALUES (1)) AS one LEFT JOIN putaways p ON p.idempotency_key = ${key}`,
       ),
-      warehouseByCode(tx, input.warehouse),
+      placesByCode(tx, input.warehouse, [input.from_location, input.to_location]),
       productsBySku(tx, input.sku, input.seller),
-      locationsByCode(tx, input.warehouse, input.from_location),
-      locationsByCode(tx, input.warehouse, input.to_location),
     ]);
     if (key_?.prior != null) return { ...(await describePutaway(tx, Number(key_.prior))), replayed: true };
 
-    if (!wh || !can(opts.user, 'inbound.receive', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
+    const warehouseId = places.warehouseId;
+    if (warehouseId === null || !can(opts.user, 'inbound.receive', { warehouseId })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.sku, input.seller, productRows);
+    const from = places.at(input.from_location);
+    const to = places.at(input.to_location);
     if (!from) throw fieldError('from_location', 'error.unknownLocationCode', { code: input.from_location });
     if (from.kind !== 'dock') throw fieldError('from_location', 'putaway.error.notADock', { code: from.code });
     if (!to) throw fieldError('to_location', 'error.unknownLocationCode', { code: input.to_location });
     if (input.suggested && to.code !== input.suggested) throw fieldError('to_location', 'putaway.error.wrongLabel', { scanned: to.code, suggested: input.suggested });
     if (!['storage', 'pick', 'cold'].includes(to.kind)) throw fieldError('to_location', 'putaway.error.notStorage', { code: to.code });
-    const lotId = await findLot(tx, product, from.id, input.lot ?? '');
+    const lot = await findLot(tx, product, from.id, input.lot ?? '');
+    const lotId = lot?.id ?? null;
     // Two putaways into one location with a capacity take turns; the room is judged after the
     // move (the ledger first refuses a product of the wrong class), and a refusal rolls it back.
     if (to.capacity !== null) await tx.execute(sql`SELECT id FROM locations WHERE id = ${to.id} FOR NO KEY UPDATE`);
@@ -130,29 +132,18 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
         // the ledger reads it again.
         to.capacity === null ? knownFacts({ products: [product], locations: [from, to], lots: lotId === null ? [] : [{ id: lotId, productId: product.id }] }) : undefined,
       );
-      // The room, the putaway and its answer are sent at once (the insert is started here, so
-      // it goes out before the answer's read); no room rolls the putaway back.
-      const [, , described] = await settleAll([
+      // The room and the putaway are sent at once; no room rolls the putaway back. The answer
+      // is what was read and written here (`describePutaway` reads the same from the record).
+      await settleAll([
         checkRoom(),
-        tx
-          .insert(putaways)
-          .values({
-            id,
-            warehouseId: wh.id,
-            productId: product.id,
-            lotId,
-            quantity: input.quantity,
-            fromLocationId: from.id,
-            toLocationId: to.id,
-            suggestedLocationId: input.suggested ? to.id : null,
-            ledgerEntryId: entry.id,
-            actorUserId: opts.user.id,
-            idempotencyKey: key,
-          })
-          .execute(),
-        describePutaway(tx, id),
+        queryRows(
+          tx,
+          sql`INSERT INTO putaways (id, warehouse_id, product_id, lot_id, quantity, from_location_id, to_location_id, suggested_location_id, ledger_entry_id, actor_user_id, idempotency_key)
+              VALUES (${id}, ${warehouseId}, ${product.id}, ${lotId}, ${input.quantity}, ${from.id}, ${to.id}, ${input.suggested ? to.id : null}, ${entry.id}, ${opts.user.id}, ${key})`,
+        ),
       ]);
-      return { ...described, replayed: false, warehouseId: wh.id, productId: product.id };
+      const answer: PutawayResult = { putawayId: id, sku: product.sku, lot: lot?.code || null, expiry: lot?.expiresOn ?? null, quantity: input.quantity, from: from.code, to: to.code, replayed: false };
+      return { ...answer, warehouseId, productId: product.id };
     } catch (err) {
       if (err instanceof AppError && err.fieldErrors.length === 0) {
         const path = err.code === 'INSUFFICIENT_STOCK' ? 'quantity' : 'to_location';

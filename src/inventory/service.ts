@@ -58,23 +58,21 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
   return withTransaction(opts.db, async (tx) => {
     // A repeat (a double Enter, a retry after a lost response) returns the first result
     // before anything else is judged: the stock it moved may no longer be where it was.
-    // The key's lock, the entry it made, the warehouse, the products the code names and both
-    // locations are sent at once; the reads run once the lock is held. Each is judged in that
+    // The key's lock, the entry it made, the warehouse with both locations, and the products
+    // the code names are sent at once; the reads run once the lock is held. Each is judged in that
     // order, and nothing is used before the warehouse is the user's.
-    const [, prior, [wh], byBarcode, fromRows, toRows] = await settleAll([
+    const [, prior, places, byBarcode] = await settleAll([
       lockIdempotencyKey(tx, idempotencyKey),
       entryForKey(tx, idempotencyKey),
-      warehouseByCode(tx, input.warehouse),
+      placesByCode(tx, input.warehouse, [input.from, input.to]),
       productsByBarcode(tx, input.product),
-      locationsByCode(tx, input.warehouse, input.from),
-      locationsByCode(tx, input.warehouse, input.to),
     ]);
     if (prior) return describeEntry(tx, prior);
-    if (!wh || !can(opts.user, 'stock.move', { warehouseId: wh.id })) throw fieldError('warehouse', 'error.unknownWarehouse');
+    if (places.warehouseId === null || !can(opts.user, 'stock.move', { warehouseId: places.warehouseId })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.product, byBarcode);
-    const from = movableLocation(fromRows, input.from, 'from');
-    const to = movableLocation(toRows, input.to, 'to');
-    const lotId = await findLot(tx, product, from.id, input.lot);
+    const from = movableLocation(places.at(input.from), input.from, 'from');
+    const to = movableLocation(places.at(input.to), input.to, 'to');
+    const lotId = (await findLot(tx, product, from.id, input.lot))?.id ?? null;
     try {
       const { entry, replayed } = await move(
         tx,
@@ -117,10 +115,6 @@ async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResu
 /** With what the stock rules need to know of it (`ProductFacts`). */
 export type FoundProduct = ProductFacts & { units: number };
 
-/** The warehouse with this code. */
-export function warehouseByCode(tx: Tx, code: string) {
-  return queryRows<{ id: number }>(tx, sql`SELECT id FROM warehouses WHERE code = ${code}`);
-}
 
 /** The products a barcode (EAN, case code, GS1, marketplace) names. */
 function productsByBarcode(tx: Tx, raw: string) {
@@ -151,19 +145,39 @@ export async function findProduct(tx: Tx, raw: string): Promise<FoundProduct> {
   return productFrom(tx, raw, await productsByBarcode(tx, raw));
 }
 
-/** A location by its label (as scanned) in the warehouse with this code: what the stock rules need to know of it, and its room. */
-export function locationsByCode(tx: Tx, warehouseCode: string, code: string) {
-  return queryRows<LocationFacts & { capacity: number | null; capacityUnit: CapacityUnit }>(
+/** A location as a move form looks it up: what the stock rules need to know of it, and its room. */
+export type Place = LocationFacts & { capacity: number | null; capacityUnit: CapacityUnit };
+
+/**
+ * The warehouse with this code and those of its locations that the labels (as scanned) name,
+ * in one statement: `warehouseId` is null when there is no such warehouse; `at(label)` is the
+ * location, if the warehouse has one with that label.
+ */
+export async function placesByCode(tx: Tx, warehouseCode: string, labels: string[]): Promise<{ warehouseId: number | null; at: (label: string) => Place | undefined }> {
+  const codes = labels.map(stripSymbology);
+  const rows = await queryRows<{ wh: number } & (Place | { [K in keyof Place]: null })>(
     tx,
-    sql`SELECT ${locationFactSql}, l.capacity, l.capacity_unit::text AS "capacityUnit"
-        FROM locations l JOIN warehouses w ON w.id = l.warehouse_id LEFT JOIN zones z ON z.id = l.zone_id
-        WHERE w.code = ${warehouseCode} AND l.code = ${stripSymbology(code)}`,
+    sql`SELECT w.id AS wh, ${locationFactSql}, l.capacity, l.capacity_unit::text AS "capacityUnit"
+        FROM warehouses w
+        LEFT JOIN locations l ON l.warehouse_id = w.id AND l.code IN (${sql.join(codes.map((c) => sql`${c}`), sql`, `)})
+        LEFT JOIN zones z ON z.id = l.zone_id
+        WHERE w.code = ${warehouseCode}`,
   );
+  const found = rows.filter((r): r is { wh: number } & Place => r.id !== null);
+  return {
+    warehouseId: rows[0] ? rows[0].wh : null,
+    at: (label) => {
+      const code = stripSymbology(label);
+      const r = found.find((f) => f.code === code);
+      if (!r) return undefined;
+      const { wh: _wh, ...place } = r;
+      return place;
+    },
+  };
 }
 
 /** The location found, if stock may be moved there by hand (not a virtual one); errors on its field. */
-function movableLocation<L extends { kind: string }>(rows: L[], code: string, field: 'from' | 'to'): L {
-  const [loc] = rows;
+function movableLocation<L extends { kind: string }>(loc: L | undefined, code: string, field: 'from' | 'to'): L {
   if (!loc || ['supplier', 'customer', 'transit', 'adjustment'].includes(loc.kind)) throw fieldError(field, 'error.unknownLocationCode', { code });
   return loc;
 }
@@ -172,7 +186,7 @@ function movableLocation<L extends { kind: string }>(rows: L[], code: string, fi
  * The lot to move: the one named (by lot code, or by expiry date YYYY-MM-DD for goods tracked
  * by expiry only), or the only one the from-location holds.
  */
-export async function findLot(tx: Tx, product: FoundProduct, fromId: number, code: string): Promise<number | null> {
+export async function findLot(tx: Tx, product: FoundProduct, fromId: number, code: string): Promise<{ id: number; code: string | null; expiresOn: string | null } | null> {
   if (!product.tracksLot && !product.tracksExpiry) {
     if (code) throw fieldError('lot', 'error.productHasNoLots', { sku: product.sku });
     return null;
@@ -190,7 +204,7 @@ export async function findLot(tx: Tx, product: FoundProduct, fromId: number, cod
         !code ? sql`true` : byExpiry ? eq(lots.expiresOn, code) : eq(lots.code, code),
       ),
     );
-  if (held.length === 1) return held[0]!.id;
+  if (held.length === 1) return held[0]!;
   if (held.length === 0) throw fieldError(code ? 'lot' : 'from', code ? 'error.lotNotHere' : 'error.nothingHere', { sku: product.sku, lot: code });
   throw fieldError('lot', 'error.chooseLot', { lots: held.map((h) => [h.code, h.expiresOn].filter(Boolean).join(' ')).join(', ') });
 }

@@ -234,9 +234,13 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
       expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 10, reserved: 0 });
       // Kefir with its lot, into a cold location; more than is at the dock is a 409.
       await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: `01${gtinOf(w.product.kefir.ean)}17300531` + '10L2611', quantity: 6 });
-      const cold = await post(op, '/api/v1/putaways', { warehouse: w.warehouse.code, sku: w.product.kefir.ean, lot: 'L2611', from_location: 'DOCK-R1', to_location: 'R-01-01-1', quantity: 6 });
+      const coldMove = { warehouse: w.warehouse.code, sku: w.product.kefir.ean, lot: 'L2611', from_location: 'DOCK-R1', to_location: 'R-01-01-1', quantity: 6 };
+      const ck = key();
+      const cold = await post(op, '/api/v1/putaways', coldMove, { key: ck });
       expect(cold.status, JSON.stringify(cold.body)).toBe(201);
       expect(cold.body).toMatchObject({ sku: w.product.kefir.sku, lot: 'L2611', expiry: '2030-05-31', quantity: 6, from_location: 'DOCK-R1', to_location: 'R-01-01-1' });
+      // The answer made from what the putaway read equals the one read back from its record.
+      expect((await post(op, '/api/v1/putaways', coldMove, { key: ck })).body).toEqual(cold.body);
       const fp = await fingerprint(w);
       problemOf(await post(op, '/api/v1/putaways', { ...move, quantity: 1 }), 409);
       expect(await fingerprint(w)).toBe(fp);
