@@ -1,8 +1,9 @@
 import { decodeBase64urlIgnorePadding, encodeBase64urlNoPadding } from '@oslojs/encoding';
 import { z } from 'zod';
+import { plainInteger } from '../http/numbers.ts';
 
 export const pageSchema = z.object({
-  limit: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(500).default(50)),
+  limit: z.preprocess((v) => (v === '' ? undefined : v), z.preprocess(plainInteger, z.number().int().min(1).max(500).default(50))),
   cursor: z.preprocess((v) => (v === '' ? undefined : v), z.string().max(100).optional()),
 });
 

@@ -6,10 +6,11 @@ import { withTransaction } from '../db/tx.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError } from '../errors.ts';
 import { takeOutOfUse } from './quarantine.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 const inputSchema = z.object({
   warehouse: z.string().trim().toUpperCase().min(1).max(20),
-  balances: z.array(z.coerce.number().int().positive().max(2_147_483_647)).min(1).max(500),
+  balances: z.array(z.preprocess(plainInteger, z.number().int().positive().max(2_147_483_647))).min(1).max(500),
 });
 
 /**

@@ -30,13 +30,14 @@ import { excursionStatus } from './excursions.ts';
 import { quarantineExpiring } from './quarantine-expiring.ts';
 import { logCsv } from './csv.ts';
 import { DEFAULT_LOG_INTERVAL, DEFAULT_RANGES } from './ranges.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 /** Seconds between slot map refreshes. */
 const MAP_REFRESH_SECONDS = 15;
 const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
 const isFormError = (err: unknown): err is AppError => isAppError(err) && [409, 422].includes(err.status);
-const daysSchema = z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.coerce.number().int().min(1).max(366).default(1));
+const daysSchema = z.preprocess((v) => (v === undefined || v === '' ? undefined : v), z.preprocess(plainInteger, z.number().int().min(1).max(366).default(1)));
 
 /** The warehouse a cold page is about: the one asked for, else the user's first. */
 async function pickWarehouse(c: Context<AppEnv>) {
@@ -365,7 +366,7 @@ export function coldRoutes() {
   // ---- Expiry
 
   const expiringDays = (raw: unknown) => {
-    const days = z.coerce.number().int().min(0).max(3650).default(14).safeParse(raw === '' ? undefined : raw);
+    const days = z.preprocess(plainInteger, z.number().int().min(0).max(3650).default(14)).safeParse(raw === '' ? undefined : raw);
     if (!days.success) throw new AppError('VALIDATION', { key: 'error.badFilter' });
     return days;
   };

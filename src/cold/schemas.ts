@@ -1,14 +1,15 @@
 import { z } from 'zod';
 import { capacityUnits, temperatureClasses } from '../db/schema/index.ts';
 import { blankToUndefined, optionalText } from '../inventory/filters.ts';
+import { plainDecimal, plainInteger } from '../http/numbers.ts';
 
 /** A temperature as typed: "-18,5" or "−18.5" (a typographic minus) is −18.5. */
 export const celsiusText = z.preprocess(
   (v) => (typeof v === 'string' ? (v.trim() === '' ? undefined : v.trim().replace(/[−–]/g, '-').replace(',', '.')) : v),
-  z.coerce.number().finite().min(-80).max(60),
+  z.preprocess(plainDecimal, z.number().finite().min(-80).max(60)),
 );
 const optionalCelsius = z.preprocess(blankToUndefined, celsiusText.optional());
-const optionalInt = (min: number, max: number) => z.preprocess(blankToUndefined, z.coerce.number().int().min(min).max(max).optional());
+const optionalInt = (min: number, max: number) => z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().min(min).max(max).optional()));
 
 /** A cold (or any) zone as the zone form sends it. */
 export const zoneInputSchema = z
@@ -26,9 +27,9 @@ export type ZoneInput = z.output<typeof zoneInputSchema>;
 /** A slot (a location of a zone) as the slot form sends it. */
 export const slotInputSchema = z.object({
   aisle: z.string().trim().toUpperCase().regex(/^[A-Z]{1,4}$/),
-  rack: z.coerce.number().int().min(1).max(9999),
-  level: z.coerce.number().int().min(1).max(99),
-  position: z.coerce.number().int().min(1).max(99),
+  rack: z.preprocess(plainInteger, z.number().int().min(1).max(9999)),
+  level: z.preprocess(plainInteger, z.number().int().min(1).max(99)),
+  position: z.preprocess(plainInteger, z.number().int().min(1).max(99)),
   code: z.preprocess(blankToUndefined, z.string().trim().toUpperCase().regex(/^[A-Z0-9][A-Z0-9-]{0,39}$/).optional()),
   capacity: optionalInt(1, 10_000_000),
   capacity_unit: z.enum(capacityUnits).default('units'),

@@ -17,6 +17,7 @@ import { countItem, countedSoFar, finishLocation, openLocation, restartLocation 
 import { approveCount, cancelCount } from './decide-count.ts';
 import { decideAdjustment, requestAdjustment, setApprovalThreshold } from './adjust.ts';
 import { ADJUSTMENTS_PER_PAGE, countById, countPlaces, countVariances, listAdjustments, listCounts, nextPlace, placeById, warehousesWhere } from './queries.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
 const notFound = () => new AppError('NOT_FOUND', { key: 'error.notFound' });
@@ -29,7 +30,7 @@ const adjustmentQuery = z.object({
   warehouse: z.string().trim().toUpperCase().max(20).optional().catch(undefined),
   status: optionalEnum(adjustmentStatuses),
   reason: optionalEnum(adjustmentReasons),
-  page: z.coerce.number().int().min(1).max(100_000).catch(1),
+  page: z.preprocess(plainInteger, z.number().int().min(1).max(100_000).catch(1)),
 });
 
 /** The count in the URL, if the user may see it (404 otherwise). */
@@ -215,7 +216,7 @@ export function countRoutes() {
     return c.html(<AdjustmentFormPage ctx={viewContext(c)} warehouses={warehouses} values={values} errors={rest.errors ?? {}} formError={rest.formError} done={rest.done} idempotencyKey={randomUUID()} reasons={reasons} />, status);
   };
 
-  app.get('/adjustments/new', (c) => adjustmentForm(c, { warehouse: c.req.query('warehouse') ?? '', location: c.req.query('location') ?? '', product: c.req.query('product') ?? '', direction: 'remove', quantity: '1', reason: 'damaged' }, {}));
+  app.get('/adjustments/new', (c) => adjustmentForm(c, { warehouse: c.req.query('warehouse') ?? '', location: c.req.query('location') ?? '', product: c.req.query('product') ?? '', direction: 'remove', quantity: '1', reason: '' }, {}));
 
   app.post('/adjustments', async (c) => {
     const form = await formOf(c);

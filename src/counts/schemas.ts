@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { adjustmentReasons, countScopes } from '../db/schema/index.ts';
 import { AppError, type FieldError } from '../errors.ts';
+import { plainInteger } from '../http/numbers.ts';
+import { blankToUndefined } from '../inventory/filters.ts';
 
 const code = (max: number) => z.string().trim().toUpperCase().min(1).max(max);
 const optionalText = (max: number) => z.preprocess((v) => (v === '' ? undefined : v), z.string().trim().max(max).optional());
@@ -14,7 +16,7 @@ export const countSchema = z
     from_code: z.preprocess((v) => (v === '' ? undefined : v), code(40).optional()),
     to_code: z.preprocess((v) => (v === '' ? undefined : v), code(40).optional()),
     product: optionalText(200),
-    recount_above: z.preprocess((v) => (v === '' || v === undefined ? 0 : v), z.coerce.number().int().min(0).max(100_000)),
+    recount_above: z.preprocess((v) => (v === '' || v === undefined ? 0 : v), z.preprocess(plainInteger, z.number().int().min(0).max(100_000))),
     note: optionalText(500),
   })
   .superRefine((v, ctx) => {
@@ -30,10 +32,10 @@ export type CountInput = z.output<typeof countSchema>;
 export const countScanSchema = z.object({
   scan: z.string().trim().min(1).max(200),
   lot: z.preprocess((v) => (v === undefined ? '' : v), z.string().trim().max(80)),
-  quantity: z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.coerce.number().int().positive().max(100_000)),
+  quantity: z.preprocess((v) => (v === '' || v === undefined ? 1 : v), z.preprocess(plainInteger, z.number().int().positive().max(100_000))),
   idempotency_key: z.string().trim().min(8).max(100),
   /** The pass the screen was showing (1, or 2 for the recount): a scan for an ended pass is refused. */
-  pass: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(2).optional()),
+  pass: z.preprocess((v) => (v === '' ? undefined : v), z.preprocess(plainInteger, z.number().int().min(1).max(2).optional())),
 });
 
 /** An adjustment: units found (add) or gone (remove) in one location, with a reason. */
@@ -44,8 +46,8 @@ export const adjustmentSchema = z
     product: z.string().trim().min(1).max(200),
     lot: z.preprocess((v) => (v === undefined ? '' : v), z.string().trim().max(80)),
     direction: z.enum(['add', 'remove']),
-    quantity: z.coerce.number().int().positive().max(1_000_000),
-    reason: z.enum(adjustmentReasons),
+    quantity: z.preprocess(plainInteger, z.number().int().positive().max(1_000_000)),
+    reason: z.preprocess(blankToUndefined, z.enum(adjustmentReasons)),
     note: optionalText(500),
     idempotency_key: z.string().trim().min(8).max(100),
   })
@@ -57,7 +59,7 @@ export type AdjustmentInput = z.output<typeof adjustmentSchema>;
 
 export const decisionSchema = z.object({ decision: z.enum(['approve', 'reject']), note: optionalText(500) });
 // A blank threshold is not 0 (which would send every adjustment to a manager): it is refused.
-export const thresholdSchema = z.object({ warehouse: code(20), units: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.coerce.number().int().min(0).max(1_000_000)) });
+export const thresholdSchema = z.object({ warehouse: code(20), units: z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.preprocess(plainInteger, z.number().int().min(0).max(1_000_000))) });
 
 const messages: Record<string, FieldError['key']> = {
   quantity: 'error.quantityPositiveInteger',

@@ -11,6 +11,7 @@ import { readScope } from '../inventory/scope.ts';
 import { viewContext } from '../../views/view-context.ts';
 import { DashboardBody, DashboardPage, DashboardProblem } from '../../views/dashboard/dashboard-page.tsx';
 import { loadDashboard } from './queries.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 /** Seconds between the dashboard's own refreshes (a screen on the wall stays current). */
 const REFRESH_SECONDS = 120;
@@ -19,7 +20,7 @@ export const DEFAULT_EXPIRING_DAYS = 14;
 /** `/dashboard?warehouse=CODE&days=N`: no warehouse = every warehouse the user may see. */
 export const dashboardQuerySchema = z.object({
   warehouse: z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(20).optional()),
-  days: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(366).default(DEFAULT_EXPIRING_DAYS)),
+  days: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().min(1).max(366).default(DEFAULT_EXPIRING_DAYS))),
 });
 
 export function dashboardRoutes() {

@@ -10,6 +10,7 @@ export function issueFieldError(issue: z.core.$ZodIssue, path = issue.path.map(S
   switch (issue.code) {
     case 'invalid_type':
       if (/received (undefined|null)$/.test(issue.message)) return { path, key: 'error.required' };
+      if (issue.expected === 'number') return { path, key: 'error.notANumber' };
       break;
     case 'too_small':
       if ((issue.origin === 'string' || issue.origin === 'array') && Number(issue.minimum) <= 1) return { path, key: 'error.required' };

@@ -111,6 +111,7 @@ export const countsEn = {
   'adjustments.none': 'No adjustments.',
   'adjustments.anyReason': 'Any reason',
   'adjustments.reason': 'Reason',
+  'adjustments.chooseReason': '— choose a reason —',
   'adjustments.error.chooseReason': 'Choose a reason from the list.',
   'adjustments.reason.damaged': 'Damaged',
   'adjustments.reason.lost': 'Lost',

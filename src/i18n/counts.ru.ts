@@ -112,6 +112,7 @@ export const countsRu: Record<keyof typeof countsEn, string> = {
   'adjustments.none': 'Корректировок нет.',
   'adjustments.anyReason': 'Любая причина',
   'adjustments.reason': 'Причина',
+  'adjustments.chooseReason': '— выберите причину —',
   'adjustments.error.chooseReason': 'Выберите причину из списка.',
   'adjustments.reason.damaged': 'Повреждено',
   'adjustments.reason.lost': 'Утеряно',

@@ -112,6 +112,7 @@ export const countsZh: Record<keyof typeof countsEn, string> = {
   'adjustments.none': '暂无调整。',
   'adjustments.anyReason': '所有原因',
   'adjustments.reason': '原因',
+  'adjustments.chooseReason': '— 请选择原因 —',
   'adjustments.error.chooseReason': '请从列表中选择原因。',
   'adjustments.reason.damaged': '损坏',
   'adjustments.reason.lost': '丢失',

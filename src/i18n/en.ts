@@ -206,6 +206,7 @@ export const en = {
   'error.tooLong': 'At most {max} characters.',
   'error.atLeast': 'At least {min}.',
   'error.atMost': 'At most {max}.',
+  'error.notANumber': 'Enter a number in digits, such as 12.',
   'error.notAnOption': 'Not one of the choices ({options}).',
   'error.badFormat': 'Not in the right format.',
   'error.checkFields': 'Please check the marked fields.',

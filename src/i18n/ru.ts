@@ -207,6 +207,7 @@ export const ru: Catalog = {
   'error.tooLong': 'Не более {max} символов.',
   'error.atLeast': 'Не меньше {min}.',
   'error.atMost': 'Не больше {max}.',
+  'error.notANumber': 'Введите число цифрами, например 12.',
   'error.notAnOption': 'Нет среди допустимых значений ({options}).',
   'error.badFormat': 'Неверный формат.',
   'error.checkFields': 'Проверьте отмеченные поля.',

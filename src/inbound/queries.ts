@@ -5,6 +5,7 @@ import type { Executor } from '../db/client.ts';
 import { inboundEvents, inboundLines, inboundReceipts, inboundShipments, inboundStatuses, locations, lots, products, sellers, stockBalances, users, warehouses } from '../db/schema/index.ts';
 import { blankToUndefined, isoDate, optionalText, stripSymbology } from '../inventory/filters.ts';
 import { sellerCondition, warehouseCondition, type ReadScope } from '../inventory/scope.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
 
@@ -16,7 +17,7 @@ export const shipmentFilterSchema = z.object({
   due_from: isoDate,
   due_to: isoDate,
   q: optionalText(60),
-  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  page: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().min(1).max(100_000).default(1))),
 });
 export type ShipmentFilter = z.output<typeof shipmentFilterSchema>;
 

@@ -33,11 +33,12 @@ import { reportCsv } from './csv.ts';
 import { z } from 'zod';
 import { labelFormats } from '../barcodes/labels.ts';
 import { AsnLabelPage } from '../../views/inbound/asn-label-page.tsx';
+import { plainInteger } from '../http/numbers.ts';
 
 const PAGE_SIZE = 50;
 const labelQuerySchema = z.object({
   format: z.preprocess((v) => (v === '' ? undefined : v), z.enum(labelFormats).default('a4')),
-  copies: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(100).default(1)),
+  copies: z.preprocess((v) => (v === '' ? undefined : v), z.preprocess(plainInteger, z.number().int().min(1).max(100).default(1))),
 });
 const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });

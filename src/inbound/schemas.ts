@@ -4,6 +4,7 @@ import { AppError, type FieldError } from '../errors.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { blankToUndefined, isRealDate, isoDate, optionalText } from '../inventory/filters.ts';
 import { issueFieldError } from '../http/issues.ts';
+import { plainDecimal, plainInteger } from '../http/numbers.ts';
 
 /** "2025-02-30T25:61" is no time at all: the day must exist, hours < 24, minutes and seconds < 60. */
 const isRealWallClock = (s: string) => {
@@ -40,7 +41,7 @@ export const shipmentInputSchema = z.object({
     .array(
       z.object({
         sku: z.string().trim().min(1).max(80),
-        quantity: z.coerce.number().int().positive().max(1_000_000),
+        quantity: z.preprocess(plainInteger, z.number().int().positive().max(1_000_000)),
         lot: optionalText(40),
         expiry: isoDate,
       }),
@@ -52,7 +53,7 @@ export const shipmentInputSchema = z.object({
 });
 export type ShipmentInput = z.input<typeof shipmentInputSchema>;
 
-const celsius = z.preprocess(blankToUndefined, z.coerce.number().min(-80).max(80).optional());
+const celsius = z.preprocess(blankToUndefined, z.preprocess(plainDecimal, z.number().min(-80).max(80).optional()));
 
 /** Arrival at the dock (tablet form). `arrived_at` is the warehouse's wall-clock time. */
 export const arrivalInputSchema = z.object({
@@ -69,7 +70,7 @@ export const receiptInputSchema = z
   .object({
     scan: z.preprocess(blankToUndefined, z.string().max(500).optional()),
     sku: optionalText(80),
-    quantity: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(100_000).default(1)),
+    quantity: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().positive().max(100_000).default(1))),
     lot: optionalText(40),
     expiry: isoDate,
     condition: z.preprocess(blankToUndefined, z.enum(receiptConditions).default('good')),
@@ -89,7 +90,7 @@ export const putawayInputSchema = z.object({
   lot: optionalText(40),
   from_location: code(40),
   to_location: code(40),
-  quantity: z.coerce.number().int().positive().max(1_000_000),
+  quantity: z.preprocess(plainInteger, z.number().int().positive().max(1_000_000)),
   /** Set by the scanner screen: the location the operator was sent to. */
   suggested: optionalCode(40),
   idempotency_key: z.string().trim().min(8).max(100),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { moveReasons, temperatureClasses } from '../db/schema/index.ts';
 import { parseScan } from '../barcodes/gs1.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 export const optionalText = (max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max).optional());
@@ -21,7 +22,7 @@ export const stockFilterSchema = z.object({
   sku: optionalText(80),
   location: optionalCode,
   by: z.preprocess(blankToUndefined, z.enum(['location', 'product']).default('location')),
-  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1)),
+  page: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().min(1).max(1_000_000).default(1))),
 });
 export type StockFilter = z.output<typeof stockFilterSchema>;
 
@@ -34,7 +35,7 @@ export const ledgerFilterSchema = z.object({
   reason: z.preprocess(blankToUndefined, z.enum(moveReasons).optional()),
   since: isoDate,
   until: isoDate,
-  before: z.preprocess(blankToUndefined, z.coerce.number().int().positive().optional()),
+  before: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().positive().optional())),
 });
 export type LedgerFilter = z.output<typeof ledgerFilterSchema>;
 

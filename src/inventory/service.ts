@@ -11,6 +11,7 @@ import { barcodeCandidates, stripSymbology } from './filters.ts';
 import { parseScan } from '../barcodes/gs1.ts';
 import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
 import { settleAll } from '../db/pipeline.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 /** The relocation form and its JSON twin: codes as a scanner types them. */
 export const relocationSchema = z.object({
@@ -19,7 +20,7 @@ export const relocationSchema = z.object({
   lot: z.string().trim().max(80).optional().default(''),
   from: z.string().trim().toUpperCase().min(1).max(40),
   to: z.string().trim().toUpperCase().min(1).max(40),
-  quantity: z.coerce.number().int().positive().max(1_000_000),
+  quantity: z.preprocess(plainInteger, z.number().int().positive().max(1_000_000)),
   idempotency_key: z.string().trim().min(8).max(100),
 });
 export type RelocationInput = z.input<typeof relocationSchema>;

@@ -13,6 +13,7 @@ import { parseInput } from '../inbound/schemas.ts';
 import { orderEvent, setOrderStatus } from './events.ts';
 import { allocationDays, linesToFill, reserveForLine } from './allocate.ts';
 import { stagingFor } from './pick-list.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 export const pickInputSchema = z
   .object({
@@ -20,7 +21,7 @@ export const pickInputSchema = z
     scan: z.preprocess(blankToUndefined, z.string().max(500).optional()),
     sku: optionalText(80),
     lot: optionalText(40),
-    quantity: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(100_000).default(1)),
+    quantity: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().positive().max(100_000).default(1))),
     idempotency_key: z.string().trim().min(8).max(100),
   })
   .refine((v) => v.scan !== undefined || v.sku !== undefined, { path: ['scan'], message: 'scan or sku' });

@@ -13,6 +13,7 @@ import { parseInput } from '../inbound/schemas.ts';
 import { orderEvent, setOrderStatus, type Order } from './events.ts';
 import { nextOrderStatus } from './status.ts';
 import { dockFor } from '../inventory/docks.ts';
+import { plainDecimal, plainInteger } from '../http/numbers.ts';
 
 const fieldError = (path: string, key: FieldError['key'], params?: FieldError['params']) => new AppError('VALIDATION', { key, params, fieldErrors: [{ path, key, params }] });
 const conflict = (path: string, key: FieldError['key'], params?: FieldError['params']) => new AppError('CONFLICT', { key, params, fieldErrors: [{ path, key, params }] });
@@ -27,7 +28,7 @@ export async function orderFor(tx: Tx, user: CurrentUser, id: number, action: Ac
   return o;
 }
 
-export const packScanSchema = z.object({ scan: z.string().min(1).max(500), quantity: z.preprocess(blankToUndefined, z.coerce.number().int().positive().max(10_000).default(1)) });
+export const packScanSchema = z.object({ scan: z.string().min(1).max(500), quantity: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().positive().max(10_000).default(1))) });
 export type PackScanResult = { sku: string; lineNo: number; quantity: number; packed: number; picked: number; serial: string | null; complete: boolean };
 
 /**
@@ -83,7 +84,7 @@ export async function packScan(opts: { db: Db; user: CurrentUser; orderId: numbe
 
 export const packInputSchema = z.object({
   // Kept in grams: at least 1 g.
-  weight_kg: z.preprocess(blankToUndefined, z.coerce.number().min(0.001).max(1000).optional()),
+  weight_kg: z.preprocess(blankToUndefined, z.preprocess(plainDecimal, z.number().min(0.001).max(1000).optional())),
   carrier: optionalText(60),
   tracking_number: optionalText(80),
 });

@@ -4,6 +4,7 @@ import type { Executor } from '../db/client.ts';
 import { locations, lots, markingCodes, orderEvents, orderLines, orders, orderStatuses, pickLists, pickTasks, products, reservations, sellers, stockBalances, users, warehouses } from '../db/schema/index.ts';
 import { blankToUndefined, optionalText } from '../inventory/filters.ts';
 import { sellerCondition, warehouseCondition, type ReadScope } from '../inventory/scope.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
 
@@ -13,7 +14,7 @@ export const orderFilterSchema = z.object({
   status: z.preprocess(blankToUndefined, z.enum([...orderStatuses, 'open'] as const).optional()),
   late: z.preprocess(blankToUndefined, z.enum(['1']).optional()),
   q: optionalText(80),
-  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(100_000).default(1)),
+  page: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().min(1).max(100_000).default(1))),
 });
 export type OrderFilter = z.output<typeof orderFilterSchema>;
 

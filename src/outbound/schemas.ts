@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { orderChannels } from '../db/schema/index.ts';
 import { blankToUndefined, isRealDate, optionalText } from '../inventory/filters.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 const code = (max: number) => z.string().trim().toUpperCase().min(1).max(max);
 /** A ship-by moment: RFC 3339 with offset, or a date (end of that day in UTC). */
@@ -34,7 +35,7 @@ export const orderInputSchema = z.object({
   ship_by: shipBy,
   note: optionalText(500),
   lines: z
-    .array(z.object({ sku: z.string().trim().min(1).max(80), quantity: z.coerce.number().int().positive().max(100_000), requires_marking: z.boolean().default(false), external_ref: optionalText(40) }))
+    .array(z.object({ sku: z.string().trim().min(1).max(80), quantity: z.preprocess(plainInteger, z.number().int().positive().max(100_000)), requires_marking: z.boolean().default(false), external_ref: optionalText(40) }))
     .min(1)
     .max(500),
 });

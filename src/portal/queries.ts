@@ -8,6 +8,7 @@ import { resolveSearch, type SearchMatch } from '../inventory/queries.ts';
 import type { ReadScope } from '../inventory/scope.ts';
 import { shipmentTotals } from '../inbound/queries.ts';
 import { orderTotals } from '../outbound/queries.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 const optionalCode = z.preprocess(blankToUndefined, z.string().trim().toUpperCase().max(40).optional());
 
@@ -19,8 +20,8 @@ export const portalFilterSchema = z.object({
   seller: optionalCode,
   warehouse: optionalCode,
   q: optionalText(200),
-  days: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).max(365).default(EXPIRING_DAYS)),
-  page: z.preprocess(blankToUndefined, z.coerce.number().int().min(1).max(1_000_000).default(1)),
+  days: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().min(0).max(365).default(EXPIRING_DAYS))),
+  page: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().min(1).max(1_000_000).default(1))),
 });
 export type PortalFilter = z.output<typeof portalFilterSchema>;
 

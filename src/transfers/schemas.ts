@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { receiptConditions, sealStates, transportModes } from '../db/schema/index.ts';
 import { blankToUndefined, isoDate, optionalText } from '../inventory/filters.ts';
+import { plainDecimal, plainInteger } from '../http/numbers.ts';
 
 const code = (max: number) => z.string().trim().toUpperCase().min(1).max(max);
 const sealList = z.preprocess(
@@ -29,7 +30,7 @@ export const transferInputSchema = z.object({
         sku: z.string().trim().min(1).max(80),
         seller: z.preprocess(blankToUndefined, code(40).optional()),
         lot: optionalText(40),
-        quantity: z.coerce.number().int().positive().max(1_000_000),
+        quantity: z.preprocess(plainInteger, z.number().int().positive().max(1_000_000)),
       }),
     )
     .min(1)
@@ -47,7 +48,7 @@ export const dispatchInputSchema = z.object({
 export const arrivalInputSchema = z.object({
   dock: z.preprocess(blankToUndefined, code(40).optional()),
   seals: z.array(z.object({ seal: z.string().trim().min(1).max(40), state: z.enum(sealStates), note: optionalText(200) })).max(20).default([]),
-  celsius: z.preprocess(blankToUndefined, z.coerce.number().finite().min(-80).max(60).optional()),
+  celsius: z.preprocess(blankToUndefined, z.preprocess(plainDecimal, z.number().finite().min(-80).max(60).optional())),
   note: optionalText(500),
 });
 
@@ -56,7 +57,7 @@ export const transferReceiptSchema = z
     scan: z.preprocess(blankToUndefined, z.string().max(400).optional()),
     sku: z.preprocess(blankToUndefined, z.string().trim().max(80).optional()),
     lot: optionalText(40),
-    quantity: z.coerce.number().int().positive().max(100_000).default(1),
+    quantity: z.preprocess(plainInteger, z.number().int().positive().max(100_000).default(1)),
     condition: z.enum(receiptConditions).default('good'),
     /** A manager's confirmation to receive more than was dispatched. */
     confirm_over: z.boolean().default(false),

@@ -37,9 +37,9 @@ export function Field(props: { label: string; name: string; id?: string; error?:
 
 export type Option = { value: string; label: string };
 
-export function Select(props: { name: string; id?: string; value: string | undefined; options: Option[]; empty?: string }) {
+export function Select(props: { name: string; id?: string; value: string | undefined; options: Option[]; empty?: string; required?: boolean }) {
   return (
-    <select name={props.name} id={props.id ?? `f-${props.name}`}>
+    <select name={props.name} id={props.id ?? `f-${props.name}`} required={props.required}>
       {props.empty !== undefined && <option value="">{props.empty}</option>}
       {props.options.map((o) => (
         <option value={o.value} selected={o.value === props.value}>

@@ -233,10 +233,11 @@ export function AdjustmentFormPage(v: {
           ))}
         </fieldset>
         <Field label={t('col.quantity')} name="quantity" error={e.quantity}>
-          <input id="f-quantity" name="quantity" value={val.quantity ?? '1'} inputmode="numeric" required aria-invalid={e.quantity ? 'true' : undefined} />
+          {/* data-stop: a scan of the item stops here to confirm the quantity; a scan alone never posts an adjustment. */}
+          <input id="f-quantity" name="quantity" value={val.quantity ?? '1'} inputmode="numeric" autocomplete="off" required data-stop aria-invalid={e.quantity ? 'true' : undefined} />
         </Field>
         <Field label={t('adjustments.reason')} name="reason" error={e.reason}>
-          <Select name="reason" value={val.reason} options={v.reasons.map((r) => ({ value: r, label: t(`adjustments.reason.${r as 'lost'}`) }))} />
+          <Select name="reason" value={val.reason} empty={t('adjustments.chooseReason')} required options={v.reasons.map((r) => ({ value: r, label: t(`adjustments.reason.${r as 'lost'}`) }))} />
         </Field>
         <Field label={t('counts.note')} name="note" error={e.note}>
           <input id="f-note" name="note" value={val.note ?? ''} maxlength={500} />
