@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, bigserial, boolean, check, index, integer, numeric, pgEnum, pgTable, serial, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import { bigint, bigserial, boolean, check, index, integer, numeric, pgEnum, pgTable, serial, text, timestamp, unique, uniqueIndex } from 'drizzle-orm/pg-core';
 import { locations, warehouses, zones } from './warehouses.ts';
 import { lots, products } from './catalog.ts';
 import { apiTokens, users } from './auth.ts';
@@ -29,11 +29,14 @@ export const temperatureReadings = pgTable(
     source: readingSource('source').notNull(),
     userId: integer('user_id').references(() => users.id),
     tokenId: text('token_id').references(() => apiTokens.id),
+    /** A typed reading's form key (per user): the same form sent twice records one reading. */
+    idempotencyKey: text('idempotency_key'),
   },
   (t) => [
     unique('temperature_readings_series_at_uq').on(t.zoneId, t.locationId, t.measuredAt).nullsNotDistinct(),
     index('temperature_readings_warehouse_at_idx').on(t.warehouseId, t.measuredAt),
     index('temperature_readings_zone_at_idx').on(t.zoneId, t.measuredAt),
+    uniqueIndex('temperature_readings_idempotency_uq').on(t.idempotencyKey),
     check('temperature_readings_celsius_ck', sql`${t.celsius} BETWEEN -80 AND 60`),
     check('temperature_readings_who_ck', sql`(${t.source} = 'manual') = (${t.userId} IS NOT NULL) AND (${t.source} = 'device') = (${t.tokenId} IS NOT NULL)`),
   ],

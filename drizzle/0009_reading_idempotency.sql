@@ -1,0 +1,2 @@
+ALTER TABLE "temperature_readings" ADD COLUMN "idempotency_key" text;--> statement-breakpoint
+CREATE UNIQUE INDEX "temperature_readings_idempotency_uq" ON "temperature_readings" USING btree ("idempotency_key");
