@@ -77,15 +77,28 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
     // is used before the warehouse is the user's.
     const [, [key_], places, productRows] = await settleAll([
       lockIdempotencyKey(tx, key),
-      queryRows<{ prior: number | null; next: number | null }>(
+      queryRows<PriorPutaway>(
         tx,
-        sql`SELECT p.id AS prior, CASE WHEN p.id IS NULL THEN nextval('putaways_id_seq')::int END AS next
-            FROM (VALUES (1)) AS one LEFT JOIN putaways p ON p.idempotency_key = ${key}`,
+        sql`SELECT p.id AS prior, p.warehouse_id AS "warehouseId", p.product_id AS "productId", p.quantity, p.from_location_id AS "fromId", p.to_location_id AS "toId",
+                   lt.code AS lot, to_char(lt.expires_on, 'YYYY-MM-DD') AS expiry,
+                   CASE WHEN p.id IS NULL THEN nextval('putaways_id_seq')::int END AS next
+            FROM (VALUES (1)) AS one LEFT JOIN putaways p ON p.idempotency_key = ${key} LEFT JOIN lots lt ON lt.id = p.lot_id`,
       ),
       placesByCode(tx, input.warehouse, [input.from_location, input.to_location]),
       productsBySku(tx, input.sku, input.seller),
     ]);
-    if (key_?.prior != null) return { ...(await describePutaway(tx, Number(key_.prior))), replayed: true };
+    if (key_?.prior != null) {
+      // The same key with another putaway (another place, product, lot or quantity) is refused.
+      const same =
+        key_.warehouseId === places.warehouseId &&
+        key_.fromId === places.at(input.from_location)?.id &&
+        key_.toId === places.at(input.to_location)?.id &&
+        key_.quantity === input.quantity &&
+        (productRows.length === 0 || productRows.some((p) => p.id === key_.productId)) &&
+        (!input.lot || input.lot === key_.lot || input.lot === key_.expiry);
+      if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      return { ...(await describePutaway(tx, Number(key_.prior))), replayed: true };
+    }
 
     const warehouseId = places.warehouseId;
     if (warehouseId === null || !can(opts.user, 'inbound.receive', { warehouseId })) throw fieldError('warehouse', 'error.unknownWarehouse');
@@ -163,6 +176,19 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
   const { warehouseId: _w, productId: _p, ...result } = done as PutawayResult & { warehouseId?: number; productId?: number };
   return result;
 }
+
+/** The putaway a key made, if any (else the next putaway's number). */
+type PriorPutaway = {
+  prior: number | null;
+  warehouseId: number | null;
+  productId: number | null;
+  quantity: number | null;
+  fromId: number | null;
+  toId: number | null;
+  lot: string | null;
+  expiry: string | null;
+  next: number | null;
+};
 
 /** The products with this SKU (of this seller, when named). */
 function productsBySku(tx: Tx, code: string, sellerCode: string | undefined) {

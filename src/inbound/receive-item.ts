@@ -16,6 +16,7 @@ import { classRange, inRange, isColdClass, localToday } from './temperature.ts';
 import { receivingProgress, type ReceivingProgress } from './queries.ts';
 import { readScope } from '../inventory/scope.ts';
 import { settleAll } from '../db/pipeline.ts';
+import { requestFingerprint } from '../db/idempotency.ts';
 
 /** How a scan went: into stock at the dock, over the expected quantity, or into quarantine. */
 export type ReceiptOutcome = 'received' | 'over' | 'unexpected' | 'quarantined';
@@ -85,13 +86,16 @@ async function receive(
   // lock to take) and warehouse: two statements sent at once; the read runs once the lock is held.
   const [, [peek]] = await settleAll([
     lockIdempotencyKey(tx, key),
-    queryRows<{ prior: number | null; status: string | null; warehouseId: number | null }>(
+    queryRows<{ prior: number | null; request: string | null; status: string | null; warehouseId: number | null }>(
       tx,
-      sql`SELECT (SELECT id FROM inbound_receipts WHERE idempotency_key = ${key}) AS prior, s.status::text AS status, s.warehouse_id AS "warehouseId"
-        FROM (VALUES (1)) AS one LEFT JOIN inbound_shipments s ON s.id = ${shipmentId}`,
+      sql`SELECT r.id AS prior, r.result->>'request' AS request, s.status::text AS status, s.warehouse_id AS "warehouseId"
+        FROM (VALUES (1)) AS one LEFT JOIN inbound_receipts r ON r.idempotency_key = ${key} LEFT JOIN inbound_shipments s ON s.id = ${shipmentId}`,
     ),
   ]);
+  const { confirm_over: _confirm, ...asked } = parsedInput;
+  const request = requestFingerprint(`receipt:${shipmentId}`, asked);
   if (peek?.prior != null) {
+    if (peek.request !== null && peek.request !== request) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
     const [prior, progress] = await settleAll([describeReceipt(tx, Number(peek.prior)), progressOf(tx)]);
     return { ...prior, replayed: true, progress };
   }
@@ -240,7 +244,7 @@ async function receive(
       tx,
       sql`INSERT INTO inbound_receipts (shipment_id, line_id, product_id, lot_id, quantity, condition, location_id, quarantine_reason, ledger_entry_id, scan, sscc, serial, celsius, actor_user_id, idempotency_key, result)
           VALUES (${s.id}, ${line.id}, ${product.id}, ${lotId}, ${quantity}, ${input.condition}, ${to.id}, ${reason}, ${entry.id}, ${input.scan ?? null}, ${parsed?.sscc ?? null}, ${serial},
-                  ${input.temperature_c ?? null}, ${user.id}, ${key}, ${JSON.stringify(result)}::jsonb)
+                  ${input.temperature_c ?? null}, ${user.id}, ${key}, ${JSON.stringify({ ...result, request })}::jsonb)
           RETURNING id`,
     ),
     s.status === 'arrived' ? recordTransition(tx, s, 'receiving', 'startReceiving', user.id) : null,
@@ -378,5 +382,7 @@ function destination(places: Place[], s: Shipment, product: Found, kind: 'dock' 
 /** The answer a receipt gave when it was made: a repeated request gets it again. */
 export async function describeReceipt(tx: Tx, receiptId: number): Promise<ReceiptResult> {
   const [r] = await tx.select({ id: inboundReceipts.id, result: inboundReceipts.result }).from(inboundReceipts).where(eq(inboundReceipts.id, receiptId));
-  return { ...(r!.result as Omit<ReceiptResult, 'receiptId'>), receiptId: r!.id, replayed: true };
+  // `request`: what the receipt was asked (requestFingerprint), kept with the answer, not part of it.
+  const { request: _request, ...answer } = r!.result as Omit<ReceiptResult, 'receiptId'> & { request?: string };
+  return { ...answer, receiptId: r!.id, replayed: true };
 }

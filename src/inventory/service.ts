@@ -68,7 +68,17 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
       placesByCode(tx, input.warehouse, [input.from, input.to]),
       productsByBarcode(tx, input.product),
     ]);
-    if (prior) return describeEntry(tx, prior);
+    if (prior) {
+      // The same key with another move (another place, product or quantity) is refused.
+      const product = byBarcode.find((p) => p.id === prior.productId);
+      const same =
+        prior.fromLocationId === places.at(input.from)?.id &&
+        prior.toLocationId === places.at(input.to)?.id &&
+        (byBarcode.length === 0 || product !== undefined) &&
+        prior.quantity === input.quantity * (product?.units ?? 1);
+      if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      return describeEntry(tx, prior);
+    }
     if (places.warehouseId === null || !can(opts.user, 'stock.move', { warehouseId: places.warehouseId })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.product, byBarcode);
     const from = movableLocation(places.at(input.from), input.from, 'from');

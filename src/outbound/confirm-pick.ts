@@ -14,6 +14,7 @@ import { orderEvent, setOrderStatus } from './events.ts';
 import { allocationDays, linesToFill, reserveForLine } from './allocate.ts';
 import { stagingFor } from './pick-list.ts';
 import { plainInteger } from '../http/numbers.ts';
+import { requestFingerprint } from '../db/idempotency.ts';
 
 export const pickInputSchema = z
   .object({
@@ -57,7 +58,13 @@ export async function confirmPick(opts: { db: Db; user: CurrentUser; taskId: num
   return withTransaction(opts.db, async (tx) => {
     await lockIdempotencyKey(tx, key);
     const [prior] = await tx.select({ result: picks.result }).from(picks).where(eq(picks.idempotencyKey, key));
-    if (prior) return { ...(prior.result as PickResult), replayed: true };
+    const request = requestFingerprint(`pick:${opts.taskId}`, input);
+    if (prior) {
+      // `request`: what the pick was asked (requestFingerprint), kept with the answer, not part of it.
+      const { request: asked, ...answer } = prior.result as PickResult & { request?: string };
+      if (asked !== undefined && asked !== request) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      return { ...answer, replayed: true };
+    }
     const { task, warehouseId } = await taskFor(tx, opts.user, opts.taskId);
     const [loc] = await tx.select({ code: locations.code }).from(locations).where(eq(locations.id, task.locationId));
     if (stripSymbology(input.location).toUpperCase() !== loc!.code) throw conflict('location', 'outbound.error.wrongLocation', { scanned: input.location, expected: loc!.code });
@@ -119,7 +126,7 @@ export async function confirmPick(opts: { db: Db; user: CurrentUser; taskId: num
       .insert(picks)
       .values({ taskId: task.id, orderId: task.orderId, orderLineId: task.orderLineId, productId: task.productId, lotId: task.lotId, quantity, fromLocationId: task.locationId, toLocationId: staging.id, ledgerEntryId: entry.id, actorUserId: opts.user.id, idempotencyKey: key, result })
       .returning({ id: picks.id });
-    await tx.update(picks).set({ result: { ...result, pickId: row!.id } }).where(eq(picks.id, row!.id));
+    await tx.update(picks).set({ result: { ...result, pickId: row!.id, request } }).where(eq(picks.id, row!.id));
     return { ...result, pickId: row!.id };
   });
 }

@@ -237,7 +237,7 @@ export function transferRoutes() {
 
 /** The transfer list as CSV, headers in the user's language. */
 function transfersCsv(t: Translator, rows: TransferRow[]): string {
-  const header = ['#', t('transfers.from'), t('transfers.to'), t('transfers.status'), t('transfers.mode'), t('inbound.vehiclePlate'), t('inbound.container'), t('transfers.reefer'), t('transfers.qty.ordered'), t('transfers.lines'), t('transfers.dispatched'), 'ETA'];
+  const header = ['#', t('transfers.from'), t('transfers.to'), t('transfers.status'), t('transfers.mode'), t('inbound.vehiclePlate'), t('inbound.container'), t('transfers.reefer'), t('transfers.qty.ordered'), t('transfers.lines'), t('transfers.dispatched'), t('inbound.col.eta')];
   const body = rows.map((r) => [r.id, r.from, r.to, t(`transfers.status.${r.status}`), t(`inbound.mode.${r.mode}` as 'inbound.mode.rail'), r.vehiclePlate ?? '', r.container ?? '', r.reefer ? t('cold.csv.yes') : t('cold.csv.no'), r.units, r.lines, r.dispatchedAt ? r.dispatchedAt.toISOString() : '', r.eta ?? '']);
   return '\uFEFF' + stringify([header, ...body], { eof: true, escape_formulas: true });
 }

@@ -91,6 +91,17 @@ describe.skipIf(skipBrowser)('the seller portal and the manager dashboard (Chrom
     }
   });
 
+  it('switching the language keeps the filters a page applied in place', async () => {
+    const page = await signInSeller(desk!);
+    // What htmx does when a filter is applied: the address changes, the page is not reloaded.
+    await page.evaluate(() => history.pushState({}, '', '/portal?q=HF-00'));
+    await Promise.all([page.waitForResponse((r) => r.request().method() === 'GET' && r.url().endsWith('/portal?q=HF-00')), page.locator('.lang-switch button[value="en"]').click()]);
+    await page.waitForLoadState('load');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    expect(new URL(page.url()).search).toBe('?q=HF-00');
+    await page.close();
+  });
+
   it('a manager at 1280 px sees the dashboard with its charts drawn', async () => {
     const page = await signInPage(desk!, 'manager@demo.test', DEMO_PASSWORD);
     await page.goto(`${desk!.base}/dashboard?warehouse=MSK`);

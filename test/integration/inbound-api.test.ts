@@ -165,6 +165,8 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
 
       const op = await signedIn(app, w.user.operator.email);
       await post(op, `/api/v1/inbound-shipments/${first.body.id}/arrival`, arrival);
+      const asn2 = await makeAsn(db(), w);
+      await arrive(db(), w, asn2.id);
       const rk = key();
       const r1 = await post(op, `/api/v1/inbound-shipments/${first.body.id}/receipts`, { scan: w.product.widget.ean, quantity: 3 }, { key: rk });
       const before = await fingerprint(w);
@@ -174,6 +176,15 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
       expect(r2.body).toEqual(r1.body);
       expect(await fingerprint(w)).toBe(before);
       expect(await ledgerOf(first.body.id)).toHaveLength(1);
+      // The same key with another receipt (another quantity, item, or ASN) is refused, not answered with the first.
+      for (const [asnId, body] of [
+        [first.body.id, { scan: w.product.widget.ean, quantity: 4 }],
+        [first.body.id, { sku: w.product.kefir.sku, lot: 'L2611', expiry: '2030-05-31', quantity: 3 }],
+        [asn2.id, { scan: w.product.widget.ean, quantity: 3 }],
+      ] as const) {
+        expect(problemOf(await post(op, `/api/v1/inbound-shipments/${asnId}/receipts`, body, { key: rk }), 409).title, JSON.stringify(body)).toBe('IDEMPOTENCY_KEY_REUSED');
+      }
+      expect(await fingerprint(w)).toBe(before);
       expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id)).toEqual({ onHand: 3, reserved: 0 });
       // The page's scanner keys are another scope: the same key there is a new scan.
       await scan(db(), w, Number(first.body.id), { scan: w.product.widget.ean, quantity: 1, idempotency_key: rk });
@@ -229,6 +240,11 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
       const again = await post(op, '/api/v1/putaways', move, { key: k });
       expect(again.status).toBe(201);
       expect(again.body).toEqual(first.body);
+      expect(await fingerprint(w)).toBe(before);
+      // The same key with another putaway (another place, quantity or product) is refused and moves nothing.
+      for (const other of [{ to_location: 'A-01-01-2' }, { quantity: 9 }, { sku: w.product.kefir.sku }]) {
+        expect(problemOf(await post(op, '/api/v1/putaways', { ...move, ...other }, { key: k }), 409).title, JSON.stringify(other)).toBe('IDEMPOTENCY_KEY_REUSED');
+      }
       expect(await fingerprint(w)).toBe(before);
       expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id)).toEqual({ onHand: 0, reserved: 0 });
       expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 10, reserved: 0 });

@@ -244,6 +244,9 @@ describe.each(backends)('outbound JSON API on %s', (backend) => {
       expect(again.body).toEqual(first.body);
       expect(await fingerprint(w)).toBe(before);
       expect((await ledgerOf(task!.order)).filter((e) => e.reason === 'pick')).toHaveLength(1);
+      // The same key with another quantity is another request: refused, nothing moves.
+      expect(problemOf(await post(op, `/api/v1/pick-lists/${list.id}/picks`, { ...pick, quantity: 2 }, { key: k }), 409).title).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(await fingerprint(w)).toBe(before);
       // Without a key each post is a pick of its own.
       const a = await post(op, `/api/v1/pick-lists/${list.id}/picks`, pick);
       const b = await post(op, `/api/v1/pick-lists/${list.id}/picks`, pick);

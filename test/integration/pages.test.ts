@@ -171,6 +171,11 @@ describe.each(backends)('pages on %s', (backend) => {
       expect(await res.text()).toContain('data-result="ok"');
       const again = await op.post('/moves', form, { htmx: true });
       expect(again.status).toBe(201);
+      // The same key with another move (a form sent back after it was changed) is refused.
+      for (const other of [{ quantity: '6' }, { to: 'A-01-01-1', from: 'A-01-01-2' }]) {
+        const changed = await op.post('/moves', { ...form, ...other }, { htmx: true });
+        expect(changed.status, JSON.stringify(other)).toBe(409);
+      }
       expect(await balanceOf(database.db, w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 0 });
       expect(await balanceOf(database.db, w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 35, reserved: 0 });
     });

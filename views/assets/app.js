@@ -87,6 +87,15 @@
     }
   }
 
+  // Filters applied in place change the address (hx-push-url), not the page: switching the
+  // language comes back to the address as it is now, filters included.
+  document.addEventListener('submit', function (ev) {
+    var form = ev.target;
+    if (!form || !form.classList || !form.classList.contains('lang-switch')) return;
+    var next = form.querySelector('input[name="next"]');
+    if (next) next.value = location.pathname + location.search;
+  }, true);
+
   document.addEventListener('htmx:afterSettle', function (ev) {
     var target = ev.detail && ev.detail.elt;
     if (!target) return;

@@ -44,7 +44,7 @@ export function TransferFormPage(v: { ctx: ViewContext; from: Warehouse[]; to: W
           <Field label={t('transfers.mode')} name="mode" error={v.errors['transport.mode']}>
             <Select name="mode" value={val.mode ?? 'road_tir'} options={transportModes.map((m) => ({ value: m, label: t(`inbound.mode.${m}`) }))} />
           </Field>
-          <Field label="ETA" name="eta" error={v.errors.eta}>
+          <Field label={t('inbound.col.eta')} name="eta" error={v.errors.eta}>
             <input id="f-eta" name="eta" type="date" value={val.eta ?? ''} />
           </Field>
           <Field label={t('inbound.tirCarnet')} name="tir_carnet" error={v.errors['transport.tir_carnet']}>

@@ -64,7 +64,7 @@ export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; wareho
                 <th class="num">{t('transfers.units')}</th>
                 <th class="num">{t('transfers.qty.inTransit')}</th>
                 <th>{t('transfers.dispatched')}</th>
-                <th>ETA</th>
+                <th>{t('inbound.col.eta')}</th>
               </tr>
             </thead>
             <tbody>
@@ -262,7 +262,7 @@ export function TransferPage(v: {
           </dd>
         </div>
         <div>
-          <dt>ETA</dt>
+          <dt>{t('inbound.col.eta')}</dt>
           <dd>{x.eta ? t.date(x.eta) : '—'}</dd>
         </div>
         <div>
