@@ -272,7 +272,7 @@ export function outboundApiRoutes() {
       if (!input.tracking_number && !o.trackingNumber) missing.push({ path: 'tracking_number', key: 'error.required' });
       if (missing.length) throw new AppError('VALIDATION', { key: 'error.checkFields', fieldErrors: missing });
     }
-    await shipOrder({ db: c.var.db, user: u, orderId: id, input: body });
+    await shipOrder({ db: c.var.db, user: u, orderId: id, input: body, idempotencyKey: idempotencyKey(c) });
     return c.json(await orderJson(c.var.db, readScope(u), id));
   });
 

@@ -78,7 +78,7 @@ export function transferApiRoutes() {
   });
 
   app.post('/api/v1/transfers/:id/start-picking', async (c) => answer(c, (await startPicking({ db: c.var.db, user: c.var.user!, transferId: id(c) })).transfer));
-  app.post('/api/v1/transfers/:id/dispatch', async (c) => answer(c, (await dispatchTransfer({ db: c.var.db, user: c.var.user!, transferId: id(c), input: await jsonBody(c, { optional: true }) })).transfer));
+  app.post('/api/v1/transfers/:id/dispatch', async (c) => answer(c, (await dispatchTransfer({ db: c.var.db, user: c.var.user!, transferId: id(c), input: await jsonBody(c, { optional: true }), idempotencyKey: idempotencyKey(c) })).transfer));
   app.post('/api/v1/transfers/:id/arrival', async (c) => answer(c, await recordTransferArrival({ db: c.var.db, user: c.var.user!, transferId: id(c), input: await jsonBody(c, { optional: true }) })));
   app.post('/api/v1/transfers/:id/finish', async (c) => answer(c, await finishTransferReceiving({ db: c.var.db, user: c.var.user!, transferId: id(c) })));
   app.post('/api/v1/transfers/:id/close', async (c) => answer(c, await closeTransfer({ db: c.var.db, user: c.var.user!, transferId: id(c) })));

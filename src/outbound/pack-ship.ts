@@ -5,7 +5,7 @@ import { locations, markingCodes, orderLines, orders, pickLists, picks, pickTask
 import { can, sellerScope, warehouseScope, type Action, type CurrentUser } from '../auth/policy.ts';
 import { AppError, type FieldError } from '../errors.ts';
 import { sqlState, withTransaction } from '../db/tx.ts';
-import { move, release } from '../stock/index.ts';
+import { keyMadeStep, move, release } from '../stock/index.ts';
 import { parseScan } from '../barcodes/gs1.ts';
 import { looksLikeScan, scanErrorMessage } from '../barcodes/messages.ts';
 import { barcodeCandidates, blankToUndefined, optionalText, stripSymbology } from '../inventory/filters.ts';
@@ -110,10 +110,16 @@ export async function packOrder(opts: { db: Db; user: CurrentUser; orderId: numb
 }
 
 /** Hands the parcel to the carrier: the picked units move staging → customer; the order is shipped. */
-export async function shipOrder(opts: { db: Db; user: CurrentUser; orderId: number; input: unknown }): Promise<Order> {
+export async function shipOrder(opts: { db: Db; user: CurrentUser; orderId: number; input: unknown; idempotencyKey?: string | undefined }): Promise<Order> {
   const input = parseInput(packInputSchema, opts.input);
+  const key = opts.idempotencyKey === undefined ? undefined : `ship:${opts.user.id}:${opts.idempotencyKey}`;
   return withTransaction(opts.db, async (tx) => {
     const order = await orderFor(tx, opts.user, opts.orderId, 'order.fulfil');
+    // Sent again with its key (a lost answer): the order as it is, nothing moves again.
+    if (key && (await keyMadeStep(tx, key, { type: 'order', id: String(order.id) }))) {
+      if (input.tracking_number && input.tracking_number !== order.trackingNumber) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      return order;
+    }
     if (order.status !== 'packed') throw new AppError('CONFLICT', { key: 'outbound.error.notPacked', params: { status: `@outbound.status.${order.status}` } });
     const to = nextOrderStatus(order.status, 'ship');
     const staged = await tx
@@ -122,8 +128,10 @@ export async function shipOrder(opts: { db: Db; user: CurrentUser; orderId: numb
       .where(eq(picks.orderId, order.id))
       .groupBy(picks.productId, picks.lotId, picks.toLocationId);
     const customer = await customerOf(tx, order.warehouseId);
-    for (const s of staged) {
-      await move(tx, { productId: s.productId, lotId: s.lotId, quantity: Number(s.quantity), fromLocationId: s.locationId, toLocationId: customer, reason: 'ship', document: { type: 'order', id: String(order.id) }, actor: { userId: opts.user.id } });
+    for (const [i, s] of staged.entries()) {
+      // The first move carries the key (already locked and looked up above).
+      const keyed = i === 0 && key ? { idempotencyKey: key, keyChecked: true } : {};
+      await move(tx, { productId: s.productId, lotId: s.lotId, quantity: Number(s.quantity), fromLocationId: s.locationId, toLocationId: customer, reason: 'ship', document: { type: 'order', id: String(order.id) }, actor: { userId: opts.user.id }, ...keyed });
     }
     await tx
       .update(orders)

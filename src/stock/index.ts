@@ -1,4 +1,4 @@
-export { move, entryForKey, lockIdempotencyKey, moveInputSchema } from './move.ts';
+export { move, entryForKey, keyMadeStep, lockIdempotencyKey, moveInputSchema } from './move.ts';
 export { moveMany } from './move-many.ts';
 export { knownFacts, locationFactSql, productFactSql } from './check.ts';
 export type { LocationFacts, MoveFacts, ProductFacts } from './check.ts';

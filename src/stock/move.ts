@@ -61,6 +61,19 @@ export async function lockIdempotencyKey(tx: Tx, key: string): Promise<void> {
 }
 
 /**
+ * A step of a document that moves stock (shipping an order, dispatching a transfer) sent with
+ * an idempotency key: takes the key's lock and says whether the key already made this step for
+ * this document (its first move carries the key). The same key used for another document is a 409.
+ */
+export async function keyMadeStep(tx: Tx, key: string, document: { type: string; id: string }): Promise<boolean> {
+  await lockIdempotencyKey(tx, key);
+  const prior = await entryForKey(tx, key);
+  if (!prior) return false;
+  if (prior.documentType !== document.type || prior.documentId !== document.id) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+  return true;
+}
+
+/**
  * Moves `quantity` units of a product (and lot) from one location to another, inside the
  * caller's transaction: both balances change and one ledger entry is appended, or nothing
  * happens. Quantities are never edited anywhere else (DESIGN.md §3).

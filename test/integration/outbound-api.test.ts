@@ -176,9 +176,19 @@ describe.each(backends)('outbound JSON API on %s', (backend) => {
       expect(packed.status, JSON.stringify(packed.body)).toBe(200);
       expect(packed.body).toMatchObject({ status: 'packed', weight_kg: 1.25, packed_at: expect.any(String) });
 
-      const shipped = await post(op, `/api/v1/orders/${order.id}/ship`, { carrier: 'Ozon Logistics', tracking_number: 'OZ123456' });
+      const sk = key();
+      const shipped = await post(op, `/api/v1/orders/${order.id}/ship`, { carrier: 'Ozon Logistics', tracking_number: 'OZ123456' }, { key: sk });
       expect(shipped.status, JSON.stringify(shipped.body)).toBe(200);
       expect(shipped.body).toMatchObject({ id: order.id, status: 'shipped', carrier: 'Ozon Logistics', tracking_number: 'OZ123456', weight_kg: 1.25, shipped_at: expect.any(String) });
+      // Sent again with its key (the answer was lost): the same answer, nothing moves again.
+      const before = await fingerprint(w);
+      const again = await post(op, `/api/v1/orders/${order.id}/ship`, { carrier: 'Ozon Logistics', tracking_number: 'OZ123456' }, { key: sk });
+      expect(again.status, JSON.stringify(again.body)).toBe(200);
+      expect(again.body).toEqual(shipped.body);
+      // The same key with another tracking number is another request; without a key, a shipped order is a conflict.
+      expect(problemOf(await post(op, `/api/v1/orders/${order.id}/ship`, { carrier: 'Ozon Logistics', tracking_number: 'OZ999' }, { key: sk }), 409).title).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect(problemOf(await post(op, `/api/v1/orders/${order.id}/ship`, { carrier: 'Ozon Logistics', tracking_number: 'OZ123456' }), 409).title).toBe('CONFLICT');
+      expect(await fingerprint(w)).toBe(before);
 
       const moves = await ledgerOf(order.id);
       expect(moves.filter((e) => e.reason === 'pick')).toHaveLength(3);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
-import { locations, zones } from '../../src/db/schema/index.ts';
+import { ledgerEntries, locations, zones } from '../../src/db/schema/index.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { signedIn, testApp } from '../helpers/client.ts';
@@ -33,8 +33,16 @@ describe.each(backends)('transfer API on %s', (backend) => {
     expect(created.body).toMatchObject({ status: 'draft', from_warehouse: w.warehouse.code, to_warehouse: w.other.code, transport: { mode: 'rail', reefer: false }, lines: [{ line: 1, sku: w.product.widget.sku, quantity: 6, dispatched: 0 }] });
     const id = created.body.id as string;
     expect((await post(m, `/api/v1/transfers/${id}/start-picking`, {})).body.status).toBe('picking');
-    const sent = await post(m, `/api/v1/transfers/${id}/dispatch`, { documents: 'CIM 77' });
+    const dk = `dispatch-${uid()}`;
+    const sent = await post(m, `/api/v1/transfers/${id}/dispatch`, { documents: 'CIM 77' }, { key: dk });
     expect(sent.body).toMatchObject({ status: 'in_transit', documents: 'CIM 77', lines: [{ dispatched: 6, in_transit: 6 }] });
+    // Sent again with its key: the same answer, nothing moves again; without a key it is a conflict.
+    const resent = await post(m, `/api/v1/transfers/${id}/dispatch`, { documents: 'CIM 77' }, { key: dk });
+    expect(resent.status, JSON.stringify(resent.body)).toBe(200);
+    expect(resent.body).toEqual(sent.body);
+    problemOf(await post(m, `/api/v1/transfers/${id}/dispatch`, { documents: 'CIM 77' }), 409);
+    const out = await db().select().from(ledgerEntries).where(and(eq(ledgerEntries.documentType, 'transfer'), eq(ledgerEntries.documentId, id), eq(ledgerEntries.reason, 'transfer_out')));
+    expect(out.reduce((n, e) => n + e.quantity, 0)).toBe(6);
     problemOf(await post(m, `/api/v1/transfers/${id}/receipts`, { sku: w.product.widget.sku, quantity: 1 }), 409);
     // On the road: late (ETA passed), 6 units; the inventory of either end shows them in transit.
     const road = await (await m.get('/transfers?status=dispatched')).text();
