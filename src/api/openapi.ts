@@ -13,6 +13,7 @@ import { arrivalInputSchema as transferArrivalSchema, dispatchInputSchema, trans
 import { importInputSchema, orderListQuery, pickListInputSchema, pickTaskSchema } from './outbound.ts';
 import { noteSchema, shipmentListQuery } from './inbound.ts';
 import { ledgerQuery, productQuery, stockQuery } from './routes.ts';
+import { productInputSchema } from '../inventory/create-product.ts';
 
 type Op = { method: 'get' | 'post'; path: string; summary: string; tag: string; body?: z.ZodType; query?: z.ZodObject; ok?: number; idempotent?: boolean; description?: string };
 
@@ -20,6 +21,7 @@ const ops: Op[] = [
   { method: 'get', path: '/api/v1/openapi.json', summary: 'This document (public)', tag: 'meta' },
   { method: 'get', path: '/api/v1/warehouses', summary: 'Warehouses the caller may see', tag: 'stock' },
   { method: 'get', path: '/api/v1/products', summary: 'Products (a seller: their own)', tag: 'stock', query: productQuery },
+  { method: 'post', path: '/api/v1/products', summary: 'Create a product with its barcodes (a seller: their own)', tag: 'stock', body: productInputSchema, ok: 201, idempotent: true, description: 'Answers the product as `GET /api/v1/products` lists it. The SKU and every barcode are unique per seller: a duplicate is 409 and names the product that has it. Unit barcodes are EAN-13, EAN-8, UPC-A or GTIN-14 (check digit verified) or marketplace codes (4–40 visible characters, not all digits). `units_per_case` also registers, for each GTIN, the GTIN-14 of its case (indicator digit 1), answered in `case_barcodes`. With an `Idempotency-Key`, a repeat whose product exists exactly as asked is answered 201 with it again.' },
   { method: 'get', path: '/api/v1/stock', summary: 'Balances by location, product and lot', tag: 'stock', query: stockQuery },
   { method: 'get', path: '/api/v1/ledger', summary: 'Ledger entries, newest first', tag: 'stock', query: ledgerQuery },
   { method: 'post', path: '/api/v1/inbound-shipments', summary: 'Create an ASN', tag: 'inbound', body: shipmentInputSchema, ok: 201, idempotent: true },
@@ -46,13 +48,13 @@ const ops: Op[] = [
   { method: 'get', path: '/api/v1/pick-lists/{id}', summary: 'One pick list with its tasks in walking order', tag: 'outbound' },
   { method: 'post', path: '/api/v1/pick-lists/{id}/picks', summary: 'Confirm a pick: location, item, quantity', tag: 'outbound', body: z.object({ ...pickTaskSchema.shape, ...pickInputSchema.shape }), ok: 201, idempotent: true },
   { method: 'post', path: '/api/v1/pick-lists/{id}/tasks/{task}/short', summary: 'Report a short pick: release, re-allocate elsewhere', tag: 'outbound' },
-  { method: 'post', path: '/api/v1/orders/{id}/ship', summary: 'Ship a packed order', tag: 'outbound', body: packInputSchema },
+  { method: 'post', path: '/api/v1/orders/{id}/ship', summary: 'Ship a packed order', tag: 'outbound', body: packInputSchema, idempotent: true },
   { method: 'post', path: '/api/v1/temperature-readings', summary: 'Temperature readings (sensors: device token)', tag: 'cold', body: readingsSchema, ok: 201 },
   { method: 'get', path: '/api/v1/excursions', summary: 'Temperature excursions of a warehouse', tag: 'cold' },
   { method: 'post', path: '/api/v1/transfers', summary: 'Create a transfer between warehouses', tag: 'transfers', body: transferInputSchema, ok: 201, idempotent: true },
   { method: 'get', path: '/api/v1/transfers/{id}', summary: 'One transfer with what is still on the road', tag: 'transfers' },
   { method: 'post', path: '/api/v1/transfers/{id}/start-picking', summary: 'Reserve the stock at the source', tag: 'transfers' },
-  { method: 'post', path: '/api/v1/transfers/{id}/dispatch', summary: 'Dispatch: picked stock to transit', tag: 'transfers', body: dispatchInputSchema },
+  { method: 'post', path: '/api/v1/transfers/{id}/dispatch', summary: 'Dispatch: picked stock to transit', tag: 'transfers', body: dispatchInputSchema, idempotent: true },
   { method: 'post', path: '/api/v1/transfers/{id}/arrival', summary: 'Arrival at the destination: seals, temperature, dock', tag: 'transfers', body: transferArrivalSchema },
   { method: 'post', path: '/api/v1/transfers/{id}/receipts', summary: 'Receive a scan or a SKU from transit', tag: 'transfers', body: transferReceiptSchema, ok: 201, idempotent: true },
   { method: 'post', path: '/api/v1/transfers/{id}/finish', summary: 'Finish receiving', tag: 'transfers' },

@@ -4,10 +4,13 @@ import type { AppEnv } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { ledgerFilterSchema, optionalText, stockFilterSchema } from '../inventory/filters.ts';
-import { listLedger, listProducts, listStockAfter, listWarehouses } from '../inventory/queries.ts';
+import { listLedger, listProducts, listStockAfter, listWarehouses, type ProductListItem } from '../inventory/queries.ts';
+import { createProduct } from '../inventory/create-product.ts';
 import { readScope } from '../inventory/scope.ts';
 import { decodeCursor, encodeCursor, pageSchema } from './pagination.ts';
 import { issueFieldError } from '../http/issues.ts';
+import { can } from '../auth/policy.ts';
+import { idempotencyKey, jsonBody } from './request.ts';
 
 /** Parses query parameters or answers 422 with every problem listed. */
 function query<S extends z.ZodType>(c: Context<AppEnv>, schema: S): z.output<S> {
@@ -29,6 +32,20 @@ export const productQuery = pageSchema.extend({ seller: optionalText(40), q: opt
 export const stockQuery = pageSchema.extend(stockFilterSchema.omit({ page: true, by: true }).shape);
 export const ledgerQuery = pageSchema.extend(ledgerFilterSchema.omit({ before: true }).shape);
 
+/** A product as GET and POST /api/v1/products answer it: unit barcodes, and case barcodes with their units. */
+export function productJson(p: ProductListItem) {
+  return {
+    seller: p.seller,
+    sku: p.sku,
+    name: p.name,
+    barcodes: p.barcodes.filter((b) => b.units === 1).map((b) => b.code),
+    case_barcodes: p.barcodes.filter((b) => b.units > 1).map((b) => ({ barcode: b.code, units: b.units })),
+    temperature_class: p.temperatureClass,
+    tracks_lot: p.tracksLot,
+    tracks_expiry: p.tracksExpiry,
+  };
+}
+
 /** The read side of the JSON API v1 (../shared/API.md): seller-scoped, problem+json errors. */
 export function apiRoutes() {
   const app = new Hono<AppEnv>();
@@ -44,18 +61,19 @@ export function apiRoutes() {
     const rows = await listProducts(c.var.db, readScope(c.var.user!), { seller: q.seller, q: q.q, after: cursorOf(c, q.cursor) ?? 0, limit: q.limit + 1 });
     const page = rows.slice(0, q.limit);
     return c.json({
-      items: page.map((p) => ({
-        seller: p.seller,
-        sku: p.sku,
-        name: p.name,
-        barcodes: p.barcodes.filter((b) => b.units === 1).map((b) => b.code),
-        case_barcodes: p.barcodes.filter((b) => b.units > 1).map((b) => ({ barcode: b.code, units: b.units })),
-        temperature_class: p.temperatureClass,
-        tracks_lot: p.tracksLot,
-        tracks_expiry: p.tracksExpiry,
-      })),
+      items: page.map(productJson),
       next_cursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null,
     });
+  });
+
+  // A product with its barcodes (sellers: their own). A repeat with the same Idempotency-Key
+  // of a product that exists exactly as asked answers it again, 201.
+  app.post('/api/v1/products', async (c) => {
+    const user = c.var.user!;
+    if (!can(user, 'catalog.edit')) throw new AppError('FORBIDDEN', { key: 'error.forbidden' });
+    const key = idempotencyKey(c);
+    const { product } = await createProduct({ db: c.var.db, user, input: await jsonBody(c), idempotencyKey: key });
+    return c.json(productJson(product), 201);
   });
 
   app.get('/api/v1/stock', async (c) => {

@@ -20,6 +20,7 @@ export type Action =
   | 'ledger.read'
   | 'stock.move' // relocate stock between locations of one warehouse
   | 'catalog.read'
+  | 'catalog.edit' // create products with their barcodes (sellers: their own)
   | 'inbound.read' // ASNs and receiving reports (sellers: their own)
   | 'inbound.create' // create, edit and submit ASNs (sellers: for their own goods)
   | 'inbound.cancel'
@@ -47,7 +48,7 @@ export type Action =
 /** What a seller may never do (their reads are narrowed to their goods by `sellerScope`). */
 const sellerDenied = new Set<Action>(['dashboard.read', 'catalog.manage', 'stock.move', 'inbound.receive', 'inbound.approve', 'order.fulfil', 'cold.read', 'cold.record', 'cold.manage', 'cold.decide', 'transfer.read', 'transfer.create', 'transfer.dispatch', 'transfer.receive', 'transfer.resolve', 'count.perform', 'count.manage', 'adjustment.request', 'adjustment.approve']);
 /** Decisions for managers: approvals, and the cold room's setup and verdicts. */
-const operatorDenied = new Set<Action>(['catalog.manage', 'inbound.approve', 'cold.manage', 'cold.decide', 'transfer.resolve', 'count.manage', 'adjustment.approve', 'portal.read']);
+const operatorDenied = new Set<Action>(['catalog.manage', 'catalog.edit', 'inbound.approve', 'cold.manage', 'cold.decide', 'transfer.resolve', 'count.manage', 'adjustment.approve', 'portal.read']);
 
 /**
  * The one place that answers "may this user do this". `warehouseId` narrows the question

@@ -294,6 +294,7 @@ const TABLE: Row[] = [
   row('GET /api/docs', () => '/api/docs'),
   row('GET /api/v1/warehouses', () => '/api/v1/warehouses'),
   row('GET /api/v1/products', () => '/api/v1/products', { query: (m) => ({ seller: SA(m), q: 'Widget', limit: '10', cursor: encodeCursor(1) }) }),
+  row('POST /api/v1/products', () => '/api/v1/products', { json: (m) => ({ seller: SA(m), sku: '«ext»', name: 'Fuzz pelmeni 1 kg', barcodes: ['«ref»', '4006381333931'], temperature_class: 'frozen', tracks_lot: true, tracks_expiry: true, units_per_case: 6 }) }),
   row('GET /api/v1/stock', () => '/api/v1/stock', { query: (m) => ({ warehouse: W(m), seller: SA(m), class: 'ambient', q: 'Widget', sku: SKU(m), location: 'A-01-01-1', limit: '10', cursor: encodeCursor(1) }) }),
   row('GET /api/v1/ledger', () => '/api/v1/ledger', { query: (m) => ({ warehouse: W(m), seller: SA(m), q: 'Widget', sku: SKU(m), reason: 'receipt', since: '2020-01-01', until: '2030-01-01', limit: '10', cursor: encodeCursor(1000) }) }),
   row('POST /api/v1/temperature-readings', () => '/api/v1/temperature-readings', { json: (m) => ({ readings: [{ warehouse: W(m), zone: 'CHILLED', location: 'R-01-01-2', celsius: 4, at: '«now»' }] }) }),
