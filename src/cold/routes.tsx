@@ -5,7 +5,8 @@ import type { AppEnv } from '../context.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { can, type CurrentUser } from '../auth/policy.ts';
 import { AppError, isAppError } from '../errors.ts';
-import { pageOrFragment } from '../http/htmx.ts';
+import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
+import { generateSecureRandomString } from '../auth/session.ts';
 import { formOf, many, one, type FormFields } from '../http/form.ts';
 import { excursionDecisions, excursions, locations, lots, products, users, warehouses } from '../db/schema/index.ts';
 import { listWarehouses } from '../inventory/queries.ts';
@@ -18,13 +19,13 @@ import { translateFieldErrors, type FieldErrors } from '../../views/components/f
 import { ColdHomePage } from '../../views/cold/home-page.tsx';
 import { SlotsPage, ZoneFormPage, type SlotFormValues, type ZoneFormValues } from '../../views/cold/zone-pages.tsx';
 import { SlotMapGrid, SlotMapPage, SlotPage } from '../../views/cold/map-pages.tsx';
-import { ReadingPage } from '../../views/cold/reading-page.tsx';
+import { ReadingPage, ReadingPanel, type ReadingView } from '../../views/cold/reading-page.tsx';
 import { ExcursionPage, ExcursionsPage } from '../../views/cold/excursion-pages.tsx';
 import { ChartPage, LogPage } from '../../views/cold/record-pages.tsx';
 import { DevicesPage, ExpiringPage } from '../../views/cold/expiring-page.tsx';
 import { coldWarehouse, excursionsBetween, expiringStock, listExcursions, recentReadings, seriesReadings, slotDetail, slotMap, temperatureLog, zoneFor, zoneOverview } from './queries.ts';
 import { createSlot, createZone, updateSlot, updateZone } from './save-zone.ts';
-import { recordManualReading } from './manual-reading.ts';
+import { recordManualReading, typedReading, type ManualReadingResult } from './manual-reading.ts';
 import { closeExcursion, exposedStock, type ExposedRow } from './close-excursion.ts';
 import { excursionStatus } from './excursions.ts';
 import { quarantineExpiring } from './quarantine-expiring.ts';
@@ -175,28 +176,49 @@ export function coldRoutes() {
 
   // ---- Readings typed on the scanner
 
+  /** A saved reading as the scanner screen's result banner. */
+  const readingDone = (c: Context<AppEnv>, r: Omit<ManualReadingResult, 'replayed'>) => ({ target: r.target, celsius: r.celsius, inRange: r.inRange, range: c.var.t.range(r.range.min, r.range.max), opened: r.excursionOpened });
+
   app.get('/cold/readings/new', async (c) => {
     const { all, wh } = await pickWarehouse(c);
     if (!can(c.var.user!, 'cold.record', { warehouseId: wh.id })) throw forbidden();
-    return c.html(<ReadingPage ctx={viewContext(c)} warehouses={all} warehouse={wh} target={(c.req.query('target') ?? '').slice(0, 40)} celsius="" errors={{}} />);
+    const id = plainInteger(c.req.query('reading') ?? '');
+    const saved = typeof id === 'number' && id > 0 && id <= Number.MAX_SAFE_INTEGER ? await typedReading(c.var.db, { id, user: c.var.user! }) : null;
+    const done = saved && saved.warehouse === wh.code ? readingDone(c, saved) : undefined;
+    return c.html(<ReadingPage ctx={viewContext(c)} warehouses={all} warehouse={wh} target={(c.req.query('target') ?? '').slice(0, 40)} celsius="" errors={{}} done={done} idempotencyKey={generateSecureRandomString()} />);
   });
 
   app.post('/cold/readings', async (c) => {
     const form = await formOf(c);
-    const input = { warehouse: one(form.warehouse), target: one(form.target), celsius: one(form.celsius) };
+    const input = { warehouse: one(form.warehouse), target: one(form.target), celsius: one(form.celsius), idempotency_key: one(form.idempotency_key) };
     const user = c.var.user!;
     const all = (await listWarehouses(c.var.db, readScope(user))).filter((w) => can(user, 'cold.record', { warehouseId: w.id }));
     const wh = all.find((w) => w.code === input.warehouse.trim().toUpperCase()) ?? all[0];
     if (!wh) throw forbidden();
+    c.header('Vary', 'HX-Request');
+    const render = (v: Omit<ReadingView, 'ctx' | 'warehouses' | 'warehouse'>, status: 200 | 409 | 422) => {
+      const view: ReadingView = { ctx: viewContext(c), warehouses: all, warehouse: wh, ...v };
+      return c.html(wantsFragment(c) ? <ReadingPanel {...view} /> : <ReadingPage {...view} />, status);
+    };
     try {
       const r = await recordManualReading({ db: c.var.db, user, input });
-      const done = { target: r.target, celsius: r.celsius, inRange: r.inRange, range: c.var.t.range(r.range.min, r.range.max), opened: r.excursionsOpened.length > 0 };
-      return c.html(<ReadingPage ctx={viewContext(c)} warehouses={all} warehouse={wh} target="" celsius="" errors={{}} done={done} />);
+      // A plain form is answered with the page to load (so Back and reload never send it
+      // again); htmx swaps the result and a fresh form in place.
+      if (!wantsFragment(c)) return c.redirect(`/cold/readings/new?${new URLSearchParams({ warehouse: r.warehouse, ...(r.readingId ? { reading: String(r.readingId) } : {}) })}`, 303);
+      return render({ target: '', celsius: '', errors: {}, done: readingDone(c, r), idempotencyKey: generateSecureRandomString() }, 200);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      const errors = translateFieldErrors(c.var.t, err.fieldErrors.length ? err.fieldErrors : [{ path: 'target', key: err.key, params: err.params }]);
+      const values = { target: input.target.slice(0, 40), celsius: input.celsius.slice(0, 20) };
+      // The key is spent on another reading: the form gets a new one.
+      if (err.code === 'IDEMPOTENCY_KEY_REUSED') return render({ ...values, errors: {}, formError: c.var.t(err.key, err.params), idempotencyKey: generateSecureRandomString() }, 409);
+      // A key the form could not have made is replaced; the others go as they are.
+      const badKey = err.fieldErrors.some((f) => f.path === 'idempotency_key');
+      const fields = err.fieldErrors.filter((f) => f.path !== 'idempotency_key');
+      const errors = translateFieldErrors(c.var.t, fields.length || badKey ? fields : [{ path: 'target', key: err.key, params: err.params }]);
       if (errors.warehouse) errors.target = errors.warehouse;
-      return c.html(<ReadingPage ctx={viewContext(c)} warehouses={all} warehouse={wh} target={input.target.slice(0, 40)} celsius={input.celsius.slice(0, 20)} errors={errors} />, 422);
+      const formError = badKey && !fields.length ? c.var.t('cold.error.formKey') : undefined;
+      // Nothing was stored: the same key may go again.
+      return render({ ...values, errors, formError, idempotencyKey: (!badKey && input.idempotency_key.trim()) || generateSecureRandomString() }, 422);
     }
   });
 

@@ -42,11 +42,13 @@ export const slotUpdateSchema = z.object({
   active: z.preprocess((v) => v === 'on' || v === 'true' || v === true, z.boolean()),
 });
 
-/** A reading typed on the scanner screen: the slot or zone label, and °C. */
+/** A reading typed on the scanner screen: the slot or zone label, and °C; the form's own key. */
 export const manualReadingSchema = z.object({
   warehouse: z.string().trim().toUpperCase().min(1).max(20),
   target: z.string().trim().toUpperCase().min(1).max(40),
   celsius: celsiusText,
+  // Each rendered form carries one; a form without it (an old page) records without the check.
+  idempotency_key: z.preprocess(blankToUndefined, z.string().trim().min(8).max(100).optional()),
 });
 
 export const decisionNoteSchema = optionalText(500);

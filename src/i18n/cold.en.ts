@@ -176,4 +176,6 @@ export const coldEn = {
   'cold.error.chooseStock': 'Tick the stock to move.',
   'cold.last24h': 'Last 24 hours',
   'cold.leftTo': '{n} exposed units left since, to {to}: check them there.',
+  'cold.error.readingKeyReused': 'This form has already saved another reading. It is ready again: scan the label and send it.',
+  'cold.error.formKey': 'The form could not be checked against a repeat. It is ready again: send it once more.',
 } as const;

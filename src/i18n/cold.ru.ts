@@ -177,4 +177,6 @@ export const coldRu: Record<keyof typeof coldEn, string> = {
   'cold.error.chooseStock': 'Отметьте товар для перемещения.',
   'cold.last24h': 'Последние 24 часа',
   'cold.leftTo': '{n} шт. из затронутых ушли потом в {to}: проверьте их там.',
+  'cold.error.readingKeyReused': 'Эта форма уже сохранила другой замер. Она готова снова: отсканируйте этикетку и отправьте.',
+  'cold.error.formKey': 'Не удалось проверить форму на повтор. Она готова снова: отправьте её ещё раз.',
 };

@@ -177,4 +177,6 @@ export const coldZh: Record<keyof typeof coldEn, string> = {
   'cold.error.chooseStock': '请勾选要移动的库存。',
   'cold.last24h': '最近 24 小时',
   'cold.leftTo': '其中 {n} 件受影响货品之后移至 {to}：请在该处检查。',
+  'cold.error.readingKeyReused': '此表单已保存过另一条读数。表单已重置：请扫描标签后再提交。',
+  'cold.error.formKey': '无法核对此表单是否重复提交。表单已重置：请再提交一次。',
 };

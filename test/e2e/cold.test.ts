@@ -13,7 +13,7 @@ import type { Database, Db } from '../../src/db/client.ts';
 import { openTestDatabase } from '../helpers/db.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
-import { locations, stockBalances, users, warehouses, zones } from '../../src/db/schema/index.ts';
+import { locations, stockBalances, temperatureReadings, users, warehouses, zones } from '../../src/db/schema/index.ts';
 import { createApiToken } from '../../src/auth/api-tokens.ts';
 import { balanceOf } from '../helpers/counts.ts';
 import { noHorizontalScroll, shot, signInPage, skipBrowser, startBrowserApp, SCANNER, type BrowserApp } from '../helpers/browser.ts';
@@ -130,6 +130,38 @@ describe.skipIf(skipBrowser)('cold storage on a tablet and a scanner (Chromium)'
     await page.goto(`${browser!.base}/cold/zones/${zoneId}/map`);
     await noHorizontalScroll(page);
     await shot(page, 'cold-map-360');
+    await page.close();
+  });
+
+  it('a double Enter on the reading form records one reading; Back after saving shows a page, never a resubmission', async () => {
+    await browser!.context.clearCookies();
+    const page = await signInPage(browser!, OPERATOR, DEMO_PASSWORD);
+    await page.setViewportSize(SCANNER);
+    const [operator] = await db.select().from(users).where(eq(users.email, OPERATOR));
+    const readingsOfSlot = async () => Number((await db.select({ n: sql<number>`count(*)::int` }).from(temperatureReadings).where(and(eq(temperatureReadings.locationId, slot.id), eq(temperatureReadings.userId, operator!.id))))[0]!.n);
+    const before = await readingsOfSlot();
+    await page.goto(`${browser!.base}/cold/readings/new`);
+    await page.locator('#f-target').pressSequentially(slot.code);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('-19');
+    // Enter twice, as fast as a thumb does it: the form goes twice with one key.
+    await Promise.all([page.waitForURL(/\/cold\/readings\/new\?warehouse=MSK&reading=\d+$/), page.keyboard.press('Enter').then(() => page.keyboard.press('Enter'))]);
+    await expect.poll(() => page.locator('[data-result="ok"]').count()).toBe(1);
+    await page.waitForTimeout(300);
+    expect(await readingsOfSlot()).toBe(before + 1);
+    const firstUrl = page.url();
+    // A second reading from the result page, then Back: the first result page loads again (a GET).
+    await page.keyboard.type(slot.code);
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('-19,5');
+    await Promise.all([page.waitForURL((u) => u.href !== firstUrl && /reading=\d+$/.test(u.href)), page.keyboard.press('Enter')]);
+    expect(await readingsOfSlot()).toBe(before + 2);
+    const back = await page.goBack();
+    expect(back?.status()).toBe(200);
+    expect(page.url()).toBe(firstUrl);
+    await expect.poll(() => page.locator('#f-target').count()).toBe(1);
+    expect(await page.locator('.result .result-qty').textContent()).toBe('−19 °C');
+    expect(await readingsOfSlot()).toBe(before + 2);
     await page.close();
   });
 

@@ -14,6 +14,8 @@ import { asUser, makeWorld, stock, uid, type World } from '../helpers/world.ts';
 const ago = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
 /** Seconds from now (readings may be up to 5 minutes ahead of the server's clock). */
 const later = (s: number) => new Date(Date.now() + s * 1000).toISOString();
+const keyOf = (html: string) => /name="idempotency_key" value="([^"]+)"/.exec(html)![1]!;
+const location = (res: Response) => res.headers.get('location') ?? '';
 
 describe.each(backends)('cold storage pages on %s', (backend) => {
   let database: Database;
@@ -69,12 +71,15 @@ describe.each(backends)('cold storage pages on %s', (backend) => {
   it('an operator types a reading on the scanner screen: in range green, out of range opens an excursion; bad input refused', async () => {
     const w = await makeWorld(db());
     const op = await signedIn(app, w.user.operator.email);
-    expect((await op.get(`/cold/readings/new?warehouse=${w.warehouse.code}`)).status).toBe(200);
-    const okHtml = await (await op.post('/cold/readings', { warehouse: w.warehouse.code, target: 'F-01-01-1', celsius: '-19,5' })).text();
+    const form = await (await op.get(`/cold/readings/new?warehouse=${w.warehouse.code}`)).text();
+    // A saved reading answers with the page to load (Post/Redirect/Get), which shows the result.
+    const ok = await op.post('/cold/readings', { warehouse: w.warehouse.code, target: 'F-01-01-1', celsius: '-19,5', idempotency_key: keyOf(form) });
+    expect(ok.status).toBe(303);
+    const okHtml = await (await op.get(location(ok))).text();
     expect(okHtml).toContain('data-result="ok"');
-    const out = await op.post('/cold/readings', { warehouse: w.warehouse.code, target: 'frozen', celsius: '-9' });
-    expect(out.status).toBe(200);
-    expect(await out.text()).toContain('data-result="warn"');
+    const out = await op.post('/cold/readings', { warehouse: w.warehouse.code, target: 'frozen', celsius: '-9', idempotency_key: keyOf(okHtml) });
+    expect(out.status).toBe(303);
+    expect(await (await op.get(location(out))).text()).toContain('data-result="warn"');
     const [e] = await db().select().from(excursions).where(eq(excursions.warehouseId, w.warehouse.id));
     expect(e).toMatchObject({ locationId: null, peakCelsius: -9, endedAt: null });
     // The operator reads Russian: the message is next to the field it is about.
@@ -94,6 +99,84 @@ describe.each(backends)('cold storage pages on %s', (backend) => {
     // Operators may not manage zones, nor close excursions.
     expect((await op.get(`/cold/zones/new?warehouse=${w.warehouse.code}`)).status).toBe(403);
     expect((await op.post(`/cold/excursions/${e!.id}/close`, { note: 'x' })).status).toBe(403);
+  });
+
+  it('the reading form sent twice (a double Enter) records one reading and answers the same result; its key with another reading is refused', async () => {
+    const w = await makeWorld(db());
+    const op = await signedIn(app, w.user.operator.email);
+    const readingsOf = () => db().select().from(temperatureReadings).where(eq(temperatureReadings.warehouseId, w.warehouse.id));
+    const form = await (await op.get(`/cold/readings/new?warehouse=${w.warehouse.code}`)).text();
+    const key = keyOf(form);
+    const fields = { warehouse: w.warehouse.code, target: 'f-01-01-1', celsius: '-9', idempotency_key: key };
+    const first = await op.post('/cold/readings', fields);
+    const second = await op.post('/cold/readings', fields);
+    expect([first.status, second.status]).toEqual([303, 303]);
+    const stored = await readingsOf();
+    expect(stored).toHaveLength(1);
+    expect(stored[0]).toMatchObject({ celsius: -9, inRange: false, userId: w.user.operator.id, idempotencyKey: `reading:${w.user.operator.id}:${key}` });
+    // Both answers send the scanner to the same result: the one reading, out of range, its excursion opened.
+    expect(location(first)).toBe(`/cold/readings/new?warehouse=${w.warehouse.code}&reading=${stored[0]!.id}`);
+    expect(location(second)).toBe(location(first));
+    const shown = await (await op.get(location(second))).text();
+    expect(shown).toContain('data-result="warn"');
+    expect(shown).toContain('F-01-01-1');
+    expect(shown).toContain('открыто отклонение');
+    // The page after saving carries a new key for the next reading.
+    expect(keyOf(shown)).not.toBe(key);
+    expect(await db().select().from(excursions).where(eq(excursions.warehouseId, w.warehouse.id))).toHaveLength(1);
+
+    // The same key with another temperature: refused, nothing stored, and the form gets a new key.
+    const reused = await op.post('/cold/readings', { ...fields, celsius: '-20' });
+    expect(reused.status).toBe(409);
+    const reusedHtml = await reused.text();
+    expect(reusedHtml).toContain('Эта форма уже сохранила другой замер.');
+    expect(keyOf(reusedHtml)).not.toBe(key);
+    expect(await readingsOf()).toHaveLength(1);
+
+    // A refused reading stores nothing, so its key still records the corrected one, once.
+    const next = keyOf(shown);
+    const bad = await op.post('/cold/readings', { ...fields, celsius: 'abc', idempotency_key: next });
+    expect(bad.status).toBe(422);
+    const badHtml = await bad.text();
+    // Not zod's English: the temperature's own message, in Russian, next to the field.
+    expect(badHtml).toMatch(/id="f-celsius-error"[^>]*>Введите температуру в °C от −80 до 60, например -18\.5\.</);
+    expect(badHtml).not.toMatch(/Invalid input|expected number/);
+    expect(keyOf(badHtml)).toBe(next);
+    const fixed = await op.post('/cold/readings', { ...fields, celsius: '-19', idempotency_key: next });
+    expect((await op.post('/cold/readings', { ...fields, celsius: '-19', idempotency_key: next })).status).toBe(303);
+    expect(fixed.status).toBe(303);
+    expect(await readingsOf()).toHaveLength(2);
+
+    // Another person's reading id shows them nothing.
+    const other = await signedIn(app, w.user.manager.email);
+    expect(await (await other.get(location(first))).text()).not.toContain('data-result=');
+  });
+
+  it('htmx gets the result and a fresh form in place; a plain form gets a 303 to the page, so Back never posts it again', async () => {
+    const w = await makeWorld(db());
+    const op = await signedIn(app, w.user.operator.email);
+    const form = await (await op.get(`/cold/readings/new?warehouse=${w.warehouse.code}`)).text();
+    const key = keyOf(form);
+    const fields = { warehouse: w.warehouse.code, target: 'F-01-01-1', celsius: '-19,5', idempotency_key: key };
+    const part = await op.post('/cold/readings', fields, { htmx: true });
+    expect(part.status).toBe(200);
+    expect(part.headers.get('vary')).toContain('HX-Request');
+    const partHtml = await part.text();
+    expect(partHtml.startsWith('<div id="reading-panel"')).toBe(true);
+    expect(partHtml).toContain('data-result="ok"');
+    expect(keyOf(partHtml)).not.toBe(key);
+    // The plain repeat of the same form: redirected to the same reading's result.
+    const plain = await op.post('/cold/readings', fields);
+    expect(plain.status).toBe(303);
+    expect(location(plain)).toMatch(new RegExp(`^/cold/readings/new\\?warehouse=${w.warehouse.code}&reading=\\d+$`));
+    expect(await (await op.get(location(plain))).text()).toContain('−19,5 °C');
+    expect(await db().select().from(temperatureReadings).where(eq(temperatureReadings.warehouseId, w.warehouse.id))).toHaveLength(1);
+    // Errors still answer the form with its messages: htmx the part, a plain form the page.
+    const badPart = await op.post('/cold/readings', { ...fields, target: 'NOPE-1', idempotency_key: keyOf(partHtml) }, { htmx: true });
+    expect(badPart.status).toBe(422);
+    const badPartHtml = await badPart.text();
+    expect(badPartHtml.startsWith('<div id="reading-panel"')).toBe(true);
+    expect(badPartHtml).toContain('id="f-target-error"');
   });
 
   it('a manager closes an excursion with a decision per lot: quarantine moves it, orders holding it are allocated again, the record shows it', async () => {

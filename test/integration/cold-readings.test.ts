@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../src/db/client.ts';
@@ -5,6 +6,7 @@ import { excursions, temperatureReadings, zones } from '../../src/db/schema/inde
 import { AppError } from '../../src/errors.ts';
 import { recordReadings, type ReadingSender } from '../../src/cold/record-readings.ts';
 import { excursionStatus } from '../../src/cold/excursions.ts';
+import { recordManualReading } from '../../src/cold/manual-reading.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { asUser, makeWorld, type World } from '../helpers/world.ts';
 
@@ -201,5 +203,40 @@ describe.each(backends)('temperature readings and excursions on %s', (backend) =
   it('the frozen zone of a new world has the default range (sanity of the fixture)', async () => {
     const w = await makeWorld(db());
     expect(await frozenZone(w)).toMatchObject({ minCelsius: null, maxCelsius: -18 });
+  });
+
+  it('a typed reading sent again with its form key records nothing more and answers the first reading; concurrent repeats too', async () => {
+    const w = await makeWorld(db());
+    const operator = asUser(w, 'operator');
+    const input = (key: string, celsius = '-9,5') => ({ warehouse: w.warehouse.code, target: 'F-01-01-1', celsius, idempotency_key: key });
+    const key = `k-${randomUUID()}`;
+    const first = await recordManualReading({ db: db(), user: operator, input: input(key) });
+    expect(first).toMatchObject({ replayed: false, warehouse: w.warehouse.code, target: 'F-01-01-1', celsius: -9.5, inRange: false, range: { min: null, max: -18 }, excursionOpened: true });
+    const again = await recordManualReading({ db: db(), user: operator, input: input(key) });
+    expect(again).toEqual({ ...first, replayed: true });
+    expect(await readingCount(w)).toBe(1);
+    expect(await db().select().from(excursions).where(eq(excursions.warehouseId, w.warehouse.id))).toHaveLength(1);
+    // The key with another temperature is refused, and stores nothing.
+    const reused = await recordManualReading({ db: db(), user: operator, input: input(key, '-20') }).catch((e: unknown) => e);
+    expect(reused).toBeInstanceOf(AppError);
+    expect((reused as AppError).code).toBe('IDEMPOTENCY_KEY_REUSED');
+    // Keys are per person: another person's form with the same key is their own reading.
+    await recordManualReading({ db: db(), user: asUser(w, 'manager'), input: input(key) });
+    expect(await readingCount(w)).toBe(2);
+    // Without a key (a form from before keys) every send is a reading.
+    await recordManualReading({ db: db(), user: operator, input: { ...input(''), celsius: '-19' } });
+    expect(await readingCount(w)).toBe(3);
+
+    // Several sends of one form at once (on PostgreSQL truly concurrent): one reading, one answer.
+    for (let round = 0; round < 4; round++) {
+      const k = `k-${randomUUID()}`;
+      const before = await readingCount(w);
+      const results = await Promise.all(Array.from({ length: 6 }, () => recordManualReading({ db: db(), user: operator, input: input(k, '-19,5') })));
+      expect(await readingCount(w)).toBe(before + 1);
+      expect(results.filter((r) => !r.replayed)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.readingId)).size).toBe(1);
+      const stored = await db().select().from(temperatureReadings).where(eq(temperatureReadings.id, results[0]!.readingId!));
+      expect(stored[0]).toMatchObject({ idempotencyKey: `reading:${operator.id}:${k}`, celsius: -19.5, userId: operator.id });
+    }
   });
 });
