@@ -84,23 +84,36 @@ export async function openLocation(opts: { db: Db; user: CurrentUser; countId: n
   });
 }
 
+/** The scan a key already recorded, answered again as it was (the product and units it counted). */
+async function priorScan(tx: Tx, key: string): Promise<CountScanResult | null> {
+  const [prior] = await tx
+    .select({ sku: products.sku, quantity: cycleCountScans.quantity })
+    .from(cycleCountScans)
+    .innerJoin(cycleCountLines, eq(cycleCountLines.id, cycleCountScans.lineId))
+    .innerJoin(products, eq(products.id, cycleCountLines.productId))
+    .where(eq(cycleCountScans.idempotencyKey, key));
+  return prior ? { replayed: true, sku: prior.sku, quantity: prior.quantity } : null;
+}
+
+export type CountScanResult = { replayed: boolean; sku: string; quantity: number };
+
 /**
  * Adds counted units of one product and lot to the location's current pass. The operator never
  * sees what the system expects. A repeat of the same scan (same key) counts once, whenever it
- * comes; a scan meant for a pass that has ended is refused.
+ * comes, and answers what the first counted; a scan meant for a pass that has ended is refused.
  */
-export async function countItem(opts: { db: Db; user: CurrentUser; countId: number; countLocationId: number; input: unknown }) {
+export async function countItem(opts: { db: Db; user: CurrentUser; countId: number; countLocationId: number; input: unknown }): Promise<CountScanResult> {
   const input = parseWith(countScanSchema, opts.input);
   const key = `count:${opts.user.id}:${input.idempotency_key}`;
   try {
     return await withTransaction(opts.db, async (tx) => {
-      const [seen] = await tx.select({ id: cycleCountScans.id }).from(cycleCountScans).where(eq(cycleCountScans.idempotencyKey, key));
-      if (seen) return { replayed: true, sku: '', quantity: 0 };
+      const seen = await priorScan(tx, key);
+      if (seen) return seen;
       const count = await countForCounting(tx, opts.user, opts.countId);
       const { place, code, zoneClass } = await lockedPlace(tx, opts.countId, opts.countLocationId);
       // A concurrent repeat of the key waited for the lock above: it finds the first one now.
-      const [again] = await tx.select({ id: cycleCountScans.id }).from(cycleCountScans).where(eq(cycleCountScans.idempotencyKey, key));
-      if (again) return { replayed: true, sku: '', quantity: 0 };
+      const again = await priorScan(tx, key);
+      if (again) return again;
       samePass(place, code, input.pass);
       await claim(tx, opts.user, place, code);
       await refuseIfPicking(tx, place.locationId, code);

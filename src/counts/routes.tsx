@@ -6,11 +6,12 @@ import { requireUser } from '../auth/middleware.ts';
 import { can } from '../auth/policy.ts';
 import { AppError, isAppError } from '../errors.ts';
 import { formOf, one, type FormFields } from '../http/form.ts';
+import { wantsFragment } from '../http/htmx.ts';
 import { adjustmentReasons, adjustmentStatuses, countStatuses } from '../db/schema/index.ts';
 import { viewContext } from '../../views/view-context.ts';
 import { translateFieldErrors } from '../../views/components/forms.tsx';
 import { CountFormPage, CountPage, CountsPage, countScopeText, type CountFormValues } from '../../views/counts/count-pages.tsx';
-import { CountItemPage, CountStartPage, type CountItemView } from '../../views/counts/count-scanner.tsx';
+import { CountItemPage, CountItemPanel, CountStartPage, type CountItemView } from '../../views/counts/count-scanner.tsx';
 import { AdjustmentFormPage, AdjustmentsPage, type AdjustmentFormValues } from '../../views/counts/adjustment-pages.tsx';
 import { createCount } from './create-count.ts';
 import { countItem, countedSoFar, finishLocation, openLocation, restartLocation } from './count-location.ts';
@@ -139,30 +140,46 @@ export function countRoutes() {
     }
   });
 
-  const itemPage = async (c: Context<AppEnv>, rest: Pick<CountItemView, 'values' | 'errors' | 'formError' | 'done'>, status: 200 | 409 | 422 = 200) => {
+  const itemPage = async (c: Context<AppEnv>, rest: Pick<CountItemView, 'values' | 'errors' | 'formError' | 'done'>, status: 200 | 409 | 422 = 200, fragment = false) => {
     const count = await countFor(c);
     const place = await placeById(c.var.db, count.id, idParam(c, 'place'));
     if (!place) throw notFound();
     if (count.status !== 'counting' || place.status === 'counted') return c.redirect(`/counts/${count.id}/count`, 303);
     const counted = await countedSoFar(c.var.db, place.id);
     const header = { id: count.id, warehouse: count.warehouse, scopeText: countScopeText(c.var.t, count) };
-    return c.html(<CountItemPage ctx={viewContext(c)} count={header} place={place} counted={counted} idempotencyKey={randomUUID()} {...rest} />, status);
+    const v: CountItemView = { ctx: viewContext(c), count: header, place, counted, idempotencyKey: randomUUID(), ...rest };
+    return c.html(fragment ? <CountItemPanel {...v} /> : <CountItemPage {...v} />, status);
   };
 
   const place = '/counts/:id{[0-9]{1,9}}/locations/:place{[0-9]{1,9}}';
-  app.get(place, (c) => itemPage(c, { values: { scan: '', quantity: '1', lot: '' }, errors: {}, formError: c.req.query('restarted') ? c.var.t('counts.movedWhileCounting') : undefined }));
+  app.get(place, (c) => {
+    // After a scan the page is loaded again with what it counted (see the scan below).
+    const q = c.req.query();
+    const units = plainInteger(q.units ?? '');
+    const done = q.counted !== undefined ? { sku: q.counted.slice(0, 80), quantity: typeof units === 'number' && units > 0 && units <= 1_000_000 ? units : 0, replayed: q.replayed === '1' } : undefined;
+    return itemPage(c, { values: { scan: '', quantity: '1', lot: (q.lot ?? '').slice(0, 40) }, errors: {}, done, formError: q.restarted ? c.var.t('counts.movedWhileCounting') : undefined });
+  });
 
   app.post(`${place}/scans`, async (c) => {
     const form = await formOf(c);
+    const fragment = wantsFragment(c);
+    c.header('Vary', 'HX-Request');
     try {
       const done = await countItem({ db: c.var.db, user: c.var.user!, countId: idParam(c), countLocationId: idParam(c, 'place'), input: form });
       // The lot stays for the next scan of the same lot.
-      return itemPage(c, { values: { scan: '', quantity: '1', lot: one(form.lot) }, errors: {}, done });
+      const lot = one(form.lot).trim().slice(0, 40);
+      // A plain form is answered with the page to load, so Back and reload never send the scan
+      // again; htmx swaps the result, a fresh form and the list in place.
+      if (!fragment) {
+        const query = new URLSearchParams({ counted: done.sku, units: String(done.quantity), ...(done.replayed ? { replayed: '1' } : {}), ...(lot ? { lot } : {}) });
+        return c.redirect(`/counts/${idParam(c)}/locations/${idParam(c, 'place')}?${query}`, 303);
+      }
+      return itemPage(c, { values: { scan: '', quantity: '1', lot }, errors: {}, done }, 200, true);
     } catch (err) {
       if (!isFormError(err)) throw err;
       const t = c.var.t;
       const values = { scan: one(form.scan), quantity: one(form.quantity), lot: one(form.lot) };
-      return itemPage(c, { values, errors: translateFieldErrors(t, err.fieldErrors), formError: err.fieldErrors.length ? undefined : t(err.key, err.params) }, err.status as 409 | 422);
+      return itemPage(c, { values, errors: translateFieldErrors(t, err.fieldErrors), formError: err.fieldErrors.length ? undefined : t(err.key, err.params) }, err.status as 409 | 422, fragment);
     }
   });
 

@@ -80,12 +80,28 @@ describe.skipIf(skipBrowser)('cycle counts on the scanner and the desktop (Chrom
     // Blind: the expected quantity is nowhere on the screen.
     expect(await operator.locator('main').textContent()).not.toContain(String(shelf.onHand));
     expect(await focusedId(operator)).toBe('f-scan');
+    const placeUrl = operator.url();
     await operator.keyboard.type(shelf.ean);
     await operator.keyboard.press('Enter');
     await operator.keyboard.press('Control+A');
-    await operator.keyboard.type(String(shelf.onHand - 2));
-    await Promise.all([operator.waitForLoadState('load'), operator.keyboard.press('Enter')]);
+    await operator.keyboard.type(String(shelf.onHand - 3));
+    // A scan is answered with the location's page to load (Post/Redirect/Get).
+    await Promise.all([operator.waitForURL(/\?counted=.*&units=\d+$/), operator.keyboard.press('Enter')]);
     await expect.poll(() => operator.locator('[data-result="ok"]').count()).toBe(1);
+    const firstScanUrl = operator.url();
+    await operator.keyboard.type(shelf.ean);
+    await operator.keyboard.press('Enter');
+    await operator.keyboard.press('Control+A');
+    await operator.keyboard.type('1');
+    await Promise.all([operator.waitForURL((u) => u.href !== firstScanUrl && /units=1$/.test(u.href)), operator.keyboard.press('Enter')]);
+    expect(await operator.locator('#counted .pl-count').textContent()).toBe(String(shelf.onHand - 2));
+    // Back after a scan shows the previous scan's page (a GET), not "Confirm Form Resubmission", and counts nothing.
+    const back = await operator.goBack();
+    expect(back?.status()).toBe(200);
+    expect(operator.url()).toBe(firstScanUrl);
+    await expect.poll(() => operator.locator('[data-result="ok"]').count()).toBe(1);
+    expect(await operator.locator('#counted .pl-count').textContent()).toBe(String(shelf.onHand - 2));
+    await operator.goto(placeUrl);
     expect(await operator.locator('#counted .pl-count').textContent()).toBe(String(shelf.onHand - 2));
     await shot(operator, 'count-360-counting');
     await Promise.all([operator.waitForURL(/outcome=recount/), operator.getByRole('button', { name: 'Ячейка готова' }).click()]);

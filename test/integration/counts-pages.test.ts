@@ -56,10 +56,19 @@ describe.each(backends)('count and adjustment pages on %s', (backend) => {
     const placePage = await (await operator.get(placePath)).text();
     expect(placePage).not.toMatch(/>\s*10\s*</);
     const keyOf = (html: string) => /name="idempotency_key" value="([^"]+)"/.exec(html)![1]!;
-    const counted = await operator.post(`${placePath}/scans`, { scan: w.product.widget.ean, quantity: '7', lot: '', idempotency_key: keyOf(placePage) });
-    expect(counted.status).toBe(200);
-    const countedHtml = await counted.text();
+    const scan = { scan: w.product.widget.ean, quantity: '7', lot: '', idempotency_key: keyOf(placePage) };
+    const counted = await operator.post(`${placePath}/scans`, scan);
+    // Post/Redirect/Get: the scanner loads the location's page with what the scan counted.
+    expect(counted.status).toBe(303);
+    expect(location(counted)).toBe(`${placePath}?counted=${w.product.widget.sku}&units=7`);
+    // The same scan sent again (a double Enter): counted once, and answered with the first scan's result.
+    const repeat = await operator.post(`${placePath}/scans`, scan);
+    expect(location(repeat)).toBe(`${placePath}?counted=${w.product.widget.sku}&units=7&replayed=1`);
+    const countedHtml = await (await operator.get(location(counted))).text();
+    expect(countedHtml).toContain('data-result="ok"');
     expect(countedHtml).toContain(w.product.widget.sku);
+    expect(countedHtml).toMatch(/class="pl-count">7</);
+    expect(keyOf(countedHtml)).not.toBe(scan.idempotency_key);
     const badScan = await operator.post(`${placePath}/scans`, { scan: w.product.widget.ean, quantity: '0', lot: '', idempotency_key: keyOf(countedHtml) });
     expect(badScan.status).toBe(422);
     expect(await badScan.text()).toContain('Количество должно быть целым числом больше нуля.');
@@ -92,6 +101,41 @@ describe.each(backends)('count and adjustment pages on %s', (backend) => {
     const ledger = await (await manager.get(`/ledger?warehouse=${w.warehouse.code}&reason=count`)).text();
     expect(ledger).toContain(`Cycle count <a class="code" href="/counts/${id}">${id}</a>`);
     expect((await verifyLedger(db())).problems).toEqual([]);
+  });
+
+  it('the count scan: htmx gets the result, form and list in place; a plain form a 303 that keeps the lot; errors re-render the form', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 10 }]);
+    const manager = await as(w, 'manager');
+    const id = Number(location(await manager.post('/counts', { warehouse: w.warehouse.code, scope: 'range', from_code: 'A-01-01-1', to_code: 'A-01-01-1', recount_above: '0' })).split('/').pop());
+    const operator = await as(w, 'operator');
+    const placePath = location(await operator.post(`/counts/${id}/open`, { location: 'A-01-01-1' }));
+    const keyOf = (html: string) => /name="idempotency_key" value="([^"]+)"/.exec(html)![1]!;
+    const page = await (await operator.get(placePath)).text();
+    const scan = { scan: w.product.widget.sku, quantity: '3', lot: '', idempotency_key: keyOf(page) };
+    const part = await operator.post(`${placePath}/scans`, scan, { htmx: true });
+    expect(part.status).toBe(200);
+    expect(part.headers.get('vary')).toContain('HX-Request');
+    const partHtml = await part.text();
+    expect(partHtml.startsWith('<div id="count-item"')).toBe(true);
+    expect(partHtml).toContain('data-result="ok"');
+    expect(partHtml).toMatch(/class="pl-count">3</);
+    expect(keyOf(partHtml)).not.toBe(scan.idempotency_key);
+    // The same scan as a plain form: nothing more counted, sent to the page.
+    const plain = await operator.post(`${placePath}/scans`, scan);
+    expect(plain.status).toBe(303);
+    expect(await (await operator.get(location(plain))).text()).toMatch(/class="pl-count">3</);
+    // A refused scan re-renders the form with the message at its field (the page, or the part for htmx).
+    const bad = await operator.post(`${placePath}/scans`, { ...scan, quantity: 'x', idempotency_key: keyOf(partHtml) });
+    expect(bad.status).toBe(422);
+    expect(await bad.text()).toContain('id="f-quantity-error"');
+    const badPart = await operator.post(`${placePath}/scans`, { ...scan, scan: 'NO-SUCH-ITEM', idempotency_key: keyOf(partHtml) }, { htmx: true });
+    expect(badPart.status).toBe(422);
+    const badPartHtml = await badPart.text();
+    expect(badPartHtml.startsWith('<div id="count-item"')).toBe(true);
+    expect(badPartHtml).toContain('id="f-scan-error"');
+    // The lot of a scan stays for the next one: the redirect carries it, the page fills it in.
+    expect(await (await operator.get(`${placePath}?counted=${w.product.widget.sku}&units=1&lot=L-7`)).text()).toContain('name="lot" value="L-7"');
   });
 
   it('adjustments on the page: a small one posts, a large one waits and the manager approves it; bad input changes nothing', async () => {

@@ -64,7 +64,6 @@ export type CountItemView = {
  */
 export function CountItemPage(v: CountItemView) {
   const { t } = v.ctx;
-  const failed = Object.keys(v.errors).length > 0 || Boolean(v.formError);
   const base = `/counts/${v.count.id}/locations/${v.place.id}`;
   return (
     <Layout ctx={v.ctx} title={`${v.place.code} · ${t('counts.one')} ${v.count.id}`} narrow>
@@ -78,6 +77,34 @@ export function CountItemPage(v: CountItemView) {
         {v.place.pass === 2 && <span class="badge place-recount"> {t('counts.recountPass')}</span>}
       </h1>
       {v.place.pass === 2 && <p class="muted">{t('counts.recountIntro')}</p>}
+      <CountItemPanel {...v} />
+      <div class="actions count-actions">
+        <form method="post" action={`${base}/finish`} data-confirm={v.counted.length === 0 ? t('counts.confirmEmpty', { code: v.place.code }) : undefined}>
+          <CsrfField token={v.ctx.csrfToken} />
+          <input type="hidden" name="pass" value={String(v.place.pass)} />
+          <button type="submit" class="primary big">
+            {t('counts.finishLocation')}
+          </button>
+        </form>
+        <form method="post" action={`${base}/restart`} data-confirm={t('counts.confirmRestart', { code: v.place.code })}>
+          <CsrfField token={v.ctx.csrfToken} />
+          <input type="hidden" name="pass" value={String(v.place.pass)} />
+          <button type="submit" class="secondary">
+            {t('counts.restart')}
+          </button>
+        </form>
+      </div>
+    </Layout>
+  );
+}
+
+/** The last scan's result, the scan form and what this pass has counted: the part an htmx request gets alone. */
+export function CountItemPanel(v: CountItemView) {
+  const { t } = v.ctx;
+  const failed = Object.keys(v.errors).length > 0 || Boolean(v.formError);
+  const base = `/counts/${v.count.id}/locations/${v.place.id}`;
+  return (
+    <div id="count-item">
       {v.done && (
         <div class="result result-received" role="status" data-result="ok">
           <strong>{v.done.replayed ? t('move.replayed') : t('counts.countedOne')}</strong>
@@ -126,22 +153,6 @@ export function CountItemPage(v: CountItemView) {
           ))}
         </ul>
       )}
-      <div class="actions count-actions">
-        <form method="post" action={`${base}/finish`} data-confirm={v.counted.length === 0 ? t('counts.confirmEmpty', { code: v.place.code }) : undefined}>
-          <CsrfField token={v.ctx.csrfToken} />
-          <input type="hidden" name="pass" value={String(v.place.pass)} />
-          <button type="submit" class="primary big">
-            {t('counts.finishLocation')}
-          </button>
-        </form>
-        <form method="post" action={`${base}/restart`} data-confirm={t('counts.confirmRestart', { code: v.place.code })}>
-          <CsrfField token={v.ctx.csrfToken} />
-          <input type="hidden" name="pass" value={String(v.place.pass)} />
-          <button type="submit" class="secondary">
-            {t('counts.restart')}
-          </button>
-        </form>
-      </div>
-    </Layout>
+    </div>
   );
 }
