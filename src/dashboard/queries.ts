@@ -171,8 +171,8 @@ export type LowStockRow = { productId: number; sku: string; name: string; seller
  * reorder point holds in each warehouse that stocks the product (has held it): a warehouse
  * is replenished on its own, so Moscow running out is news even while Qingdao is full. The
  * view of several warehouses lists each warehouse's low products, the same rows as each
- * warehouse's own view. Staged units (picked for orders) and quarantined units are not
- * available.
+ * warehouse's own view. Staged units (picked for orders), quarantined units and lots past
+ * their expiry date are not available.
  */
 export async function lowStock(db: Executor, ids: number[], limit = LIST_LIMIT): Promise<{ rows: LowStockRow[]; total: number }> {
   const whs = intArray(ids);
@@ -180,13 +180,14 @@ export async function lowStock(db: Executor, ids: number[], limit = LIST_LIMIT):
     db,
     sql`SELECT x.*, count(*) OVER ()::int AS total FROM (
           SELECT p.id, p.sku, p.name, s.code AS seller, w.code AS warehouse, p.reorder_point,
-                 coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS}), 0)::bigint AS available,
+                 coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS} AND (lt.expires_on IS NULL OR lt.expires_on >= (now() AT TIME ZONE w.timezone)::date)), 0)::bigint AS available,
                  coalesce(sum(b.on_hand), 0)::bigint AS on_hand
           FROM products p
           JOIN sellers s ON s.id = p.seller_id
           JOIN stock_balances b ON b.product_id = p.id AND NOT b.is_virtual AND b.warehouse_id = ANY(${whs})
           JOIN warehouses w ON w.id = b.warehouse_id
           JOIN locations l ON l.id = b.location_id
+          LEFT JOIN lots lt ON lt.id = b.lot_id
           WHERE p.reorder_point IS NOT NULL
           GROUP BY p.id, s.code, w.code) x
         WHERE x.available <= x.reorder_point

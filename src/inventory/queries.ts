@@ -118,6 +118,17 @@ export type StockRow = {
 
 export type StockTotals = { rows: number; onHand: number; reserved: number; available: number };
 
+/**
+ * Units an order can still get from a balance: on hand less reserved, where stock is sold from
+ * (shelves, pick faces, cold slots, and docks whose goods are being put away) and of a lot not
+ * past its expiry date in the warehouse's own calendar. Quarantine, staging, transit and an
+ * expired lot hold none: what a seller lists on a marketplace must be there to ship.
+ * Needs `locations`, `warehouses` and `lots` joined (as `stockBase` does).
+ */
+export const availableSql = sql`CASE WHEN ${locations.kind} IN ('storage', 'pick', 'cold', 'dock')
+      AND (${lots.expiresOn} IS NULL OR ${lots.expiresOn} >= (now() AT TIME ZONE ${warehouses.timezone})::date)
+    THEN ${stockBalances.onHand} - ${stockBalances.reserved} ELSE 0 END`;
+
 const stockBase = (db: Executor) =>
   ({
     from: <T extends Record<string, unknown>>(fields: T) =>
@@ -150,7 +161,7 @@ const rowFields = {
   expiresOn: lots.expiresOn,
   onHand: stockBalances.onHand,
   reserved: stockBalances.reserved,
-  available: sql<number>`(${stockBalances.onHand} - ${stockBalances.reserved})::int`,
+  available: sql<number>`(${availableSql})::int`,
 };
 
 /**
@@ -177,7 +188,7 @@ const productFields = {
   expiresOn: sql<string | null>`min(${lots.expiresOn})::text`,
   onHand: sql<number>`sum(${stockBalances.onHand})::int`,
   reserved: sql<number>`sum(${stockBalances.reserved})::int`,
-  available: sql<number>`(sum(${stockBalances.onHand}) - sum(${stockBalances.reserved}))::int`,
+  available: sql<number>`sum(${availableSql})::int`,
 };
 const productGroup = [warehouses.code, warehouses.timezone, products.id, products.sku, products.name, products.temperatureClass, sellers.code] as const;
 
@@ -284,29 +295,33 @@ export async function stockTotals(db: Executor, scope: ReadScope, f: StockFilter
   const match = resolved !== undefined ? resolved : f.q ? await resolveSearch(db, scope, f.q) : null;
   const where = stockConditions(scope, f, match);
   const byProduct = f.by === 'product';
+  // Available needs each balance's location, warehouse and lot (availableSql).
   let q = db
     .select({
       n: byProduct ? sql<number>`1` : sql<number>`count(*)::int`,
       onHand: byProduct ? sql<string>`sum(${stockBalances.onHand})`.as('on_hand') : sql<string>`COALESCE(sum(${stockBalances.onHand}), 0)`,
       reserved: byProduct ? sql<string>`sum(${stockBalances.reserved})`.as('reserved') : sql<string>`COALESCE(sum(${stockBalances.reserved}), 0)`,
+      available: byProduct ? sql<string>`sum(${availableSql})`.as('available') : sql<string>`COALESCE(sum(${availableSql}), 0)`,
     })
     .from(stockBalances)
+    .innerJoin(locations, eq(locations.id, stockBalances.locationId))
+    .innerJoin(warehouses, eq(warehouses.id, stockBalances.warehouseId))
+    .leftJoin(lots, eq(lots.id, stockBalances.lotId))
     .$dynamic();
   if (scope.sellerId !== null || f.seller || f.sku || match?.kind === 'text') q = q.innerJoin(products, eq(products.id, stockBalances.productId));
   if (f.seller) q = q.innerJoin(sellers, eq(sellers.id, products.sellerId));
-  if (f.warehouse) q = q.innerJoin(warehouses, eq(warehouses.id, stockBalances.warehouseId));
-  if (f.location || f.class) q = q.innerJoin(locations, eq(locations.id, stockBalances.locationId));
   if (f.class) q = q.leftJoin(zones, eq(zones.id, locations.zoneId));
-  let t: { n: number; onHand: string; reserved: string } | undefined;
+  type Sums = { n: number; onHand: string; reserved: string; available: string };
+  let t: Sums | undefined;
   if (byProduct) {
     const g = q.where(where).groupBy(stockBalances.warehouseId, stockBalances.productId).as('g');
-    [t] = (await db.select({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${g.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${g.reserved}), 0)` }).from(g)) as unknown as { n: number; onHand: string; reserved: string }[];
+    [t] = (await db
+      .select({ n: sql<number>`count(*)::int`, onHand: sql<string>`COALESCE(sum(${g.onHand}), 0)`, reserved: sql<string>`COALESCE(sum(${g.reserved}), 0)`, available: sql<string>`COALESCE(sum(${g.available}), 0)` })
+      .from(g)) as unknown as Sums[];
   } else {
-    [t] = (await q.where(where)) as unknown as { n: number; onHand: string; reserved: string }[];
+    [t] = (await q.where(where)) as unknown as Sums[];
   }
-  const onHand = Number(t?.onHand ?? 0);
-  const reserved = Number(t?.reserved ?? 0);
-  return { rows: Number(t?.n ?? 0), onHand, reserved, available: onHand - reserved };
+  return { rows: Number(t?.n ?? 0), onHand: Number(t?.onHand ?? 0), reserved: Number(t?.reserved ?? 0), available: Number(t?.available ?? 0) };
 }
 
 /** Stock rows for the API: keyset paging on the balance id. */

@@ -70,11 +70,14 @@ describe.skipIf(skipBrowser)('the seller portal and the manager dashboard (Chrom
       for (const s of skus) expect(own.has(s), `${s} is HARBIN-FROST's`).toBe(true);
       const text = (await page.locator('main').textContent()) ?? '';
       for (const s of others) expect(text).not.toContain(s);
-      // The total on hand of the page's figures is the seller's on hand in real locations (per the ledger).
+      // The page's available total is the seller's unreserved units in real locations (per the
+      // ledger), but quarantine, staging and lots past their expiry date.
       const [expected] = await queryRows<{ available: number }>(
         db,
         sql`SELECT COALESCE(SUM(b.on_hand - b.reserved), 0)::int AS available FROM stock_balances b JOIN products p ON p.id = b.product_id JOIN sellers s ON s.id = p.seller_id JOIN locations l ON l.id = b.location_id
-            WHERE s.code = 'HARBIN-FROST' AND l.kind NOT IN ('supplier', 'customer', 'transit', 'adjustment', 'quarantine', 'staging')`,
+              JOIN warehouses w ON w.id = b.warehouse_id LEFT JOIN lots lt ON lt.id = b.lot_id
+            WHERE s.code = 'HARBIN-FROST' AND l.kind NOT IN ('supplier', 'customer', 'transit', 'adjustment', 'quarantine', 'staging')
+              AND (lt.expires_on IS NULL OR lt.expires_on >= (now() AT TIME ZONE w.timezone)::date)`,
       );
       const total = (await page.locator('tr[data-warehouse="total"] [data-figure="available"]').textContent())!.replace(/[^\d]/g, '');
       expect(Number(total)).toBe(expected!.available);

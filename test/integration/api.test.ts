@@ -4,6 +4,7 @@ import type { App } from '../../src/app.tsx';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { signedIn, testApp } from '../helpers/client.ts';
 import { makeWorld, stock, type World } from '../helpers/world.ts';
+import { lots } from '../../src/db/schema/index.ts';
 
 type Items = { items: Record<string, unknown>[]; next_cursor: string | null };
 
@@ -51,6 +52,25 @@ describe.each(backends)('JSON API reads on %s', (backend) => {
     }
     expect(seen).toHaveLength(3);
     expect(seen).toContainEqual({ warehouse: w.warehouse.code, location: 'R-01-01-1', seller: w.sellerA.code, sku: w.product.kefir.sku, lot: w.lot.kefir.code, expiry: '2030-01-31', on_hand: 7, reserved: 0, available: 7 });
+  });
+
+  it('GET /api/v1/stock: units in quarantine or of an expired lot are on hand but not available; the inventory totals agree', async () => {
+    const x = await makeWorld(database.db);
+    const [old] = await database.db.insert(lots).values({ productId: x.product.kefir.id, code: 'OLD-1', expiresOn: '2020-01-31' }).returning();
+    await stock(database.db, x, [
+      { productId: x.product.widget.id, locationId: x.loc.a1.id, quantity: 5 },
+      { productId: x.product.widget.id, locationId: x.loc.quarantine.id, quantity: 2 },
+      { productId: x.product.kefir.id, lotId: old!.id, locationId: x.loc.chilled.id, quantity: 3 },
+    ]);
+    const m = await signedIn(app, x.user.manager.email);
+    const res = await m.json<Items>(`/api/v1/stock?warehouse=${x.warehouse.code}`);
+    const row = (location: string) => res.body.items.find((i) => i.location === location);
+    expect(row('A-01-01-1')).toMatchObject({ on_hand: 5, available: 5 });
+    expect(row('QUAR-A')).toMatchObject({ on_hand: 2, available: 0 });
+    expect(row('R-01-01-1')).toMatchObject({ lot: 'OLD-1', expiry: '2020-01-31', on_hand: 3, available: 0 });
+    const totals = await (await m.get(`/inventory/totals?warehouse=${x.warehouse.code}`)).text();
+    expect(totals).toMatch(/data-total="available"[^>]*>5</);
+    expect(totals).toMatch(/data-total="on-hand"[^>]*>10</);
   });
 
   it('GET /api/v1/ledger filters by sku and dates', async () => {

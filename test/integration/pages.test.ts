@@ -41,7 +41,7 @@ describe.each(backends)('pages on %s', (backend) => {
       for (const sku of [w.product.widget.sku, w.product.kefir.sku, w.product.gadget.sku]) expect(html).toContain(sku);
       expect(html).toContain(`hx-get="/inventory/totals?warehouse=${w.warehouse.code}" hx-trigger="load"`);
       const totals = await (await m.get(`/inventory/totals?warehouse=${w.warehouse.code}`, { htmx: true })).text();
-      expect(totals).toMatch(/On hand: <strong>61<\/strong>/);
+      expect(totals).toMatch(/On hand: <strong data-total="on-hand">61<\/strong>/);
       expect(totals.startsWith('<div class="totals" id="inventory-totals">')).toBe(true);
       // The pager swapped in with the totals is the one of the same view; another view's answer matches none.
       const pagerOf = (h: string) => /id="(inventory-pager-[a-z0-9]+)"/.exec(h)?.[1];

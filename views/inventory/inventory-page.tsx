@@ -150,13 +150,13 @@ export function InventoryTotals(v: InventoryTotalsView) {
           {t('inventory.rows')}: <strong>{t.number(v.totals.rows)}</strong>
         </span>
         <span>
-          {t('col.onHand')}: <strong>{t.number(v.totals.onHand)}</strong>
+          {t('col.onHand')}: <strong data-total="on-hand">{t.number(v.totals.onHand)}</strong>
         </span>
         <span>
           {t('col.reserved')}: <strong>{t.number(v.totals.reserved)}</strong>
         </span>
         <span>
-          {t('col.available')}: <strong>{t.number(v.totals.available)}</strong>
+          {t('col.available')}: <strong data-total="available">{t.number(v.totals.available)}</strong>
         </span>
         {v.inTransit > 0 && (
           <span data-in-transit>

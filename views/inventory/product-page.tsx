@@ -57,13 +57,15 @@ export function ReorderPointForm(props: { t: Translator; csrfToken: string; prod
 export function ProductPage(v: ProductView) {
   const { t } = v.ctx;
   const p = v.product;
-  const byWarehouse = new Map<string, { onHand: number; reserved: number; transit: number }>();
+  const byWarehouse = new Map<string, { onHand: number; reserved: number; available: number; transit: number }>();
   for (const b of v.balances) {
-    const w = byWarehouse.get(b.warehouseCode) ?? { onHand: 0, reserved: 0, transit: 0 };
+    const w = byWarehouse.get(b.warehouseCode) ?? { onHand: 0, reserved: 0, available: 0, transit: 0 };
     if (b.locationKind === 'transit') w.transit += b.onHand;
     else {
       w.onHand += b.onHand;
       w.reserved += b.reserved;
+      // Quarantine, staging and expired lots are on hand, not available (availableSql).
+      w.available += b.available;
     }
     byWarehouse.set(b.warehouseCode, w);
   }
@@ -135,7 +137,7 @@ export function ProductPage(v: ProductView) {
                   <td data-label={t('col.warehouse')}>{code}</td>
                   <td class="num" data-label={t('col.onHand')}>{t.number(w.onHand)}</td>
                   <td class="num" data-label={t('col.reserved')}>{t.number(w.reserved)}</td>
-                  <td class="num strong" data-label={t('col.available')}>{t.number(w.onHand - w.reserved)}</td>
+                  <td class="num strong" data-label={t('col.available')}>{t.number(w.available)}</td>
                   <td class="num" data-label={t('col.inTransit')}>{t.number(w.transit)}</td>
                 </tr>
               ))}
