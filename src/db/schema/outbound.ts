@@ -47,9 +47,13 @@ export const orders = pgTable(
     createdBy: integer('created_by').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The Idempotency-Key the order was created with through the API (scoped to its user), and what was asked with it. */
+    idempotencyKey: text('idempotency_key'),
+    requestFingerprint: text('request_fingerprint'),
   },
   (t) => [
     uniqueIndex('orders_seller_channel_external_uq').on(t.sellerId, t.channel, t.externalId),
+    uniqueIndex('orders_idempotency_uq').on(t.idempotencyKey),
     index('orders_warehouse_status_idx').on(t.warehouseId, t.status, t.shipBy),
     index('orders_pick_list_idx').on(t.pickListId),
     check('orders_weight_ck', sql`${t.weightGrams} IS NULL OR ${t.weightGrams} > 0`),
