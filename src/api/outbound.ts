@@ -210,7 +210,7 @@ export function outboundApiRoutes() {
     const body = await jsonBody(c);
     const u = user(c);
     // An integration's order is channel `api` unless it says otherwise.
-    const { order, created } = await createOrder({ db: c.var.db, user: u, input: { ...body, channel: body.channel ?? 'api' } });
+    const { order, created } = await createOrder({ db: c.var.db, user: u, input: { ...body, channel: body.channel ?? 'api' }, idempotencyKey: idempotencyKey(c) });
     return c.json({ ...(await orderJson(c.var.db, readScope(u), order.id)), created }, created ? 201 : 200);
   });
 

@@ -11,6 +11,8 @@ import { orderInputSchema, type ParsedOrder } from './schemas.ts';
 import { allocateLocked, type AllocationResult } from './allocate.ts';
 import { wallClockToInstant } from '../inbound/temperature.ts';
 import type { Order } from './events.ts';
+import { lockIdempotencyKey } from '../stock/index.ts';
+import { requestFingerprint } from '../db/idempotency.ts';
 
 export type CreateOrderResult = { order: Order; created: boolean; allocation: AllocationResult | null };
 
@@ -22,14 +24,29 @@ const fieldError = (path: string, key: FieldError['key'], params?: FieldError['p
  * seller and channel: the same order sent again (a re-imported marketplace payload, an API
  * retry) returns the existing order and creates nothing.
  */
-export async function createOrder(opts: { db: Db; user: CurrentUser; input: unknown; source?: unknown }): Promise<CreateOrderResult> {
+export async function createOrder(opts: { db: Db; user: CurrentUser; input: unknown; source?: unknown; idempotencyKey?: string | undefined }): Promise<CreateOrderResult> {
   let input: ParsedOrder;
   try {
     input = parseInput(orderInputSchema, opts.input);
   } catch (err) {
     throw await withUnknownSkus(opts, err);
   }
-  return withTransaction(opts.db, (tx) => createOrderIn(tx, opts.user, input, opts.source));
+  if (opts.idempotencyKey === undefined) return withTransaction(opts.db, (tx) => createOrderIn(tx, opts.user, input, opts.source));
+  // With an Idempotency-Key: the order the key made is answered again as it was (created),
+  // whatever happened to it since; the key sent with another order is a 409.
+  const key = `order:${opts.user.id}:${opts.idempotencyKey}`;
+  const asked = requestFingerprint('order', input);
+  return withTransaction(opts.db, async (tx) => {
+    await lockIdempotencyKey(tx, key);
+    const [prior] = await tx.select().from(orders).where(eq(orders.idempotencyKey, key));
+    if (prior) {
+      if (prior.requestFingerprint !== asked) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      return { order: prior, created: true, allocation: null };
+    }
+    const result = await createOrderIn(tx, opts.user, input, opts.source);
+    if (result.created) await tx.update(orders).set({ idempotencyKey: key, requestFingerprint: asked }).where(eq(orders.id, result.order.id));
+    return result;
+  });
 }
 
 /** The same, inside the caller's transaction. */

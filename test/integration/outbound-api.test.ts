@@ -817,5 +817,38 @@ describe.each(backends)('outbound JSON API on %s', (backend) => {
       expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
       expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 1 });
     });
+
+    it('an order sent again with its Idempotency-Key answers the first 201 and reserves nothing more; the key with another order is a 409', async () => {
+      const w = await makeWorld(db());
+      await stockUp(db(), w);
+      const m = await signedIn(app, w.user.manager.email);
+      const k = key();
+      const body = orderBody(w, { lines: [{ sku: w.product.widget.sku, quantity: 2 }] });
+      const first = await post(m, '/api/v1/orders', body, { key: k });
+      expect(first.status, JSON.stringify(first.body)).toBe(201);
+      const before = await fingerprint(w);
+      const again = await post(m, '/api/v1/orders', body, { key: k });
+      expect(again.status).toBe(201);
+      expect(again.body).toEqual(first.body);
+      // Another external id, or other lines, under the same key: refused, nothing created or reserved.
+      for (const other of [{ external_id: `API-${uid()}` }, { lines: [{ sku: w.product.widget.sku, quantity: 3 }] }]) {
+        expect(problemOf(await post(m, '/api/v1/orders', { ...body, ...other }, { key: k }), 409).title, JSON.stringify(other)).toBe('IDEMPOTENCY_KEY_REUSED');
+      }
+      problemOf(await post(m, '/api/v1/orders', { ...body, external_id: `API-${uid()}` }, { key: 'x' }), 422);
+      expect(await fingerprint(w)).toBe(before);
+      expect((await db().select().from(orders).where(eq(orders.sellerId, w.sellerA.id))).length).toBe(1);
+    });
+
+    (backend === 'postgres' ? it : it.skip)('concurrent posts of one Idempotency-Key make one order and answer alike', async () => {
+      const w = await makeWorld(db());
+      await stockUp(db(), w);
+      const m = await signedIn(app, w.user.manager.email);
+      const k = key();
+      const body = orderBody(w, { lines: [{ sku: w.product.widget.sku, quantity: 1 }] });
+      const answers = await Promise.all([1, 2, 3, 4, 5].map(() => post(m, '/api/v1/orders', body, { key: k })));
+      expect(answers.map((a) => a.status)).toEqual([201, 201, 201, 201, 201]);
+      for (const a of answers) expect(a.body).toEqual(answers[0]!.body);
+      expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 1 });
+    });
   });
 });
