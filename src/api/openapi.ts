@@ -37,7 +37,7 @@ const ops: Op[] = [
   { method: 'post', path: '/api/v1/inbound-shipments/{id}/lines/{line}/reject', summary: 'Reject goods that were not on the ASN (back to the supplier)', tag: 'inbound' },
   { method: 'post', path: '/api/v1/putaways', summary: 'Put stock away from a dock', tag: 'inbound', body: putawayInputSchema, ok: 201, idempotent: true },
   { method: 'get', path: '/api/v1/orders', summary: 'Orders (a seller: their own), newest first', tag: 'outbound', query: orderListQuery },
-  { method: 'post', path: '/api/v1/orders', summary: 'Create (and allocate) an order', tag: 'outbound', body: orderInputSchema, ok: 201, description: 'Idempotent by `external_id`: an order whose seller, channel and external id exist already is answered 200 with `created: false`, and nothing is created.' },
+  { method: 'post', path: '/api/v1/orders', summary: 'Create (and allocate) an order', tag: 'outbound', body: orderInputSchema, ok: 201, idempotent: true, description: 'Idempotent by `external_id`: an order whose seller, channel and external id exist already is answered 200 with `created: false`, and nothing is created. With an `Idempotency-Key`, a repeat answers the order the key created (201); the key sent with another order is 409 `IDEMPOTENCY_KEY_REUSED`.' },
   { method: 'post', path: '/api/v1/orders/import/ozon', summary: 'Import an Ozon /v3/posting/fbs/list response', tag: 'outbound', body: importInputSchema },
   { method: 'post', path: '/api/v1/orders/import/wildberries', summary: 'Import a Wildberries /api/v3/orders/new response', tag: 'outbound', body: importInputSchema },
   { method: 'get', path: '/api/v1/orders/{id}', summary: 'One order with lines, allocations and status', tag: 'outbound' },

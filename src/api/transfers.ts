@@ -91,7 +91,7 @@ export function transferApiRoutes() {
     const key = idempotencyKey(c);
     const body = await jsonBody(c);
     const r = await receiveTransferItem({ db: c.var.db, user: c.var.user!, transferId: id(c), input: { ...body, idempotency_key: key ?? body.idempotency_key ?? randomUUID() } });
-    return c.json({ id: String(r.receiptId), sku: r.sku, lot: r.lot, quantity: r.quantity, condition: r.condition, location: r.location, line: r.lineNo, dispatched: r.dispatched, received: r.received }, r.replayed ? 200 : 201);
+    return c.json({ id: String(r.receiptId), sku: r.sku, lot: r.lot, quantity: r.quantity, condition: r.condition, location: r.location, line: r.lineNo, dispatched: r.dispatched, received: r.received }, 201); // a repeat answers the first response
   });
 
   return app;

@@ -87,7 +87,11 @@ export async function receiveTransferItem(opts: { db: Db; user: CurrentUser; tra
   return withTransaction(opts.db, async (tx) => {
     await lockIdempotencyKey(tx, key);
     const [prior] = await tx.select().from(transferReceipts).where(eq(transferReceipts.idempotencyKey, key));
-    if (prior) return { ...(await describe(tx, prior.id)), replayed: true };
+    if (prior) {
+      // The key sent again for another transfer, or with another condition, is another request.
+      if (prior.transferId !== opts.transferId || prior.condition !== input.condition) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      return { ...(await describe(tx, prior.id)), replayed: true };
+    }
     const t = await transferFor(tx, opts.user, opts.transferId, 'transfer.receive', 'to', 'update');
     if (t.status !== 'arrived') throw new AppError('CONFLICT', { key: t.status === 'dispatched' ? 'transfers.error.notArrived' : 'transfers.error.notReceivable', params: { status: `@transfers.status.${t.status}` } });
 

@@ -59,8 +59,10 @@ describe.each(backends)('transfer API on %s', (backend) => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ sku: w.product.widget.sku, quantity: 4, location: 'DOCK-01', dispatched: 6, received: 4 });
     const again = await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 4 }, { key: k });
-    expect(again.status).toBe(200);
-    expect(again.body.id).toBe(r.body.id);
+    expect(again.status).toBe(201);
+    expect(again.body).toEqual(r.body);
+    // The same key with another condition is another request: refused.
+    problemOf(await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 4, condition: 'damaged' }, { key: k }), 409);
     const read = await get(m, `/api/v1/transfers/${id}`);
     expect(read.body.lines).toEqual([expect.objectContaining({ received: 4, in_transit: 2 })]);
 
