@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
+import { bodyLimit } from 'hono/body-limit';
 import { sql } from 'drizzle-orm';
 import type { AppSettings } from './config.ts';
 import type { AppEnv } from './context.ts';
@@ -58,6 +59,9 @@ function renderError(c: Context<AppEnv>, status: number, err: AppError) {
   return c.html(<ErrorPage ctx={{ ...viewContext(c), t }} status={status} message={message} />, s);
 }
 
+/** The largest request body read (16 MiB). */
+export const MAX_BODY_BYTES = 16 * 2 ** 20;
+
 /** Builds the whole app: middleware, then each capability's routes. */
 export function createApp(opts: AppOptions) {
   const settings: AppSettings = { cookieSecure: false, trustProxy: false, logRequests: true, ...opts.settings };
@@ -97,6 +101,17 @@ export function createApp(opts: AppOptions) {
     if (c.var.user && !c.res.headers.has('Cache-Control') && (c.res.headers.get('Content-Type') ?? '').startsWith('text/html')) c.header('Cache-Control', 'private, no-store');
   });
   app.use('*', localeMiddleware());
+  // No request body is read past MAX_BODY_BYTES (a CSV of orders or a marketplace payload is far
+  // smaller): a larger one is a 413 before it costs the server memory and time.
+  app.use(
+    '*',
+    bodyLimit({
+      maxSize: MAX_BODY_BYTES,
+      onError: () => {
+        throw new AppError('TOO_LARGE', { key: 'error.tooLarge', params: { mb: MAX_BODY_BYTES / 2 ** 20 } });
+      },
+    }),
+  );
   app.use('*', csrfMiddleware());
 
   app.get('/', (c) => c.redirect(c.var.user ? homeOf(c.var.user.role) : '/login', 303));

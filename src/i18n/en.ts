@@ -207,6 +207,7 @@ export const en = {
   'error.atLeast': 'At least {min}.',
   'error.atMost': 'At most {max}.',
   'error.notANumber': 'Enter a number in digits, such as 12.',
+  'error.tooLarge': 'The request is too large: at most {mb} MB.',
   'error.notAnOption': 'Not one of the choices ({options}).',
   'error.badFormat': 'Not in the right format.',
   'error.checkFields': 'Please check the marked fields.',

@@ -208,6 +208,7 @@ export const ru: Catalog = {
   'error.atLeast': 'Не меньше {min}.',
   'error.atMost': 'Не больше {max}.',
   'error.notANumber': 'Введите число цифрами, например 12.',
+  'error.tooLarge': 'Слишком большой запрос: не больше {mb} МБ.',
   'error.notAnOption': 'Нет среди допустимых значений ({options}).',
   'error.badFormat': 'Неверный формат.',
   'error.checkFields': 'Проверьте отмеченные поля.',

@@ -208,6 +208,7 @@ export const zh: Catalog = {
   'error.atLeast': '至少为 {min}。',
   'error.atMost': '最多为 {max}。',
   'error.notANumber': '请输入数字，例如 12。',
+  'error.tooLarge': '请求过大：最多 {mb} MB。',
   'error.notAnOption': '不是可选值之一（{options}）。',
   'error.badFormat': '格式不正确。',
   'error.checkFields': '请检查标记的字段。',

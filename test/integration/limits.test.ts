@@ -1,0 +1,47 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eq } from 'drizzle-orm';
+import type { Database } from '../../src/db/client.ts';
+import { MAX_BODY_BYTES, type App } from '../../src/app.tsx';
+import { orders } from '../../src/db/schema/index.ts';
+import { backends, openTestDatabase } from '../helpers/db.ts';
+import { signedIn, testApp } from '../helpers/client.ts';
+import { makeWorld, uid } from '../helpers/world.ts';
+import { post, problemOf } from '../helpers/api.ts';
+
+describe.each(backends)('request size on %s', (backend) => {
+  let database: Database;
+  let app: App;
+  beforeAll(async () => {
+    database = await openTestDatabase(backend);
+    app = testApp(database.db);
+  });
+  afterAll(() => database.close());
+
+  it('a body larger than the limit is a 413 problem in the user language, and nothing is created', async () => {
+    const w = await makeWorld(database.db);
+    const m = await signedIn(app, w.user.manager.email);
+    const body = { warehouse: w.warehouse.code, seller: w.sellerA.code, external_id: `BIG-${uid()}`, note: 'x'.repeat(MAX_BODY_BYTES), lines: [{ sku: w.product.widget.sku, quantity: 1 }] };
+    const p = problemOf(await post(m, '/api/v1/orders', body), 413);
+    expect(p.title).toBe('TOO_LARGE');
+    expect(p.detail).toContain('16');
+    expect(await database.db.select().from(orders).where(eq(orders.sellerId, w.sellerA.id))).toEqual([]);
+    // Just under the limit the body is read and judged (here: the note is too long, 422).
+    problemOf(await post(m, '/api/v1/orders', { ...body, note: 'x'.repeat(600) }), 422);
+  });
+
+  it('a body sent in chunks without a length is cut off at the limit too', async () => {
+    const w = await makeWorld(database.db);
+    const m = await signedIn(app, w.user.manager.email);
+    const chunk = new TextEncoder().encode('x'.repeat(1 << 20));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent > MAX_BODY_BYTES + (2 << 20)) return controller.close();
+        sent += chunk.length;
+        controller.enqueue(chunk);
+      },
+    });
+    const res = await m.request('/api/v1/orders', { method: 'POST', body: stream, headers: { 'Content-Type': 'application/json', Origin: m.origin, 'X-CSRF-Token': m.csrf }, duplex: 'half' } as RequestInit);
+    expect(res.status).toBe(413);
+  });
+});
