@@ -12,6 +12,18 @@ export const isRealDate = (s: string) => {
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && d.getUTCFullYear() >= 1;
 };
 export const isoDate = z.preprocess(blankToUndefined, z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(isRealDate).optional());
+/** An RFC 3339 moment with its offset: 2026-11-29T10:59:00Z, 2026-11-29T13:59:00.5+03:00. */
+const RFC3339 = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
+export const isMoment = (s: string) => s.length > 10;
+/** A day (YYYY-MM-DD, in the warehouse's calendar) or an exact moment (RFC 3339 with offset). */
+export const dayOrMoment = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .refine((s) => (/^\d{4}-\d{2}-\d{2}$/.test(s) ? isRealDate(s) : RFC3339.test(s) && isRealDate(RFC3339.exec(s)![1]!) && !Number.isNaN(Date.parse(s))))
+    .optional(),
+);
 
 /** Filters of the inventory page, its CSV export and GET /api/v1/stock. */
 export const stockFilterSchema = z.object({
@@ -33,8 +45,8 @@ export const ledgerFilterSchema = z.object({
   q: optionalText(200),
   sku: optionalText(80),
   reason: z.preprocess(blankToUndefined, z.enum(moveReasons).optional()),
-  since: isoDate,
-  until: isoDate,
+  since: dayOrMoment,
+  until: dayOrMoment,
   before: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().positive().optional())),
 });
 export type LedgerFilter = z.output<typeof ledgerFilterSchema>;

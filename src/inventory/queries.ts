@@ -13,7 +13,7 @@ import {
   zones,
 } from '../db/schema/index.ts';
 import { alias } from 'drizzle-orm/pg-core';
-import { barcodeCandidates, stripSymbology, type LedgerFilter, type StockFilter } from './filters.ts';
+import { barcodeCandidates, isMoment, stripSymbology, type LedgerFilter, type StockFilter } from './filters.ts';
 import { parseScan } from '../barcodes/gs1.ts';
 import { looksLikeScan } from '../barcodes/messages.ts';
 import type { ScanError } from '../barcodes/scan-error.ts';
@@ -524,9 +524,10 @@ export async function listLedger(db: Executor, scope: ReadScope, f: LedgerQuery)
         f.locationId ? or(eq(ledgerEntries.fromLocationId, f.locationId), eq(ledgerEntries.toLocationId, f.locationId)) : undefined,
         f.reason ? eq(ledgerEntries.reason, f.reason) : undefined,
         f.document ? and(eq(ledgerEntries.documentType, f.document.type), eq(ledgerEntries.documentId, f.document.id)) : undefined,
-        // Dates are days in the warehouse's own time zone.
-        f.since ? sql`${ledgerEntries.at} >= (${f.since}::date)::timestamp AT TIME ZONE ${warehouses.timezone}` : undefined,
-        f.until ? sql`${ledgerEntries.at} < ((${f.until}::date + 1)::timestamp AT TIME ZONE ${warehouses.timezone})` : undefined,
+        // Dates are days in the warehouse's own time zone, `until` included; moments are exact,
+        // from `since` up to but not including `until`.
+        f.since ? (isMoment(f.since) ? sql`${ledgerEntries.at} >= ${f.since}::timestamptz` : sql`${ledgerEntries.at} >= (${f.since}::date)::timestamp AT TIME ZONE ${warehouses.timezone}`) : undefined,
+        f.until ? (isMoment(f.until) ? sql`${ledgerEntries.at} < ${f.until}::timestamptz` : sql`${ledgerEntries.at} < ((${f.until}::date + 1)::timestamp AT TIME ZONE ${warehouses.timezone})`) : undefined,
         f.before ? lt(ledgerEntries.id, f.before) : undefined,
         match ? searchCondition(match, ledgerEntries.productId, [ledgerEntries.fromLocationId, ledgerEntries.toLocationId]) : undefined,
       ),

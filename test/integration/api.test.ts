@@ -81,6 +81,16 @@ describe.each(backends)('JSON API reads on %s', (backend) => {
     expect(String(res.body.items[0]!.at)).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/);
     const none = await m.json<Items>(`/api/v1/ledger?warehouse=${w.warehouse.code}&until=2001-01-01`);
     expect(none.body.items).toEqual([]);
+    // Exact moments (RFC 3339 with an offset): from `since`, up to but not including `until`.
+    const at = String(res.body.items[0]!.at);
+    const ms = Date.parse(at);
+    const iso = (t: number) => new Date(t).toISOString();
+    const url = (q: string) => `/api/v1/ledger?warehouse=${w.warehouse.code}&sku=${w.product.widget.sku}&${q}`;
+    expect((await m.json<Items>(url(`since=${encodeURIComponent(iso(ms))}`))).body.items.map((i) => i.at)).toContain(at);
+    expect((await m.json<Items>(url(`until=${encodeURIComponent(iso(ms))}`))).body.items.map((i) => i.at)).not.toContain(at);
+    expect((await m.json<Items>(url(`since=${encodeURIComponent(iso(ms + 1))}`))).body.items.map((i) => i.at)).not.toContain(at);
+    const moscow = new Date(ms - 60_000 + 3 * 3600_000).toISOString().replace('Z', '+03:00');
+    expect((await m.json<Items>(url(`since=${encodeURIComponent(moscow)}`))).body.items.map((i) => i.at)).toContain(at);
   });
 
   it.each([
@@ -88,6 +98,9 @@ describe.each(backends)('JSON API reads on %s', (backend) => {
     ['/api/v1/stock?limit=501', 'limit'],
     ['/api/v1/stock?cursor=%%%', 'cursor'],
     ['/api/v1/ledger?since=2024-13-45', 'since'],
+    ['/api/v1/ledger?since=2026-11-29T25:00:00Z', 'since'],
+    ['/api/v1/ledger?until=2026-11-29T10:00:00', 'until'],
+    ['/api/v1/ledger?until=2026-02-30T10:00:00Z', 'until'],
     ['/api/v1/stock?class=tepid', 'class'],
   ])('%s answers 422 problem+json naming %s', async (path, field) => {
     const m = await signedIn(app, w.user.manager.email);
