@@ -11,7 +11,7 @@ import { encodeCursor, pageSchema } from './pagination.ts';
 import { cursorOf, jsonBody } from './request.ts';
 import { issueFieldError } from '../http/issues.ts';
 
-const excursionQuery = pageSchema.extend({
+export const excursionQuery = pageSchema.extend({
   warehouse: z.string().trim().toUpperCase().min(1).max(20),
   open: z.preprocess(blankToUndefined, z.enum(['true', 'false']).optional()),
 });

@@ -14,6 +14,7 @@ import { importInputSchema, orderListQuery, pickListInputSchema, pickTaskSchema 
 import { noteSchema, shipmentListQuery } from './inbound.ts';
 import { ledgerQuery, productQuery, stockQuery } from './routes.ts';
 import { productInputSchema } from '../inventory/create-product.ts';
+import { excursionQuery } from './cold.ts';
 
 type Op = { method: 'get' | 'post'; path: string; summary: string; tag: string; body?: z.ZodType; query?: z.ZodObject; ok?: number; idempotent?: boolean; description?: string };
 
@@ -50,7 +51,7 @@ const ops: Op[] = [
   { method: 'post', path: '/api/v1/pick-lists/{id}/tasks/{task}/short', summary: 'Report a short pick: release, re-allocate elsewhere', tag: 'outbound' },
   { method: 'post', path: '/api/v1/orders/{id}/ship', summary: 'Ship a packed order', tag: 'outbound', body: packInputSchema, idempotent: true },
   { method: 'post', path: '/api/v1/temperature-readings', summary: 'Temperature readings (sensors: device token)', tag: 'cold', body: readingsSchema, ok: 201 },
-  { method: 'get', path: '/api/v1/excursions', summary: 'Temperature excursions of a warehouse', tag: 'cold' },
+  { method: 'get', path: '/api/v1/excursions', summary: 'Temperature excursions of a warehouse', tag: 'cold', query: excursionQuery },
   { method: 'post', path: '/api/v1/transfers', summary: 'Create a transfer between warehouses', tag: 'transfers', body: transferInputSchema, ok: 201, idempotent: true },
   { method: 'get', path: '/api/v1/transfers/{id}', summary: 'One transfer with what is still on the road', tag: 'transfers' },
   { method: 'post', path: '/api/v1/transfers/{id}/start-picking', summary: 'Reserve the stock at the source', tag: 'transfers' },

@@ -108,6 +108,13 @@ describe('the OpenAPI document', () => {
       expect(served.filter((route) => !documented.has(route))).toEqual([]);
       const pick = doc.paths['/api/v1/pick-lists/{id}/picks']!.post as { parameters: { name: string; in: string }[] };
       expect(pick.parameters.map((x) => `${x.in}:${x.name}`)).toEqual(['path:id', 'header:Idempotency-Key']);
+      // Every POST that moves stock or creates a document takes the key; a list names its query.
+      for (const path of ['/api/v1/orders', '/api/v1/orders/{id}/ship', '/api/v1/transfers/{id}/dispatch', '/api/v1/putaways']) {
+        const op = doc.paths[path]!.post as { parameters: { name: string }[] };
+        expect(op.parameters.map((x) => x.name), path).toContain('Idempotency-Key');
+      }
+      const excursions = doc.paths['/api/v1/excursions']!.get as { parameters: { name: string; in: string }[] };
+      expect(excursions.parameters.map((x) => `${x.in}:${x.name}`)).toEqual(expect.arrayContaining(['query:warehouse', 'query:open', 'query:limit', 'query:cursor']));
       const page = await app.request('http://localhost/api/docs');
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('/api/v1/transfers/{id}/receipts');
