@@ -1,5 +1,6 @@
 import { seedInbound } from './inbound.ts';
 import { seedOutbound } from './outbound.ts';
+import { seedTransfers } from './transfers.ts';
 import { seedCold } from './cold.ts';
 import { seedCounts } from './counts.ts';
 // The English locale alone: the package's main entry loads every locale (about 30 MiB more).
@@ -31,7 +32,7 @@ const zoneSpecs: { code: string; name: string; cls: TemperatureClass; min: numbe
 ];
 
 
-type Loc = { id: number; code: string; kind: LocationKind; cls: TemperatureClass | null };
+type Loc = { id: number; code: string; kind: LocationKind; cls: TemperatureClass | null; capacity: number | null };
 
 /**
  * The demo: four warehouses with zones and locations, six sellers with 330 products and
@@ -81,7 +82,7 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
         const inserted = await tx
           .insert(locations)
           .values(rows.map((r) => ({ ...r, warehouseId: wh.id, zoneId: zone!.id })))
-          .returning({ id: locations.id, code: locations.code, kind: locations.kind });
+          .returning({ id: locations.id, code: locations.code, kind: locations.kind, capacity: locations.capacity });
         list.push(...inserted.map((l) => ({ ...l, cls: z.cls })));
       }
       const virtual = await tx
@@ -93,7 +94,7 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
           ...whs.filter((o) => o.id !== wh.id).map((o) => ({ warehouseId: wh.id, code: `TRANSIT-${o.code}`, kind: 'transit' as const, peerWarehouseId: o.id })),
         ])
         .returning({ id: locations.id, code: locations.code, kind: locations.kind });
-      list.push(...virtual.map((l) => ({ ...l, cls: null })));
+      list.push(...virtual.map((l) => ({ ...l, cls: null, capacity: null })));
       locs.set(wh.id, list);
     }
 
@@ -161,6 +162,8 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     type Planned = Omit<MoveInput, 'lotId'> & { lotKey: string | null };
     const planned: Planned[] = [];
     const lotRows = new Map<string, typeof lots.$inferInsert>();
+    // Units planned onto each location: a shelf takes no more than its capacity.
+    const fill = new Map<number, number>();
     for (const wh of whs) {
       const list = locs.get(wh.id)!;
       const supplier = list.find((l) => l.kind === 'supplier')!;
@@ -182,7 +185,10 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
           const qty = f.number.int({ min: 2, max: cls === 'ambient' ? 400 : 160 });
           planned.push(m(qty, supplier.id, dock.id, 'receipt'));
           if (f.datatype.boolean({ probability: 0.06 })) continue; // still on the dock, waiting for putaway
-          const shelf = f.helpers.arrayElement(shelves);
+          const room = shelves.filter((l) => l.capacity === null || (fill.get(l.id) ?? 0) + qty <= l.capacity);
+          if (room.length === 0) continue; // no shelf has room: it waits on the dock
+          const shelf = f.helpers.arrayElement(room);
+          fill.set(shelf.id, (fill.get(shelf.id) ?? 0) + qty);
           planned.push(m(qty, dock.id, shelf.id, 'putaway'));
           // Some history: a few units already picked and shipped to marketplace customers.
           if (f.datatype.boolean({ probability: 0.15 }) && qty > 10) {
@@ -190,11 +196,6 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
             const shipped = f.number.int({ min: 1, max: Math.floor(qty / 3) });
             const order = { type: 'order', id: `${f.helpers.arrayElement(['OZ', 'WB'])}-${f.string.numeric(8)}` };
             planned.push(m(shipped, shelf.id, staging.id, 'pick', order), m(shipped, staging.id, customer.id, 'ship', order));
-          }
-          // And some goods on the road from the Qingdao hub to Almaty.
-          if (wh.code === 'QDH' && f.datatype.boolean({ probability: 0.05 }) && qty > 20) {
-            const transit = list.find((l) => l.kind === 'transit' && l.code === 'TRANSIT-ALA')!;
-            planned.push(m(Math.floor(qty / 4), shelf.id, transit.id, 'transfer_out', { type: 'transfer', id: 'TR-QDH-ALA-0001' }));
           }
         }
       }
@@ -209,6 +210,8 @@ export async function seedDemo(db: Db, opts: { log?: (line: string) => void; tod
     log(`  inbound shipments: ${asns}`);
     const outbound = await seedOutbound(tx as Tx, day);
     log(`  orders: ${outbound}`);
+    const onTheRoad = await seedTransfers(tx as Tx, day);
+    log(`  transfers: ${onTheRoad}`);
     const readings = await seedCold(tx as Tx);
     log(`  temperature readings: ${readings}`);
     await seedCounts(tx as Tx);
