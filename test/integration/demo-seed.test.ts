@@ -8,6 +8,7 @@ import { gs1CheckDigit } from '../../seeds/barcodes.ts';
 import { DEMO_PASSWORD, isDatabaseEmpty, seedDemo } from '../../seeds/demo.ts';
 import { Client, testApp } from '../helpers/client.ts';
 import { loadDashboard } from '../../src/dashboard/queries.ts';
+import { queryRows } from '../../src/db/rows.ts';
 
 describe('the demo data', () => {
   let database: Database;
@@ -79,5 +80,17 @@ describe('the demo data', () => {
     expect(atMsk.lowStock.total).toBe(4);
     const all = await loadDashboard(database.db, { warehouses: whs, expiringDays: 30 });
     expect(all.lowStock.rows.filter((r) => r.warehouse === 'MSK').map((r) => r.sku)).toEqual(atMsk.lowStock.rows.map((r) => r.sku));
+  });
+
+  it('holds no location above its capacity, and every unit in transit travels on a dispatched transfer', async () => {
+    const over = await queryRows(database.db, sql`SELECT l.code FROM stock_balances b JOIN locations l ON l.id = b.location_id WHERE l.capacity IS NOT NULL GROUP BY l.id HAVING sum(b.on_hand) > l.capacity`);
+    expect(over).toEqual([]);
+    const [road] = await queryRows<{ transit: number; dispatched: number }>(
+      database.db,
+      sql`SELECT (SELECT coalesce(sum(b.on_hand), 0)::int FROM stock_balances b JOIN locations l ON l.id = b.location_id WHERE l.kind = 'transit') AS transit,
+                 (SELECT coalesce(sum(tl.dispatched_qty - tl.received_qty), 0)::int FROM transfer_lines tl JOIN transfers t ON t.id = tl.transfer_id WHERE t.status = 'dispatched') AS dispatched`,
+    );
+    expect(Number(road!.transit)).toBeGreaterThan(0);
+    expect(Number(road!.transit)).toBe(Number(road!.dispatched));
   });
 });
