@@ -1,4 +1,4 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../http/csv.ts';
 import type { Translator } from '../i18n/index.ts';
 import type { ShipmentDetail } from './queries.ts';
 import { hasArrived } from './status.ts';
@@ -40,5 +40,5 @@ export function reportCsv(t: Translator, s: ShipmentDetail, lots: Lot[]): string
       .join('; ');
     return [s.reference, l.lineNo, l.sku, l.name, l.expected, l.received, l.damaged, arrived ? l.short : '', l.over, [l.lotCode, l.expiresOn].filter(Boolean).join(' '), received, remarks];
   });
-  return '\uFEFF' + stringify([header, ...rows], { eof: true, escape_formulas: true });
+  return spreadsheetCsv(t.locale, [header, ...rows]);
 }

@@ -1,17 +1,16 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../http/csv.ts';
 import type { Translator } from '../i18n/index.ts';
 import { instantToWallClock } from '../inbound/temperature.ts';
 import type { PortalOrder, PortalShipment, ProductFigures } from './queries.ts';
 
-// Headers in the user's language and a BOM, so spreadsheets read Chinese and Cyrillic names.
-const csv = (rows: unknown[][]) => '\uFEFF' + stringify(rows, { eof: true, escape_formulas: true });
+
 /** A moment on the warehouse's clock, as a spreadsheet reads it: 2026-03-01 14:30. */
 const local = (at: Date | null, timeZone: string) => (at ? instantToWallClock(at, timeZone).replace('T', ' ') : '');
 
 /** The portal's stock table: one row per product, the figures of the filtered view. */
 export function portalStockCsv(t: Translator, rows: ProductFigures[], days: number): string {
   const header = [t('col.sku'), t('col.product'), t('col.available'), t('portal.col.reserved'), t('col.inTransit'), t('portal.col.quarantined'), t('portal.col.expiring', { days })];
-  return csv([header, ...rows.map((r) => [r.sku, r.name, r.available, r.reserved, r.inTransit, r.quarantined, r.expiring])]);
+  return spreadsheetCsv(t.locale, [header, ...rows.map((r) => [r.sku, r.name, r.available, r.reserved, r.inTransit, r.quarantined, r.expiring])]);
 }
 
 /** The seller's ASNs with their line totals; times on the warehouse's clock. */
@@ -30,7 +29,7 @@ export function portalShipmentsCsv(t: Translator, rows: PortalShipment[]): strin
     t('inbound.col.short'),
     t('inbound.col.over'),
   ];
-  return csv([
+  return spreadsheetCsv(t.locale, [
     header,
     ...rows.map((r) => [r.reference, t(`inbound.status.${r.status}`), r.warehouseCode, r.eta ?? '', local(r.arrivedAt, r.timezone), t.optional(`inbound.mode.${r.transportMode}`, r.transportMode), r.lines, r.expected, r.received, r.damaged, r.short, r.over]),
   ]);
@@ -52,7 +51,7 @@ export function portalOrdersCsv(t: Translator, rows: PortalOrder[]): string {
     t('portal.col.carrier'),
     t('portal.col.tracking'),
   ];
-  return csv([
+  return spreadsheetCsv(t.locale, [
     header,
     ...rows.map((r) => [
       r.externalId,

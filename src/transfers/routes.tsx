@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { and, eq } from 'drizzle-orm';
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../http/csv.ts';
 import { z } from 'zod';
 import type { AppEnv } from '../context.ts';
 import { requireUser } from '../auth/middleware.ts';
@@ -239,5 +239,5 @@ export function transferRoutes() {
 function transfersCsv(t: Translator, rows: TransferRow[]): string {
   const header = ['#', t('transfers.from'), t('transfers.to'), t('transfers.status'), t('transfers.mode'), t('inbound.vehiclePlate'), t('inbound.container'), t('transfers.reefer'), t('transfers.qty.ordered'), t('transfers.lines'), t('transfers.dispatched'), t('inbound.col.eta')];
   const body = rows.map((r) => [r.id, r.from, r.to, t(`transfers.status.${r.status}`), t(`inbound.mode.${r.mode}` as 'inbound.mode.rail'), r.vehiclePlate ?? '', r.container ?? '', r.reefer ? t('cold.csv.yes') : t('cold.csv.no'), r.units, r.lines, r.dispatchedAt ? r.dispatchedAt.toISOString() : '', r.eta ?? '']);
-  return '\uFEFF' + stringify([header, ...body], { eof: true, escape_formulas: true });
+  return spreadsheetCsv(t.locale, [header, ...body]);
 }

@@ -233,7 +233,13 @@ describe.each(backends)('cold storage pages on %s', (backend) => {
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const csvText = await csv.text();
     expect(csvText.split('\n').filter(Boolean)).toHaveLength(1 + 3);
-    expect(csvText).toContain('-8.0');
+    // Temperatures are numbers to a spreadsheet (not text starting with an apostrophe).
+    expect(csvText).toContain(',-8,');
+    // In Russian: semicolons between fields and a decimal comma, as Excel set to Russian reads them.
+    const ruCsv = await (await m.get(`/cold/zones/${zone.id}/log.csv?days=1`, { headers: { 'Accept-Language': 'ru' } })).text();
+    const ruRows = ruCsv.split('\n').filter(Boolean);
+    expect(ruRows[0]!.split(';').length).toBeGreaterThan(5);
+    expect(ruCsv).toContain(';-8;');
     expect(order.id).toBeGreaterThan(0);
   });
 
