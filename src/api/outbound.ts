@@ -320,9 +320,10 @@ export function outboundApiRoutes() {
     mayFulfil(u);
     const listId = pathId(c.req.param('id'), listNotFound);
     const taskId = pathId(c.req.param('task'), taskNotFound);
-    await jsonBody(c, { optional: true });
+    // { location }: the task's location label, scanned there (a short is recorded only at the location).
+    const body = await jsonBody(c, { optional: true });
     await taskOfList(c, listId, taskId);
-    const r = await shortPick({ db: c.var.db, user: u, taskId });
+    const r = await shortPick({ db: c.var.db, user: u, taskId, input: body });
     return c.json({ task: String(r.taskId), missing: r.missing, replaced_by: r.replacedBy, still_short: r.stillShort });
   });
 

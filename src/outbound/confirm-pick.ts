@@ -21,7 +21,8 @@ export const pickInputSchema = z
     location: z.string().trim().min(1).max(60),
     scan: z.preprocess(blankToUndefined, z.string().max(500).optional()),
     sku: optionalText(80),
-    lot: optionalText(40),
+    // The lot code, or a GS1 label carrying it scanned into the lot field.
+    lot: optionalText(200),
     quantity: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().positive().max(100_000).default(1))),
     idempotency_key: z.string().trim().min(8).max(100),
   })
@@ -33,6 +34,51 @@ const fieldError = (path: string, key: FieldError['key'], params?: FieldError['p
 const conflict = (path: string, key: FieldError['key'], params?: FieldError['params']) => new AppError('CONFLICT', { key, params, fieldErrors: [{ path, key, params }] });
 
 type Task = typeof pickTasks.$inferSelect;
+
+/** A scanned location label names the task's location (a scanner's symbology prefix and letter case aside). */
+const isLocation = (scanned: string, code: string) => stripSymbology(scanned.trim()).toUpperCase() === code;
+
+/** Refuses a location label that is not the task's. */
+function checkLocation(scanned: string, code: string): void {
+  if (!isLocation(scanned, code)) throw conflict('location', 'outbound.error.wrongLocation', { scanned: scanned.trim(), expected: code });
+}
+
+/**
+ * The location label checked on its own, as soon as it is scanned (before the item): a wrong
+ * label is refused at once instead of after the item and quantity. Reads only; a task that is
+ * not open (or not on this list) is left to the pick itself to answer.
+ */
+export async function checkPickLocation(opts: { db: Db; user: CurrentUser; listId: number; taskId: number; location: string }): Promise<void> {
+  const [row] = await opts.db
+    .select({ status: pickTasks.status, listId: pickTasks.pickListId, warehouseId: pickLists.warehouseId, code: locations.code })
+    .from(pickTasks)
+    .innerJoin(pickLists, eq(pickLists.id, pickTasks.pickListId))
+    .innerJoin(locations, eq(locations.id, pickTasks.locationId))
+    .where(eq(pickTasks.id, opts.taskId));
+  if (!row || row.listId !== opts.listId || !can(opts.user, 'order.fulfil', { warehouseId: row.warehouseId })) throw new AppError('NOT_FOUND', { key: 'outbound.error.taskNotFound' });
+  if (row.status !== 'open') return;
+  checkLocation(opts.location, row.code);
+}
+
+/** A typed lot field may hold the lot code or a GS1 label scanned into it (its lot, and expiry if any). */
+function lotOfField(text: string): { lot?: string; expiry?: string } {
+  const scan = parseScan(text);
+  if (scan.ok && (scan.lot !== undefined || scan.expiry !== undefined)) return { lot: scan.lot, expiry: scan.expiry };
+  return { lot: stripSymbology(text.trim()) };
+}
+
+const sameLot = (given: string, code: string) => given.toUpperCase() === code.toUpperCase();
+
+/** Refuses a lot (by scan or typed) that is not the task's: by its code, or by its expiry when it gives one. */
+function checkLot(path: 'scan' | 'lot', given: { lot?: string | undefined; expiry?: string | undefined }, lot: { code: string; expiresOn: string | null }): void {
+  const codeWrong = given.lot !== undefined && !sameLot(given.lot, lot.code) && !(lot.code === '' && given.lot === lot.expiresOn);
+  const expiryWrong = given.expiry !== undefined && lot.expiresOn !== null && given.expiry !== lot.expiresOn;
+  if (!codeWrong && !expiryWrong) return;
+  const shown = codeWrong ? given.lot! : given.expiry!;
+  // Dates stay ISO here (as in the JSON API); pages show them in the user's locale.
+  const params = { lot: shown, expected: lot.code || lot.expiresOn || '', expiry: lot.expiresOn ?? '' };
+  throw conflict(path, lot.code && lot.expiresOn ? 'outbound.error.wrongLotExpiry' : 'outbound.error.wrongLot', params);
+}
 
 /**
  * The task, locked. Its order is locked first: cancelling and packing lock the order and then
@@ -67,11 +113,13 @@ export async function confirmPick(opts: { db: Db; user: CurrentUser; taskId: num
     }
     const { task, warehouseId } = await taskFor(tx, opts.user, opts.taskId);
     const [loc] = await tx.select({ code: locations.code }).from(locations).where(eq(locations.id, task.locationId));
-    if (stripSymbology(input.location).toUpperCase() !== loc!.code) throw conflict('location', 'outbound.error.wrongLocation', { scanned: input.location, expected: loc!.code });
+    checkLocation(input.location, loc!.code);
 
     const [product] = await tx.select({ sku: products.sku, sellerId: products.sellerId }).from(products).where(eq(products.id, task.productId));
     const [lot] = task.lotId ? await tx.select({ code: lots.code, expiresOn: lots.expiresOn }).from(lots).where(eq(lots.id, task.lotId)) : [];
     let units = 1;
+    // Whether the task's lot code was confirmed: by a GS1 scan carrying it, or by the lot field.
+    let lotConfirmed = false;
     if (input.scan !== undefined) {
       const scan = parseScan(input.scan);
       const rows = await tx
@@ -88,14 +136,19 @@ export async function confirmPick(opts: { db: Db; user: CurrentUser; taskId: num
       }
       units = mine.units;
       if (scan.ok && lot) {
-        if ((scan.lot !== undefined && scan.lot !== lot.code) || (scan.expiry !== undefined && lot.expiresOn && scan.expiry !== lot.expiresOn)) {
-          throw conflict('scan', 'outbound.error.wrongLot', { lot: scan.lot ?? scan.expiry ?? '', expected: [lot.code, lot.expiresOn].filter(Boolean).join(' ') });
-        }
+        checkLot('scan', { lot: scan.lot, expiry: scan.expiry }, lot);
+        lotConfirmed = scan.lot !== undefined;
       }
     } else if (input.sku !== product!.sku) {
       throw conflict('sku', 'outbound.error.wrongProduct', { code: input.sku ?? '', sku: product!.sku });
     }
-    if (lot && input.lot && input.lot !== lot.code && input.lot !== lot.expiresOn) throw conflict('lot', 'outbound.error.wrongLot', { lot: input.lot, expected: [lot.code, lot.expiresOn].filter(Boolean).join(' ') });
+    if (lot && input.lot) {
+      checkLot('lot', lotOfField(input.lot), lot);
+      lotConfirmed = true;
+    }
+    // A task naming a lot code takes that lot only: a plain EAN, a case code or a SKU says
+    // nothing about the lot, so the lot is asked for (a GS1 scan or the code from the pack).
+    if (lot && lot.code !== '' && !lotConfirmed) throw fieldError('lot', 'outbound.error.lotNeeded', { sku: product!.sku });
 
     const quantity = input.quantity * units;
     const left = task.quantity - task.pickedQty - task.shortQty;
@@ -150,17 +203,26 @@ export async function afterTaskChange(tx: Tx, task: Task, userId: number): Promi
   return listDone;
 }
 
+/** A short pick names the location label scanned at the shelf. */
+export const shortInputSchema = z.object({ location: z.string().trim().min(1).max(60) });
+
 export type ShortResult = { taskId: number; sku: string; missing: number; replacedBy: number; stillShort: number; replacedAt: string[] };
 
 /**
  * The location holds less than the task says. What is left of the task is recorded short, its
  * reservation released, and the line re-allocated from other locations (never this one again
  * for this line): new tasks join the same pick list. What cannot be found anywhere stays short
- * on the line for the manager.
+ * on the line for the manager. The task's location label must have been scanned: a short is
+ * recorded only by someone at the location.
  */
-export async function shortPick(opts: { db: Db; user: CurrentUser; taskId: number }): Promise<ShortResult> {
+export async function shortPick(opts: { db: Db; user: CurrentUser; taskId: number; input: unknown }): Promise<ShortResult> {
   return withTransaction(opts.db, async (tx) => {
     const { task } = await taskFor(tx, opts.user, opts.taskId);
+    // Only someone standing at the location can say it holds less: its label is scanned first.
+    const [at] = await tx.select({ code: locations.code }).from(locations).where(eq(locations.id, task.locationId));
+    const asked = shortInputSchema.safeParse(opts.input ?? {});
+    if (!asked.success) throw fieldError('location', 'outbound.error.locationFirst', { expected: at!.code });
+    checkLocation(asked.data.location, at!.code);
     const missing = task.quantity - task.pickedQty - task.shortQty;
     await release(tx, { reservationId: task.reservationId, quantity: missing });
     await tx.update(pickTasks).set({ shortQty: sql`${pickTasks.shortQty} + ${missing}`, status: 'short', doneBy: opts.user.id, doneAt: sql`now()` }).where(eq(pickTasks.id, task.id));
@@ -176,10 +238,9 @@ export async function shortPick(opts: { db: Db; user: CurrentUser; taskId: numbe
     const stillShort = missing - replacedBy;
     const replacedAt = got.length ? (await tx.select({ code: locations.code }).from(locations).where(inArray(locations.id, got.map((r) => r.locationId)))).map((l) => l.code) : [];
     if (stillShort > 0) await tx.update(orderLines).set({ shortQty: sql`${orderLines.shortQty} + ${stillShort}` }).where(eq(orderLines.id, task.orderLineId));
-    const [loc] = await tx.select({ code: locations.code }).from(locations).where(eq(locations.id, task.locationId));
     const [p] = await tx.select({ sku: products.sku }).from(products).where(eq(products.id, task.productId));
     // The note names the SKU and places only (read in any language): "SKU A-01-01-2 −3 → A-02-01-1 +3 ✗1".
-    await orderEvent(tx, task.orderId, 'shortPick', opts.user.id, `${p!.sku} ${loc!.code} −${missing}${replacedBy ? ` → ${replacedAt.join(', ')} +${replacedBy}` : ''}${stillShort ? ` ✗${stillShort}` : ''}`);
+    await orderEvent(tx, task.orderId, 'shortPick', opts.user.id, `${p!.sku} ${at!.code} −${missing}${replacedBy ? ` → ${replacedAt.join(', ')} +${replacedBy}` : ''}${stillShort ? ` ✗${stillShort}` : ''}`);
     await afterTaskChange(tx, task, opts.user.id);
     return { taskId: task.id, sku: p!.sku, missing, replacedBy, stillShort, replacedAt };
   });

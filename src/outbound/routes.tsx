@@ -1,9 +1,11 @@
 import { Hono, type Context } from 'hono';
+import { z } from 'zod';
 import { and, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { AppEnv } from '../context.ts';
 import { requireUser } from '../auth/middleware.ts';
 import { can } from '../auth/policy.ts';
-import { AppError, isAppError } from '../errors.ts';
+import { AppError, isAppError, type FieldError } from '../errors.ts';
+import type { Translator } from '../i18n/index.ts';
 import { pageOrFragment, wantsFragment } from '../http/htmx.ts';
 import { formOf, many, one } from '../http/form.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
@@ -22,15 +24,30 @@ import { getOrder, getPickList, listOrders, listPickLists, orderCounts, orderFil
 import { createOrder } from './create-order.ts';
 import { cancelOrder, packOrder, packScan, shipOrder } from './pack-ship.ts';
 import { createPickList } from './pick-list.ts';
-import { confirmPick, shortPick } from './confirm-pick.ts';
+import { checkPickLocation, confirmPick, shortPick } from './confirm-pick.ts';
 import { getImportJob, recentImportJobs, startCsvImport } from './import-csv.ts';
 import { importOzon, importWildberries } from './import-marketplace.ts';
 import { ImportJobPage, ImportPage, ImportProgress, type ImportFormView } from '../../views/outbound/imports-page.tsx';
 
 const PAGE_SIZE = 50;
+/** `?task=&location=` on the scanner screen: a location label to check against that task. */
+const pickLocationQuery = z.object({ task: z.coerce.number().int().positive().max(2_147_483_647).optional(), location: z.string().trim().max(500).optional() });
 const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
 const isFormError = (err: unknown): err is AppError => isAppError(err) && [409, 422].includes(err.status);
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+/** A message's ISO dates (kept so by the services, as the JSON API shows them) in the user's locale: a lot's expiry reads 13.12.2026. */
+const localDates = (t: Translator, errors: FieldError[]): FieldError[] =>
+  errors.map((f) => ({
+    ...f,
+    ...(f.params && { params: Object.fromEntries(Object.entries(f.params).map(([k, v]) => [k, typeof v === 'string' && ISO_DATE.test(v) && !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) ? t.date(v) : v])) }),
+  }));
+/** What a scanner screen shows of a refusal: each field's message next to it, else one message above. */
+const scanErrors = (t: Translator, err: AppError) => {
+  const errors = translateFieldErrors(t, localDates(t, err.fieldErrors));
+  return { errors, formError: Object.keys(errors).length ? undefined : t(err.key, err.params) };
+};
 
 
 export function outboundRoutes() {
@@ -97,7 +114,9 @@ export function outboundRoutes() {
   const orderPage = async (c: Context<AppEnv>, id: number, error?: string, status: 200 | 409 | 422 = 200) => {
     const o = await loadOrder(c, id);
     const [reservations, history] = await Promise.all([orderReservations(c.var.db, o.id), orderHistory(c.var.db, o.id)]);
-    return c.html(<OrderPage ctx={viewContext(c)} order={o} reservations={reservations} history={history} error={error} />, status);
+    // After shipping, the order page says so (only while it is true: a copied address says nothing on another order).
+    const notice = !error && c.req.query('done') === 'shipped' && o.status === 'shipped' ? c.var.t('outbound.shippedNotice', { order: o.externalId }) : undefined;
+    return c.html(<OrderPage ctx={viewContext(c)} order={o} reservations={reservations} history={history} error={error} notice={notice} />, status);
   };
 
   app.get('/orders/:id{[0-9]{1,9}}', (c) => orderPage(c, idParam(c)));
@@ -153,7 +172,7 @@ export function outboundRoutes() {
   app.post('/orders/:id{[0-9]{1,9}}/ship', async (c) => {
     try {
       await shipOrder({ db: c.var.db, user: c.var.user!, orderId: idParam(c), input: {} });
-      return c.redirect(`/orders/${idParam(c)}`, 303);
+      return c.redirect(`/orders/${idParam(c)}?done=shipped`, 303);
     } catch (err) {
       if (!isFormError(err)) throw err;
       return orderPage(c, idParam(c), c.var.t(err.key, err.params), 409);
@@ -286,14 +305,33 @@ export function outboundRoutes() {
     return c.html(<PickListPage ctx={viewContext(c)} list={l} tasks={await pickListTasks(c.var.db, l.id)} />);
   });
 
-  const pickView = async (c: Context<AppEnv>, listId: number, rest: Partial<PickView> = {}): Promise<PickView> => {
+  /** The scanner screen: the given open task of the list (the one being worked on), else the next one. */
+  const pickView = async (c: Context<AppEnv>, listId: number, rest: Partial<PickView> = {}, taskId?: number): Promise<PickView> => {
     await loadList(c, listId);
     const tasks = await pickListTasks(c.var.db, listId);
     const open = tasks.filter((x) => x.status === 'open');
-    return { ctx: viewContext(c), listId, task: open[0] ?? null, left: open.length, total: tasks.filter((x) => x.status !== 'cancelled').length, values: {}, errors: {}, idempotencyKey: generateSecureRandomString(), ...rest };
+    const task = open.find((x) => x.id === taskId) ?? open[0] ?? null;
+    return { ctx: viewContext(c), listId, task, left: open.length, total: tasks.filter((x) => x.status !== 'cancelled').length, values: {}, errors: {}, idempotencyKey: generateSecureRandomString(), ...rest };
   };
 
-  app.get('/pick-lists/:id{[0-9]{1,9}}/pick', async (c) => c.html(<PickPage {...await pickView(c, idParam(c))} />));
+  app.get('/pick-lists/:id{[0-9]{1,9}}/pick', async (c) => {
+    const listId = idParam(c);
+    // The location label checked as soon as it is scanned (?task=&location=): nothing to say
+    // (204) when it is the task's; the form again, with the error at the location, when not.
+    const check = pickLocationQuery.safeParse(c.req.query());
+    if (check.success && check.data.task !== undefined && check.data.location !== undefined) {
+      await loadList(c, listId);
+      try {
+        if (check.data.location !== '') await checkPickLocation({ db: c.var.db, user: c.var.user!, listId, taskId: check.data.task, location: check.data.location });
+        if (wantsFragment(c)) return c.body(null, 204);
+      } catch (err) {
+        if (!isFormError(err)) throw err;
+        const v = await pickView(c, listId, scanErrors(c.var.t, err), check.data.task);
+        return c.html(wantsFragment(c) ? <PickForm {...v} /> : <PickPage {...v} />, 409);
+      }
+    }
+    return c.html(<PickPage {...await pickView(c, listId)} />);
+  });
 
   /** The pick list of a task, from the task itself (before anything is done with it). */
   const listOfTask = async (c: Context<AppEnv>): Promise<number> => {
@@ -305,7 +343,7 @@ export function outboundRoutes() {
   app.post('/pick-tasks/:id{[0-9]{1,9}}/picks', async (c) => {
     const form = await formOf(c);
     const listId = await listOfTask(c);
-    const values = { location: one(form.location), scan: one(form.scan), quantity: one(form.quantity) };
+    const values = { location: one(form.location), scan: one(form.scan), lot: one(form.lot), quantity: one(form.quantity) };
     let v: PickView;
     let status: 201 | 409 | 422 = 201;
     try {
@@ -313,26 +351,28 @@ export function outboundRoutes() {
       v = await pickView(c, listId, { done });
     } catch (err) {
       if (!isFormError(err)) throw err;
-      const errors = translateFieldErrors(c.var.t, err.fieldErrors);
-      v = await pickView(c, listId, { values, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: one(form.idempotency_key) || generateSecureRandomString() });
+      v = await pickView(c, listId, { values, ...scanErrors(c.var.t, err), idempotencyKey: one(form.idempotency_key) || generateSecureRandomString() }, idParam(c));
       status = err.status === 409 ? 409 : 422;
     }
     return c.html(wantsFragment(c) ? <PickForm {...v} /> : <PickPage {...v} />, status);
   });
 
   app.post('/pick-tasks/:id{[0-9]{1,9}}/short', async (c) => {
-    await formOf(c);
+    const form = await formOf(c);
     const listId = await listOfTask(c);
     let v: PickView;
+    let status: 200 | 409 | 422 = 200;
     try {
-      const r = await shortPick({ db: c.var.db, user: c.var.user!, taskId: idParam(c) });
+      const r = await shortPick({ db: c.var.db, user: c.var.user!, taskId: idParam(c), input: { location: one(form.location) } });
       const notice = r.replacedBy > 0 ? c.var.t('outbound.shortReplaced', { sku: r.sku, missing: r.missing, replaced: r.replacedBy, locations: r.replacedAt.join(', ') }) : c.var.t('outbound.shortRecorded', { sku: r.sku, missing: r.missing });
       v = await pickView(c, listId, { notice });
     } catch (err) {
       if (!isFormError(err)) throw err;
-      v = await pickView(c, listId, { formError: c.var.t(err.key, err.params) });
+      // The location not scanned (or not this task's): said at the location field, with the error sound.
+      v = await pickView(c, listId, scanErrors(c.var.t, err), idParam(c));
+      status = err.status === 409 ? 409 : 422;
     }
-    return c.html(wantsFragment(c) ? <PickForm {...v} /> : <PickPage {...v} />, 200);
+    return c.html(wantsFragment(c) ? <PickForm {...v} /> : <PickPage {...v} />, status);
   });
 
   return app;

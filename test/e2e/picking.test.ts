@@ -1,7 +1,9 @@
 /**
  * Outbound on a 360 × 740 handheld, in real Chromium: an operator imports the Ozon fixture,
- * makes a pick list, picks it on the scanner screen (one short pick, re-allocated), packs the
- * ice cream with its marking codes, ships, and sees the result on the inventory and ledger.
+ * makes a pick list, picks it on the scanner screen (a wrong location label refused at once, one
+ * short pick at the scanned location, re-allocated; the ice cream's lot asked for after a plain
+ * EAN), packs the ice cream with its marking codes (a bad weight keeps the focus on the weight),
+ * ships after confirming, and sees the result on the order, the inventory and the ledger.
  *
  * Runs where /usr/bin/chromium exists; CI installs it and requires these tests.
  */
@@ -59,7 +61,10 @@ describe.skipIf(skipBrowser)('picking Ozon orders on a 360 px scanner (Chromium)
     );
     const ambientPick = place.filter((l) => l.cls === 'ambient' && l.kind === 'pick');
     const ambientStore = place.filter((l) => l.cls === 'ambient' && l.kind === 'storage');
-    const frozen = place.find((l) => l.cls === 'frozen')!;
+    // The demo fills every freezer slot: the ice cream then shares the first one.
+    const frozen =
+      place.find((l) => l.cls === 'frozen') ??
+      (await queryRows<{ id: number }>(db, sql`SELECT l.id FROM locations l JOIN zones z ON z.id = l.zone_id JOIN warehouses w ON w.id = l.warehouse_id WHERE w.code = 'MSK' AND l.kind = 'cold' AND l.active AND z.temperature_class = 'frozen' ORDER BY l.walk_sequence LIMIT 1`))[0]!;
     candy = { first: ambientPick[0]!.code, firstId: ambientPick[0]!.id, second: ambientStore[0]!.code, secondId: ambientStore[0]!.id };
     const [supplier] = await queryRows<{ id: number }>(db, sql`SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id WHERE w.code = 'MSK' AND l.kind = 'supplier'`);
     await db.transaction((tx) =>
@@ -85,7 +90,11 @@ describe.skipIf(skipBrowser)('picking Ozon orders on a 360 px scanner (Chromium)
 
   it('imports the Ozon postings, picks them with one short pick, packs with marking codes and ships', async () => {
     const page = await signInPage(browser!, OPERATOR, DEMO_PASSWORD);
-    page.on('dialog', (d) => void d.accept());
+    const dialogs: string[] = [];
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.accept();
+    });
 
     // 1. Import the Ozon response as the marketplace sent it.
     await page.goto(`${base}/orders/import`);
@@ -112,6 +121,8 @@ describe.skipIf(skipBrowser)('picking Ozon orders on a 360 px scanner (Chromium)
 
     // 3. Pick task by task: scan the location label, the item, confirm the quantity.
     let shorted = false;
+    let wrongLabel = false;
+    let lotAsked = false;
     for (let guard = 0; guard < 60; guard++) {
       const goto = page.locator('#pick-form .goto strong');
       if ((await goto.count()) === 0) break;
@@ -120,15 +131,35 @@ describe.skipIf(skipBrowser)('picking Ozon orders on a 360 px scanner (Chromium)
       await shot(page, `03-task-${guard}`);
       await noHorizontalScroll(page);
       expect(await focusedId(page)).toBe('f-location');
+      if (!wrongLabel) {
+        // Another location's label: refused at once, at the location field, before the item.
+        const check = page.waitForResponse((r) => r.url().includes('/pick?task=') && r.request().method() === 'GET');
+        await scanInto(page, location === candy.second ? candy.first : candy.second);
+        expect((await check).status()).toBe(409);
+        await expect.poll(() => page.locator('#f-location-error').textContent()).toMatch(/Не та ячейка/);
+        expect(await page.locator('#pick-form').getAttribute('data-result')).toBe('error');
+        await expect.poll(() => focusedId(page)).toBe('f-location');
+        await shot(page, `03-wrong-label-${guard}`);
+        wrongLabel = true;
+      }
       if (sku === 'CANDY-MIX-1KG' && location === candy.first && !shorted) {
-        // The candy is not on the pick face: report it short; the rest is found in bulk storage.
+        // The candy is not on the pick face: without the label scanned, a short is refused at the location field.
+        const refused = page.waitForResponse((r) => r.url().includes('/short'));
+        await page.locator('#pick-form button.danger').click();
+        expect((await refused).status()).toBe(422);
+        await expect.poll(() => page.locator('#f-location-error').textContent()).toContain(location);
+        await expect.poll(() => focusedId(page)).toBe('f-location');
+        // At the location: its label, then short; the rest is found in bulk storage.
+        await scanInto(page, location);
         const answer = page.waitForResponse((r) => r.url().includes('/short'));
         await page.locator('#pick-form button.danger').click();
-        await answer;
+        expect((await answer).status()).toBe(200);
         await expect.poll(() => page.locator('#pick-form .alert-info').textContent()).toContain(candy.second);
         shorted = true;
         continue;
       }
+      // A task naming a lot has a lot field (not required: Enter after the item goes on to the quantity).
+      const hasLot = (await page.locator('#f-lot').count()) > 0;
       await scanInto(page, location);
       expect(await focusedId(page)).toBe('f-scan');
       const answer = page.waitForResponse((r) => r.url().endsWith('/picks') && r.request().method() === 'POST');
@@ -139,10 +170,26 @@ describe.skipIf(skipBrowser)('picking Ozon orders on a 360 px scanner (Chromium)
       // Enter on the item lands on the quantity (already the task's): Enter again confirms.
       await expect.poll(() => focusedId(page)).toBe('f-quantity');
       await page.keyboard.press('Enter');
-      expect((await answer).status()).toBe(201);
+      if (hasLot) {
+        // A plain EAN of a lot-tracked product: the lot is asked for at its field, the rest kept.
+        expect((await answer).status()).toBe(422);
+        await expect.poll(() => page.locator('#f-lot-error').textContent()).toMatch(/партия/);
+        await expect.poll(() => focusedId(page)).toBe('f-lot');
+        expect(await page.locator('#f-scan').inputValue()).toBe(ean);
+        if (sku === 'ICE-VAN-500') await shot(page, `03-lot-asked-${guard}`);
+        lotAsked = true;
+        const lot = ((await page.locator('#pick-form .task-what code').first().textContent()) ?? '').trim();
+        const again = page.waitForResponse((r) => r.url().endsWith('/picks') && r.request().method() === 'POST');
+        await scanInto(page, lot);
+        await expect.poll(() => focusedId(page)).toBe('f-quantity');
+        await page.keyboard.press('Enter');
+        expect((await again).status()).toBe(201);
+      } else {
+        expect((await answer).status()).toBe(201);
+      }
       await expect.poll(() => page.locator('#pick-form').getAttribute('data-result')).toBe('ok');
     }
-    expect(shorted).toBe(true);
+    expect([shorted, wrongLabel, lotAsked]).toEqual([true, true, true]);
     await shot(page, '04-picked');
     const statuses = await queryRows<{ status: string }>(db, sql`SELECT o.status FROM orders o JOIN sellers s ON s.id = o.seller_id WHERE s.code = 'OZ-E2E' ORDER BY o.id`);
     expect(statuses.map((s) => s.status)).toEqual(['picked', 'picked']);
@@ -163,12 +210,23 @@ describe.skipIf(skipBrowser)('picking Ozon orders on a 360 px scanner (Chromium)
     await scanInto(page, p['CANDY-MIX-1KG']!.ean);
     await expect.poll(() => page.locator('#pack-panel form.stacked button[type="submit"]').isDisabled()).toBe(false);
     await shot(page, '05-packed-scans');
-    await page.locator('#f-weight_kg').fill('1,4');
+    // A weight that is no weight: refused, and the focus is back on the weight.
+    await page.locator('#f-weight_kg').fill('abc');
     await page.locator('#f-tracking_number').fill('OZ-TRACK-001');
     await Promise.all([page.waitForURL(`${base}/orders/${ice.id}/pack`), page.locator('#pack-panel form.stacked button[type="submit"]').click()]);
-    await Promise.all([page.waitForURL(`${base}/orders/${ice.id}`), page.locator('form[action$="/ship"] button[type="submit"]').click()]);
+    await page.waitForLoadState('load');
+    expect(await focusedId(page)).toBe('f-weight_kg');
+    expect(await page.locator('#f-weight_kg-error').textContent()).toMatch(/кг/);
+    await shot(page, '05-bad-weight');
+    await page.locator('#f-weight_kg').fill('1,4');
+    await Promise.all([page.waitForURL(`${base}/orders/${ice.id}/pack`), page.locator('#pack-panel form.stacked button[type="submit"]').click()]);
+    // Shipping asks first, then the order page says it shipped.
+    const asked = dialogs.length;
+    await Promise.all([page.waitForURL(`${base}/orders/${ice.id}?done=shipped`), page.locator('form[action$="/ship"] button[type="submit"]').click()]);
+    expect(dialogs.slice(asked)).toEqual([`Отгрузить заказ ${ice.external_id}? Посылка покидает склад, отменить это нельзя.`]);
     await shot(page, '06-shipped');
     expect(await page.locator('h1 .badge').textContent()).toMatch(/Отгружен|Shipped/);
+    expect(await page.locator('.alert-ok').textContent()).toBe(`Заказ ${ice.external_id} отгружен.`);
 
     // 5. Inventory and ledger show it: the ice cream left the freezer, the candy came from bulk.
     const [customer] = await queryRows<{ id: number }>(db, sql`SELECT l.id FROM locations l JOIN warehouses w ON w.id = l.warehouse_id WHERE w.code = 'MSK' AND l.kind = 'customer'`);

@@ -277,7 +277,7 @@ describe.each(backends)('outbound JSON API on %s', (backend) => {
       const [task] = list.tasks as Json[];
       expect(task).toMatchObject({ location: 'A-01-01-1', quantity: 2 });
       expect((await post(op, `/api/v1/pick-lists/${list.id}/picks`, { task: task!.id, location: 'A-01-01-1', sku: w.product.widget.sku, quantity: 1 })).status).toBe(201);
-      const short = await post(op, `/api/v1/pick-lists/${list.id}/tasks/${task!.id}/short`, {});
+      const short = await post(op, `/api/v1/pick-lists/${list.id}/tasks/${task!.id}/short`, { location: 'A-01-01-1' });
       expect(short.status, JSON.stringify(short.body)).toBe(200);
       expect(short.body).toEqual({ task: task!.id, missing: 1, replaced_by: 1, still_short: 0 });
       problemOf(await post(op, `/api/v1/pick-lists/${list.id}/tasks/${task!.id}/short`, {}), 409);
@@ -294,12 +294,35 @@ describe.each(backends)('outbound JSON API on %s', (backend) => {
       await ledgerOk();
     });
 
+    it('a short pick names the task\'s location label: without it 422, with another 409, and nothing changes', async () => {
+      const w = await makeWorld(db());
+      await stock(db(), w, [
+        { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 },
+        { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 5 },
+      ]);
+      const { list, op } = await orderAt(w, 'picking', [{ sku: w.product.widget.sku, quantity: 2 }]);
+      const path = `/api/v1/pick-lists/${list.id}/tasks/${list.tasks[0].id}/short`;
+      const before = await fingerprint(w);
+      for (const body of [{}, { location: '' }, { location: 7 }]) {
+        const p = problemOf(await post(op, path, body), 422);
+        expect(paths(p)).toEqual(['location']);
+        expect(p.detail).toContain('A-01-01-1');
+      }
+      expect(paths(problemOf(await post(op, path, '', { raw: true }), 422))).toEqual(['location']);
+      const wrong = problemOf(await post(op, path, { location: 'A-01-01-2' }), 409);
+      expect(paths(wrong)).toEqual(['location']);
+      expect(await fingerprint(w)).toBe(before);
+      expect((await get(op, `/api/v1/pick-lists/${list.id}`)).body.tasks.map((t: Json) => t.status)).toEqual(['open']);
+      expect((await post(op, path, { location: 'a-01-01-1' })).status).toBe(200);
+      await ledgerOk();
+    });
+
     it('a short pick with nothing elsewhere leaves the line short', async () => {
       const w = await makeWorld(db());
       await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 }]);
       const { id, list, op } = await orderAt(w, 'picking');
       const before = await fingerprint(w);
-      const r = await post(op, `/api/v1/pick-lists/${list.id}/tasks/${list.tasks[0].id}/short`, '', { raw: true });
+      const r = await post(op, `/api/v1/pick-lists/${list.id}/tasks/${list.tasks[0].id}/short`, { location: 'A-01-01-1' });
       expect(r.status, JSON.stringify(r.body)).toBe(200);
       expect(r.body).toEqual({ task: list.tasks[0].id, missing: 2, replaced_by: 0, still_short: 2 });
       // Only the reservation was released: no unit moved.
@@ -472,6 +495,10 @@ describe.each(backends)('outbound JSON API on %s', (backend) => {
       const { w, list, op, kefirTask, before } = await onList();
       problemOf(await post(op, `/api/v1/pick-lists/${list.id}/picks`, { task: kefirTask.id, location: 'R-01-01-1', scan: gs1(w.product.kefir.ean, 'NOPE'), quantity: 1 }), 409);
       problemOf(await post(op, `/api/v1/pick-lists/${list.id}/picks`, { task: kefirTask.id, location: 'R-01-01-1', sku: w.product.kefir.sku, lot: 'NOPE', quantity: 1 }), 409);
+      expect(await fingerprint(w)).toBe(before);
+      // A plain EAN or the SKU alone says nothing about the lot: 422 at the lot.
+      expect(paths(problemOf(await post(op, `/api/v1/pick-lists/${list.id}/picks`, { task: kefirTask.id, location: 'R-01-01-1', scan: w.product.kefir.ean, quantity: 1 }), 422))).toEqual(['lot']);
+      expect(paths(problemOf(await post(op, `/api/v1/pick-lists/${list.id}/picks`, { task: kefirTask.id, location: 'R-01-01-1', sku: w.product.kefir.sku, quantity: 1 }), 422))).toEqual(['lot']);
       expect(await fingerprint(w)).toBe(before);
       // The right lot by SKU + lot is fine.
       const ok = await post(op, `/api/v1/pick-lists/${list.id}/picks`, { task: kefirTask.id, location: 'R-01-01-1', sku: w.product.kefir.sku, lot: w.lot.kefir.code, quantity: 1 });

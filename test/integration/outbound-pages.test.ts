@@ -137,11 +137,134 @@ describe.each(backends)('order pages on %s', (backend) => {
     const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
     const op = await signedIn(app, w.user.operator.email);
     await op.get(`/pick-lists/${list.id}/pick`);
-    const res = await postForm(op, `/pick-tasks/${task!.id}/short`, [['list', String(list.id)]], { htmx: true });
+    const res = await postForm(op, `/pick-tasks/${task!.id}/short`, [['list', String(list.id)], ['location', 'A-01-01-1']], { htmx: true });
     expect(res.status).toBe(200);
     const html = await res.text();
     expect(html).toContain('A-01-01-2');
   });
+  it('a short pick on the page needs the task\'s location label first: refused at the location field, with the error sound, and nothing recorded', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 },
+      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 2 },
+    ]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
+    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
+    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const op = await signedIn(app, w.user.operator.email);
+    const before = await stockFingerprint(db(), [w.warehouse.id]);
+    for (const [location, status, message] of [['', 422, 'Сначала отсканируйте этикетку ячейки A-01-01-1'], ['A-01-01-2', 409, 'Не та ячейка: вы отсканировали A-01-01-2']] as const) {
+      for (const htmx of [true, false]) {
+        const res = await postForm(op, `/pick-tasks/${task!.id}/short`, [['list', String(list.id)], ['location', location]], { htmx });
+        expect(res.status).toBe(status);
+        const html = await res.text();
+        expect(html).toMatch(new RegExp(`<small class="error" id="f-location-error" role="alert">${message}`));
+        expect(html).toContain('data-result="error"');
+        expect(html).toMatch(/id="f-location"[^>]*autofocus/);
+      }
+    }
+    const [still] = await db().select().from(pickTasks).where(eq(pickTasks.id, task!.id));
+    expect([still!.status, still!.shortQty]).toEqual(['open', 0]);
+    expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
+    const [o] = await db().select().from(orders).where(eq(orders.id, order.id));
+    expect(o!.status).toBe('picking');
+  });
+
+  it('a location label is checked as soon as it is scanned: a wrong one is refused at once, at its field; the right one answers nothing', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 }]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
+    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
+    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const op = await signedIn(app, w.user.operator.email);
+    const page = await (await op.get(`/pick-lists/${list.id}/pick`)).text();
+    // The location field asks the page itself as soon as its value changes (a scanner's Enter).
+    expect(page).toContain(`hx-get="/pick-lists/${list.id}/pick?task=${task!.id}"`);
+    const wrong = await op.get(`/pick-lists/${list.id}/pick?task=${task!.id}&location=A-01-01-2`, { htmx: true });
+    expect(wrong.status).toBe(409);
+    const html = await wrong.text();
+    expect(html).toMatch(/^<form id="pick-form"/);
+    expect(html).toContain('data-result="error"');
+    expect(html).toContain('<small class="error" id="f-location-error" role="alert">Не та ячейка: вы отсканировали A-01-01-2, задание — в A-01-01-1.</small>');
+    expect(html).toMatch(/id="f-location"[^>]*autofocus/);
+    expect(html).not.toMatch(/id="f-scan"[^>]*autofocus/);
+    for (const right of ['A-01-01-1', 'a-01-01-1', ']C1A-01-01-1', '']) {
+      const ok = await op.get(`/pick-lists/${list.id}/pick?task=${task!.id}&location=${encodeURIComponent(right)}`, { htmx: true });
+      expect(ok.status).toBe(204);
+    }
+    // Another list's task, or one that is not a task at all: not found; another warehouse's operator: not found.
+    expect((await op.get(`/pick-lists/${list.id}/pick?task=2147483000&location=A-01-01-1`, { htmx: true })).status).toBe(404);
+    const other = await signedIn(app, w.user.operatorOther.email);
+    expect([403, 404]).toContain((await other.get(`/pick-lists/${list.id}/pick?task=${task!.id}&location=A-01-01-2`, { htmx: true })).status);
+    const [still] = await db().select().from(pickTasks).where(eq(pickTasks.id, task!.id));
+    expect(still!.status).toBe('open');
+  });
+
+  it('the scanner screens show the scanned code as it was scanned, and a lot\'s expiry in the user\'s locale; a lot task asks for the lot', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.icecream.id, lotId: w.lot.ice.id, locationId: w.loc.frozen.id, quantity: 5 }]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.icecream.sku, quantity: 2 }]);
+    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
+    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const op = await signedIn(app, w.user.operator.email);
+    const page = await (await op.get(`/pick-lists/${list.id}/pick`)).text();
+    expect(page).toContain('id="f-lot" name="lot"');
+    const pick = (pairs: [string, string][]) => postForm(op, `/pick-tasks/${task!.id}/picks`, [['list', String(list.id)], ['idempotency_key', `k-${uid()}${uid()}`], ['location', 'F-01-01-1'], ['quantity', '1'], ...pairs], { htmx: true });
+    const garbage = await (await pick([['scan', 'garbage']])).text();
+    expect(garbage).toContain('«garbage» — не товар этого задания');
+    expect(garbage).not.toContain('Garbage');
+    // A plain EAN: the lot is asked for at its field; the location and the item stay filled in.
+    const plain = await pick([['scan', w.product.icecream.ean]]);
+    expect(plain.status).toBe(422);
+    const plainHtml = await plain.text();
+    expect(plainHtml).toMatch(/<small class="error" id="f-lot-error" role="alert">По заданию нужна определённая партия/);
+    expect(plainHtml).toMatch(/id="f-lot"[^>]*autofocus/);
+    expect(plainHtml).toContain(`value="${w.product.icecream.ean}"`);
+    expect(plainHtml).toContain('value="F-01-01-1"');
+    const wrongLot = await (await pick([['scan', w.product.icecream.ean], ['lot', 'NOPE']])).text();
+    expect(wrongLot).toContain(`Не та партия NOPE: по заданию нужна партия ${w.lot.ice.code} со сроком годности до 30.06.2031.`);
+    expect(wrongLot).not.toContain('2031-06-30.');
+    const wrongExpiry = await (await pick([['scan', `01${'0' + w.product.icecream.ean}17301231` + `10${w.lot.ice.code}`]])).text();
+    expect(wrongExpiry).toContain('Не та партия 31.12.2030');
+    expect(await balanceOf(db(), w.loc.frozen.id, w.product.icecream.id, w.lot.ice.id)).toEqual({ onHand: 5, reserved: 2 });
+    expect((await pick([['scan', w.product.icecream.ean], ['lot', w.lot.ice.code]])).status).toBe(201);
+  });
+
+  it('packing: a scanned code is shown as scanned; a refused weight keeps the focus on the weight; shipping asks first and the order page says it shipped', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 }]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 1 }]);
+    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
+    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const op = await signedIn(app, w.user.operator.email);
+    await op.get(`/orders/${order.id}/pack`);
+    expect((await postForm(op, `/pick-tasks/${task!.id}/picks`, [['list', String(list.id)], ['idempotency_key', `k-${uid()}${uid()}`], ['location', 'A-01-01-1'], ['scan', w.product.widget.ean], ['quantity', '1']], { htmx: true })).status).toBe(201);
+    const zzz = await postForm(op, `/orders/${order.id}/pack-scans`, [['scan', 'zzz']], { htmx: true });
+    expect(zzz.status).toBe(409);
+    const zzzHtml = await zzz.text();
+    expect(zzzHtml).toContain('«zzz» нет в этом заказе.');
+    expect(zzzHtml).not.toContain('Zzz');
+    expect((await postForm(op, `/orders/${order.id}/pack-scans`, [['scan', w.product.widget.ean]], { htmx: true })).status).toBe(201);
+    for (const weight of ['abc', '0', '-1']) {
+      const res = await postForm(op, `/orders/${order.id}/pack`, [['weight_kg', weight], ['carrier', 'CDEK'], ['tracking_number', 'TR9']]);
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      expect(html).toMatch(/<input id="f-weight_kg" name="weight_kg" value="[^"]*"[^>]*autofocus/);
+      expect(html).not.toMatch(/id="f-scan"[^>]*autofocus/);
+      expect(html).toContain('id="f-weight_kg-error"');
+    }
+    expect((await postForm(op, `/orders/${order.id}/pack`, [['weight_kg', '0,5'], ['carrier', 'CDEK'], ['tracking_number', 'TR9']])).status).toBe(303);
+    const packed = await (await op.get(`/orders/${order.id}/pack`)).text();
+    expect(packed).toContain(`data-confirm="Отгрузить заказ ${order.externalId}?`);
+    // Before shipping, the notice in the address says nothing.
+    expect(await (await op.get(`/orders/${order.id}?done=shipped`)).text()).not.toContain('отгружен.');
+    const shipped = await postForm(op, `/orders/${order.id}/ship`, []);
+    expect(shipped.status).toBe(303);
+    expect(shipped.headers.get('location')).toBe(`/orders/${order.id}?done=shipped`);
+    const after = await (await op.get(shipped.headers.get('location')!)).text();
+    expect(after).toContain(`<div class="alert alert-ok" role="status">Заказ ${order.externalId} отгружен.</div>`);
+  });
+
   it('a pick list is assigned to a picker of its warehouse, never to someone from elsewhere', async () => {
     const w = await makeWorld(db());
     await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 5 }]);

@@ -109,14 +109,14 @@ describe.each(backends)('orders and picking on %s', (backend) => {
     expect(p1).toMatchObject({ quantity: 3, to: 'STAGE-A', taskDone: false });
     const again = await confirmPick({ db: db(), user: op, taskId: listed[0]!.id, input: { location: 'A-01-01-1', scan: w.product.widget.ean, quantity: 3, idempotency_key: k } });
     expect(again).toMatchObject({ pickId: p1.pickId, replayed: true });
-    const short = await shortPick({ db: db(), user: op, taskId: listed[0]!.id });
+    const short = await shortPick({ db: db(), user: op, taskId: listed[0]!.id, input: { location: 'A-01-01-1' } });
     expect(short).toMatchObject({ missing: 1, replacedBy: 1, stillShort: 0 });
     const extra = (await db().select().from(pickTasks).where(and(eq(pickTasks.pickListId, list.id), eq(pickTasks.status, 'open')))).find((t) => t.locationId === w.loc.a2.id)!;
     await confirmPick({ db: db(), user: op, taskId: extra.id, input: { location: 'A-01-01-2', scan: w.product.widget.ean, quantity: 1, idempotency_key: key() } });
     // Ice cream: a GS1 scan with the right lot.
     const ice = listed[1]!;
     const wrongLot = await confirmPick({ db: db(), user: op, taskId: ice.id, input: { location: 'F-01-01-1', scan: `01${'0' + w.product.icecream.ean}10NOPE`, quantity: 2, idempotency_key: key() } }).catch((e: unknown) => e);
-    expect((wrongLot as { key: string }).key).toBe('outbound.error.wrongLot');
+    expect((wrongLot as { key: string }).key).toBe('outbound.error.wrongLotExpiry');
     const done = await confirmPick({ db: db(), user: op, taskId: ice.id, input: { location: 'F-01-01-1', scan: `01${'0' + w.product.icecream.ean}10${w.lot.ice.code}`, quantity: 2, idempotency_key: key() } });
     expect(done).toMatchObject({ to: 'STAGE-F', listDone: true });
     const [o2] = await db().select().from(orders).where(eq(orders.id, order.id));
@@ -152,11 +152,72 @@ describe.each(backends)('orders and picking on %s', (backend) => {
     const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
     const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
     const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
-    const r = await shortPick({ db: db(), user: asUser(w, 'operator'), taskId: task!.id });
+    const r = await shortPick({ db: db(), user: asUser(w, 'operator'), taskId: task!.id, input: { location: ']C1a-01-01-1' } });
     expect(r).toMatchObject({ missing: 2, replacedBy: 0, stillShort: 2 });
     const [line] = await db().select().from(orderLines).where(eq(orderLines.orderId, order.id));
     expect(line!.shortQty).toBe(2);
     expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 2, reserved: 0 });
+    await ledgerOk();
+  });
+
+  it('a short pick is recorded only with the task\'s location label scanned: none, or another, changes nothing', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [
+      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 },
+      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 2 },
+    ]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
+    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
+    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const op = asUser(w, 'operator');
+    for (const input of [undefined, {}, { location: '' }, { location: '   ' }, { location: 42 }, []]) {
+      const none = (await shortPick({ db: db(), user: op, taskId: task!.id, input }).catch((e: unknown) => e)) as { status: number; key: string; fieldErrors: { path: string; params: unknown }[] };
+      expect([none.status, none.key]).toEqual([422, 'outbound.error.locationFirst']);
+      expect(none.fieldErrors).toEqual([{ path: 'location', key: 'outbound.error.locationFirst', params: { expected: 'A-01-01-1' } }]);
+    }
+    const elsewhere = (await shortPick({ db: db(), user: op, taskId: task!.id, input: { location: 'A-01-01-2' } }).catch((e: unknown) => e)) as { status: number; key: string; fieldErrors: { path: string }[] };
+    expect([elsewhere.status, elsewhere.key, elsewhere.fieldErrors[0]!.path]).toEqual([409, 'outbound.error.wrongLocation', 'location']);
+    const [still] = await db().select().from(pickTasks).where(eq(pickTasks.id, task!.id));
+    expect([still!.status, still!.shortQty]).toEqual(['open', 0]);
+    expect(await balanceOf(db(), w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 2, reserved: 2 });
+    const [line] = await db().select().from(orderLines).where(eq(orderLines.orderId, order.id));
+    expect(line!.shortAt).toEqual([]);
+    expect(await shortPick({ db: db(), user: op, taskId: task!.id, input: { location: 'A-01-01-1' } })).toMatchObject({ missing: 2, replacedBy: 2 });
+    await ledgerOk();
+  });
+
+  it('a task naming a lot asks for the lot when the scan carries none; the lot typed or scanned into its field is checked', async () => {
+    const w = await makeWorld(db());
+    await stock(db(), w, [{ productId: w.product.icecream.id, lotId: w.lot.ice.id, locationId: w.loc.frozen.id, quantity: 10 }]);
+    const { order } = await makeOrder(db(), w, [{ sku: w.product.icecream.sku, quantity: 5 }]);
+    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
+    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const op = asUser(w, 'operator');
+    const pick = (input: Record<string, unknown>) => confirmPick({ db: db(), user: op, taskId: task!.id, input: { location: 'F-01-01-1', quantity: 1, idempotency_key: key(), ...input } });
+    const refused = async (input: Record<string, unknown>) => (await pick(input).catch((e: unknown) => e)) as { status: number; key: string; fieldErrors: { path: string; params?: Record<string, unknown> }[] };
+    // A plain EAN or the SKU says nothing about the lot: asked for, at the lot field.
+    for (const input of [{ scan: w.product.icecream.ean }, { sku: w.product.icecream.sku }, { scan: w.product.icecream.ean, lot: '  ' }]) {
+      const e = await refused(input);
+      expect([e.status, e.key, e.fieldErrors[0]!.path]).toEqual([422, 'outbound.error.lotNeeded', 'lot']);
+    }
+    // A GS1 scan with only an expiry date does not name the lot code either.
+    expect((await refused({ scan: `01${'0' + w.product.icecream.ean}17310630` })).key).toBe('outbound.error.lotNeeded');
+    // Another lot typed: refused at the lot field; another expiry on a GS1 scan: its date and the task's stay ISO for the page to show.
+    const other = await refused({ scan: w.product.icecream.ean, lot: 'NOPE' });
+    expect([other.key, other.fieldErrors[0]!.path, other.fieldErrors[0]!.params]).toEqual(['outbound.error.wrongLotExpiry', 'lot', { lot: 'NOPE', expected: w.lot.ice.code, expiry: '2031-06-30' }]);
+    const expiry = await refused({ scan: `01${'0' + w.product.icecream.ean}17301231` + `10${w.lot.ice.code}` });
+    expect([expiry.key, expiry.fieldErrors[0]!.path, expiry.fieldErrors[0]!.params]).toEqual(['outbound.error.wrongLotExpiry', 'scan', { lot: '2030-12-31', expected: w.lot.ice.code, expiry: '2031-06-30' }]);
+    expect(await balanceOf(db(), w.loc.frozen.id, w.product.icecream.id, w.lot.ice.id)).toEqual({ onHand: 10, reserved: 5 });
+    // The right lot: typed (any case), a GS1 label scanned into the lot field, or carried by the item scan.
+    expect(await pick({ scan: w.product.icecream.ean, lot: w.lot.ice.code.toLowerCase() })).toMatchObject({ quantity: 1 });
+    expect(await pick({ sku: w.product.icecream.sku, lot: `01${'0' + w.product.icecream.ean}17310630${'10'}${w.lot.ice.code}` })).toMatchObject({ quantity: 1 });
+    expect(await pick({ scan: `01${'0' + w.product.icecream.ean}10${w.lot.ice.code}` })).toMatchObject({ quantity: 1 });
+    // Products that track no lot go on by EAN alone.
+    await stock(db(), w, [{ productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 1 }]);
+    const { order: plain } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 1 }]);
+    const { list: l2 } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [plain.id] });
+    const [t2] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, l2.id));
+    expect(await confirmPick({ db: db(), user: op, taskId: t2!.id, input: { location: 'A-01-01-1', scan: w.product.widget.ean, quantity: 1, idempotency_key: key() } })).toMatchObject({ taskDone: true });
     await ledgerOk();
   });
 

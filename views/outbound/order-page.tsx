@@ -13,6 +13,8 @@ export type OrderView = {
   reservations: { lineId: string; quantity: number; location: string; locationId: number; lot: string | null; expiry: string | null }[];
   history: { id: number; at: Date; action: string; fromStatus: string | null; toStatus: string | null; actor: string | null; note: string | null }[];
   error?: string | undefined;
+  /** What was just done to the order (shipped), shown once on arrival. */
+  notice?: string | undefined;
 };
 
 /** One order: its lines (reserved, picked, short, packed), where its stock is held, and its story. */
@@ -59,6 +61,7 @@ export function OrderPage(v: OrderView) {
         </div>
       </div>
       {v.error && <Alert kind="error">{v.error}</Alert>}
+      {v.notice && <Alert kind="ok">{v.notice}</Alert>}
       <dl class="facts facts-grid">
         <div>
           <dt>{t('col.seller')}</dt>

@@ -39,6 +39,8 @@ export function PackPanel(v: PackView) {
   const remaining = o.lines.reduce((n, l) => n + l.picked - l.packed, 0);
   const short = o.lines.reduce((n, l) => n + l.short, 0);
   const failed = Boolean(v.formError || e.scan);
+  // A refused box (weight, carrier, tracking number): the first field in error takes the focus.
+  const boxError = ['weight_kg', 'carrier', 'tracking_number'].find((f) => e[f]);
   return (
     <div id="pack-panel" class="pack">
       {short > 0 && ['picked', 'packed'].includes(o.status) && <Alert kind="error">{t('outbound.shipsIncomplete', { count: short })}</Alert>}
@@ -54,7 +56,7 @@ export function PackPanel(v: PackView) {
           {v.formError && <Alert kind="error">{v.formError}</Alert>}
           <div class={e.scan ? 'field invalid' : 'field'}>
             <label for="f-scan">{t('outbound.scanToVerify')}</label>
-            <input id="f-scan" name="scan" value="" autocomplete="off" autocapitalize="off" spellcheck={false} required autofocus={remaining > 0} data-scan-input aria-invalid={e.scan ? 'true' : undefined} />
+            <input id="f-scan" name="scan" value="" autocomplete="off" autocapitalize="off" spellcheck={false} required autofocus={remaining > 0 && !boxError} data-scan-input aria-invalid={e.scan ? 'true' : undefined} />
             {e.scan && <small class="error" role="alert">{e.scan}</small>}
           </div>
           <p class="muted">{remaining > 0 ? t('outbound.toVerify', { count: t.number(remaining) }) : t('outbound.allVerified')}</p>
@@ -102,17 +104,17 @@ export function PackPanel(v: PackView) {
         </tbody>
       </table>
       {o.status === 'picked' && (
-        <form class="stacked" method="post" action={`/orders/${o.id}/pack`}>
+        <form class="stacked" method="post" action={`/orders/${o.id}/pack`} data-result={boxError ? 'error' : undefined}>
           <CsrfField token={v.ctx.csrfToken} />
           <div class="form-grid">
             <Field label={t('outbound.weightKg')} name="weight_kg" error={e.weight_kg}>
-              <input id="f-weight_kg" name="weight_kg" value={v.values.weight_kg ?? ''} inputmode="decimal" autocomplete="off" />
+              <input id="f-weight_kg" name="weight_kg" value={v.values.weight_kg ?? ''} inputmode="decimal" autocomplete="off" autofocus={boxError === 'weight_kg'} aria-invalid={e.weight_kg ? 'true' : undefined} aria-describedby={e.weight_kg ? 'f-weight_kg-error' : undefined} />
             </Field>
             <Field label={t('outbound.carrier')} name="carrier" error={e.carrier}>
-              <input id="f-carrier" name="carrier" value={v.values.carrier ?? (o.channel === 'ozon' ? 'Ozon Logistics' : o.channel === 'wildberries' ? 'Wildberries' : '')} maxlength={60} />
+              <input id="f-carrier" name="carrier" value={v.values.carrier ?? (o.channel === 'ozon' ? 'Ozon Logistics' : o.channel === 'wildberries' ? 'Wildberries' : '')} maxlength={60} autofocus={boxError === 'carrier'} aria-invalid={e.carrier ? 'true' : undefined} />
             </Field>
             <Field label={t('outbound.tracking')} name="tracking_number" error={e.tracking_number}>
-              <input id="f-tracking_number" name="tracking_number" value={v.values.tracking_number ?? ''} maxlength={80} autocomplete="off" />
+              <input id="f-tracking_number" name="tracking_number" value={v.values.tracking_number ?? ''} maxlength={80} autocomplete="off" autofocus={boxError === 'tracking_number'} aria-invalid={e.tracking_number ? 'true' : undefined} />
             </Field>
           </div>
           <button type="submit" class="primary big" disabled={remaining > 0}>
@@ -121,7 +123,7 @@ export function PackPanel(v: PackView) {
         </form>
       )}
       {o.status === 'packed' && (
-        <form class="stacked" method="post" action={`/orders/${o.id}/ship`}>
+        <form class="stacked" method="post" action={`/orders/${o.id}/ship`} data-confirm={t('outbound.confirmShip', { order: o.externalId })}>
           <CsrfField token={v.ctx.csrfToken} />
           <p>
             {o.carrier} <code>{o.trackingNumber}</code> {o.weightGrams ? `· ${t.number(o.weightGrams / 1000)} ${t('outbound.kg')}` : ''}

@@ -11,7 +11,7 @@ export type PickView = {
   task: TaskRow | null;
   left: number;
   total: number;
-  values: { location?: string; scan?: string; quantity?: string };
+  values: { location?: string; scan?: string; lot?: string; quantity?: string };
   errors: FieldErrors;
   formError?: string | undefined;
   done?: PickResult | undefined;
@@ -35,7 +35,10 @@ export function PickPage(v: PickView) {
 
 /**
  * Scan-to-pick: the next task (location, product, lot, quantity); scan the location label,
- * then the item, then confirm the quantity. Enter moves from field to field.
+ * then the item, then confirm the quantity. Enter moves from field to field. The location
+ * label is checked as soon as it is scanned (a wrong one is refused there, before the item).
+ * A task naming a lot has a lot field: a GS1 scan carrying the lot leaves it empty, a plain
+ * EAN asks for it (the field is not required, so Enter after a GS1 scan goes on to the quantity).
  */
 export function PickForm(v: PickView) {
   const { t } = v.ctx;
@@ -86,14 +89,38 @@ export function PickForm(v: PickView) {
       </p>
       <div class={e.location ? 'field invalid' : 'field'}>
         <label for="f-location">{t('outbound.scanLocation')}</label>
-        <input id="f-location" name="location" value={failed && !e.location ? (v.values.location ?? '') : ''} autocomplete="off" autocapitalize="characters" spellcheck={false} required autofocus={!firstError || firstError === 'location'} aria-invalid={e.location ? 'true' : undefined} data-scan-input />
-        {e.location && <small class="error" role="alert">{e.location}</small>}
+        <input
+          id="f-location"
+          name="location"
+          value={failed && !e.location ? (v.values.location ?? '') : ''}
+          autocomplete="off"
+          autocapitalize="characters"
+          spellcheck={false}
+          required
+          autofocus={!firstError || firstError === 'location'}
+          aria-invalid={e.location ? 'true' : undefined}
+          aria-describedby={e.location ? 'f-location-error' : undefined}
+          data-scan-input
+          hx-get={`/pick-lists/${v.listId}/pick?task=${task.id}`}
+          hx-trigger="change"
+          hx-target="#pick-form"
+          hx-swap="outerHTML"
+          hx-sync="closest form:abort"
+        />
+        {e.location && <small class="error" id="f-location-error" role="alert">{e.location}</small>}
       </div>
       <div class={e.scan || e.sku ? 'field invalid' : 'field'}>
         <label for="f-scan">{t('outbound.scanItem')}</label>
-        <input id="f-scan" name="scan" value={failed && !e.scan && !e.lot ? (v.values.scan ?? '') : ''} autocomplete="off" autocapitalize="off" spellcheck={false} required autofocus={firstError === 'scan' || firstError === 'lot'} aria-invalid={e.scan ? 'true' : undefined} />
-        {(e.scan ?? e.lot) && <small class="error" role="alert">{e.scan ?? e.lot}</small>}
+        <input id="f-scan" name="scan" value={failed && !e.scan && !e.sku ? (v.values.scan ?? '') : ''} autocomplete="off" autocapitalize="off" spellcheck={false} required autofocus={firstError === 'scan' || firstError === 'sku' || (firstError === 'lot' && !task.lot)} aria-invalid={e.scan || e.sku ? 'true' : undefined} />
+        {(e.scan ?? e.sku ?? (task.lot ? undefined : e.lot)) && <small class="error" role="alert">{e.scan ?? e.sku ?? e.lot}</small>}
       </div>
+      {task.lot && (
+        <div class={e.lot ? 'field invalid' : 'field'}>
+          <label for="f-lot">{t('outbound.scanLot')}</label>
+          <input id="f-lot" name="lot" value={failed && !e.lot ? (v.values.lot ?? '') : ''} autocomplete="off" autocapitalize="characters" spellcheck={false} maxlength={200} autofocus={firstError === 'lot'} aria-invalid={e.lot ? 'true' : undefined} aria-describedby={e.lot ? 'f-lot-error' : undefined} />
+          {e.lot && <small class="error" id="f-lot-error" role="alert">{e.lot}</small>}
+        </div>
+      )}
       <div class={e.quantity ? 'field invalid' : 'field'}>
         <label for="f-quantity">{t('col.quantity')}</label>
         <input id="f-quantity" name="quantity" value={failed ? (v.values.quantity ?? String(left)) : String(left)} inputmode="numeric" autocomplete="off" required autofocus={firstError === 'quantity'} data-stop data-count-scans-of="f-scan" aria-invalid={e.quantity ? 'true' : undefined} />
