@@ -14,13 +14,14 @@ import { WarehousesPage } from '../../views/inventory/warehouses-page.tsx';
 import { translateFieldErrors } from '../../views/components/forms.tsx';
 import { formOf, one } from '../http/form.ts';
 import { ledgerFilterSchema, stockFilterSchema } from './filters.ts';
-import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances, stockTotals } from './queries.ts';
+import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances, stockTotals, type LedgerRow } from './queries.ts';
 import { warehouseOverview } from './overview.ts';
 import { readScope } from './scope.ts';
 import { relocateStock } from './service.ts';
 import { stockCsv } from './csv.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
 import { maySetReorderPoint, setReorderPoint } from '../dashboard/reorder-point.ts';
+import { LEDGER_CSV_MAX, ledgerCsv } from './ledger-csv.ts';
 
 const PAGE_SIZE = 50;
 
@@ -36,7 +37,7 @@ const idParam = (c: Context<AppEnv>) => Number(c.req.param('id'));
 
 export function inventoryRoutes() {
   const app = new Hono<AppEnv>();
-  for (const path of ['/inventory', '/inventory/*', '/inventory.csv', '/products/*', '/locations/*', '/ledger', '/warehouses', '/moves', '/moves/*']) app.use(path, requireUser());
+  for (const path of ['/inventory', '/inventory/*', '/inventory.csv', '/products/*', '/locations/*', '/ledger', '/ledger.csv', '/warehouses', '/moves', '/moves/*']) app.use(path, requireUser());
 
   app.get('/inventory', async (c) => {
     const user = c.var.user!;
@@ -116,6 +117,21 @@ export function inventoryRoutes() {
     const [result, warehouses] = await Promise.all([listLedger(c.var.db, scope, { ...filter, limit: PAGE_SIZE }), listWarehouses(c.var.db, scope)]);
     const v = { ctx: viewContext(c), filter, query, ...result, warehouses };
     return pageOrFragment(c, () => <LedgerPage {...v} />, () => <LedgerResults {...v} />);
+  });
+
+  // The ledger as filtered, newest first, read a page at a time up to LEDGER_CSV_MAX entries.
+  app.get('/ledger.csv', async (c) => {
+    const { filter } = parseQuery(ledgerFilterSchema, c);
+    const scope = readScope(c.var.user!);
+    const rows: LedgerRow[] = [];
+    for (let before = filter.before; rows.length < LEDGER_CSV_MAX; ) {
+      const page = await listLedger(c.var.db, scope, { ...filter, before, limit: Math.min(5_000, LEDGER_CSV_MAX - rows.length) });
+      rows.push(...page.rows);
+      if (page.nextBefore === null) break;
+      before = page.nextBefore;
+    }
+    c.header('Content-Disposition', `attachment; filename="ledger-${new Date().toISOString().slice(0, 10)}.csv"`);
+    return c.body(ledgerCsv(c.var.t, rows), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
   app.get('/warehouses', async (c) => {

@@ -89,6 +89,7 @@ const MATRIX: Row[] = [
     body: () => ({ reorder_point: 'many' }), attack: () => ({ reorder_point: '7' }) }),
   row('GET /locations/:id', (m) => `/locations/${m.w.loc.a1.id}`,                               'ok  ok  ok  404 ok  ok  login'),
   row('GET /ledger', () => '/ledger',                                                           'ok  ok  ok  ok  ok  ok  login', { probe: true }),
+  row('GET /ledger.csv', () => '/ledger.csv',                                                   'ok  ok  ok  ok  ok  ok  login', { probe: true }),
   row('GET /warehouses', () => '/warehouses',                                                   'ok  ok  ok  ok  ok  ok  login', { probe: true }),
   row('GET /moves/new', () => '/moves/new',                                                     'ok  ok  ok  ok  403 403 login'),
   row('POST /moves', () => '/moves',                                                            'ok  ok  ok  422 403 403 login', {

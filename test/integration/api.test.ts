@@ -5,6 +5,7 @@ import { backends, openTestDatabase } from '../helpers/db.ts';
 import { signedIn, testApp } from '../helpers/client.ts';
 import { makeWorld, stock, type World } from '../helpers/world.ts';
 import { lots } from '../../src/db/schema/index.ts';
+import { parse } from 'csv-parse/sync';
 
 type Items = { items: Record<string, unknown>[]; next_cursor: string | null };
 
@@ -91,6 +92,23 @@ describe.each(backends)('JSON API reads on %s', (backend) => {
     expect((await m.json<Items>(url(`since=${encodeURIComponent(iso(ms + 1))}`))).body.items.map((i) => i.at)).not.toContain(at);
     const moscow = new Date(ms - 60_000 + 3 * 3600_000).toISOString().replace('Z', '+03:00');
     expect((await m.json<Items>(url(`since=${encodeURIComponent(moscow)}`))).body.items.map((i) => i.at)).toContain(at);
+  });
+
+  it('GET /ledger.csv: the filtered ledger, newest first, in the user language (semicolons in Russian)', async () => {
+    const m = await signedIn(app, w.user.manager.email);
+    const res = await m.get(`/ledger.csv?warehouse=${w.warehouse.code}&sku=${w.product.widget.sku}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    expect(res.headers.get('content-disposition')).toContain('ledger-');
+    const rows = parse((await res.text()).replace(/^\uFEFF/, '')) as string[][];
+    expect(rows[0]).toEqual(['#', 'Time (UTC)', 'Warehouse time', 'Warehouse', 'Seller', 'SKU', 'Product', 'Lot', 'Expiry', 'Qty', 'From', 'To', 'Reason', 'Document', 'By']);
+    expect(rows.slice(1).map((r) => [r[3], r[5], r[9], r[10], r[12]])).toEqual([
+      [w.warehouse.code, w.product.widget.sku, '6', 'Supplier', 'Receipt'],
+      [w.warehouse.code, w.product.widget.sku, '5', 'Supplier', 'Receipt'],
+    ]);
+    expect(Number(rows[1]![0])).toBeGreaterThan(Number(rows[2]![0]));
+    const ru = await (await m.get(`/ledger.csv?warehouse=${w.warehouse.code}&sku=${w.product.widget.sku}`, { headers: { 'Accept-Language': 'ru' } })).text();
+    expect((parse(ru.replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][]).slice(1).map((r) => r[9])).toEqual(['6', '5']);
   });
 
   it.each([

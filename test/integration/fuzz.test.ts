@@ -177,6 +177,7 @@ const TABLE: Row[] = [
   row('POST /products/:id/reorder-point', (m) => `/products/${m.w.product.widget.id}/reorder-point`, { form: () => ({ reorder_point: '5' }) }),
   row('GET /locations/:id', (m) => `/locations/${m.w.loc.a1.id}`),
   row('GET /ledger', () => '/ledger', { query: (m) => ({ warehouse: W(m), seller: SA(m), q: 'Widget', sku: SKU(m), reason: 'receipt', since: '2020-01-01', until: '2030-01-01', before: '100' }) }),
+  row('GET /ledger.csv', () => '/ledger.csv', { query: (m) => ({ warehouse: W(m), seller: SA(m), q: 'Widget', sku: SKU(m), reason: 'receipt', since: '2020-01-01T00:00:00Z', until: '2030-01-01', before: '100' }) }),
   row('GET /warehouses', () => '/warehouses'),
   row('GET /moves/new', () => '/moves/new', { query: (m) => ({ warehouse: W(m) }) }),
   row('POST /moves', () => '/moves', { form: (m) => ({ warehouse: W(m), product: SKU(m), lot: '', from: 'A-01-01-1', to: 'A-01-01-2', quantity: '1', idempotency_key: '«key»' }) }),

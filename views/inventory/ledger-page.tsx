@@ -61,6 +61,13 @@ export function LedgerResults(v: LedgerView) {
       {v.match?.kind === 'barcode' && <p class="match">{t('inventory.matchBarcode', { code: v.match.code })}</p>}
       {v.match?.kind === 'location' && <p class="match">{t('inventory.matchLocation', { code: v.match.code })}</p>}
       {v.match?.kind === 'text' && v.match.scanError && <ScanProblem t={t} error={v.match.scanError} />}
+      {v.rows.length > 0 && (
+        <p class="actions">
+          <a class="button secondary" href={`/ledger.csv${newest.size ? `?${newest}` : ''}`} download>
+            {t('action.exportCsv')}
+          </a>
+        </p>
+      )}
       {v.rows.length === 0 ? <p class="empty">{t('ledger.empty')}</p> : <LedgerTable t={t} rows={v.rows} showSeller={v.ctx.user?.role !== 'seller'} staff={v.ctx.user?.role !== 'seller'} />}
       <nav class="pager">
         {v.filter.before ? (
