@@ -141,4 +141,6 @@ export const countsEn = {
   'adjustments.thresholdNote': 'Approval needed above: {list} units.',
   'adjustments.save': 'Save',
   'adjustments.thresholdSaved': 'Threshold saved.',
+  'adjustments.productHint': 'A case barcode adjusts whole cases: the quantity then counts cases.',
+  'adjustments.lotHint': 'Lot code, or the expiry date (YYYY-MM-DD) for goods tracked by expiry only.',
 } as const;

@@ -142,4 +142,6 @@ export const countsRu: Record<keyof typeof countsEn, string> = {
   'adjustments.thresholdNote': 'Утверждение нужно свыше: {list} шт.',
   'adjustments.save': 'Сохранить',
   'adjustments.thresholdSaved': 'Порог сохранён.',
+  'adjustments.productHint': 'Штрихкод короба корректирует целые короба: количество — в коробах.',
+  'adjustments.lotHint': 'Номер партии или срок годности (ГГГГ-ММ-ДД) для товаров с учётом только по сроку.',
 };

@@ -142,4 +142,6 @@ export const countsZh: Record<keyof typeof countsEn, string> = {
   'adjustments.thresholdNote': '需批准的阈值：{list} 件。',
   'adjustments.save': '保存',
   'adjustments.thresholdSaved': '阈值已保存。',
+  'adjustments.productHint': '扫描箱码按整箱调整：数量为箱数。',
+  'adjustments.lotHint': '批次号；仅按到期日管理的商品填到期日（YYYY-MM-DD）。',
 };

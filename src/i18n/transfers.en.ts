@@ -101,4 +101,12 @@ export const transfersEn = {
   'transfers.loaded': 'Loaded',
   'transfers.allLoaded': 'Everything picked is on the vehicle: dispatch it.',
   'transfers.loadOne': 'Load',
+  // A status on its own, as a filter's choice (the lowercase names above go inside sentences).
+  'transfers.statusName.draft': 'Draft',
+  'transfers.statusName.picking': 'Picking',
+  'transfers.statusName.dispatched': 'In transit',
+  'transfers.statusName.arrived': 'Arrived',
+  'transfers.statusName.received': 'Received',
+  'transfers.statusName.closed': 'Closed',
+  'transfers.statusName.cancelled': 'Cancelled',
 } as const;

@@ -102,4 +102,11 @@ export const transfersRu: Record<keyof typeof transfersEn, string> = {
   'transfers.loaded': 'Погружено',
   'transfers.allLoaded': 'Всё собранное погружено: можно отгружать.',
   'transfers.loadOne': 'Погрузить',
+  'transfers.statusName.draft': 'Черновик',
+  'transfers.statusName.picking': 'Сборка',
+  'transfers.statusName.dispatched': 'В пути',
+  'transfers.statusName.arrived': 'Прибыло',
+  'transfers.statusName.received': 'Принято',
+  'transfers.statusName.closed': 'Закрыто',
+  'transfers.statusName.cancelled': 'Отменено',
 };

@@ -102,4 +102,11 @@ export const transfersZh: Record<keyof typeof transfersEn, string> = {
   'transfers.loaded': '已装车',
   'transfers.allLoaded': '已拣货物全部装车：可以发运。',
   'transfers.loadOne': '装车',
+  'transfers.statusName.draft': '草稿',
+  'transfers.statusName.picking': '拣货中',
+  'transfers.statusName.dispatched': '在途',
+  'transfers.statusName.arrived': '已到达',
+  'transfers.statusName.received': '已收货',
+  'transfers.statusName.closed': '已关闭',
+  'transfers.statusName.cancelled': '已取消',
 };

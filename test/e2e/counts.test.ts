@@ -151,5 +151,40 @@ describe.skipIf(skipBrowser)('cycle counts on the scanner and the desktop (Chrom
     expect(await operator.locator('.alert').first().textContent()).toContain('Проведено.');
     await shot(operator, 'adjustment-360');
     expect(await balanceOf(db, shelf.locationId, shelf.productId)).toEqual({ onHand: shelf.onHand - 2, reserved: 0 });
+    // Remove or add: two big segments, not small radios.
+    for (const seg of await operator.locator('.segmented.direction .seg').all()) expect((await seg.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+  });
+
+  it('the counts list at 360 px: each count opens from a full-width row link, nothing cut off', async () => {
+    const operator = await signInPage(scanner!, OPERATOR, DEMO_PASSWORD);
+    await operator.goto(`${scanner!.base}/counts`);
+    await noHorizontalScroll(operator);
+    const link = operator.locator('table.counts-list a.open-link').first();
+    const box = (await link.boundingBox())!;
+    expect(box.height).toBeGreaterThanOrEqual(44);
+    expect(box.width).toBeGreaterThan(200);
+    expect(await operator.locator('.table-scroll').first().evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+    await shot(operator, 'counts-360');
+    await Promise.all([operator.waitForURL(/\/counts\/\d+$/), link.click()]);
+    await noHorizontalScroll(operator);
+    for (const el of await operator.locator('.table-scroll').all()) expect(await el.evaluate((e) => e.scrollWidth - e.clientWidth)).toBeLessThanOrEqual(1);
+    await operator.close();
+  });
+
+  it('adjustments on a 768 px tablet: the approve and reject buttons are in view', async () => {
+    const manager = await signInPage(desk!, MANAGER, DEMO_PASSWORD);
+    await manager.setViewportSize({ width: 768, height: 1024 });
+    await manager.goto(`${desk!.base}/adjustments?status=pending`);
+    await noHorizontalScroll(manager, 768);
+    for (const name of ['approve', 'reject']) {
+      const box = await manager.locator(`#adjustments button[value="${name}"]`).first().boundingBox();
+      expect(box, name).not.toBeNull();
+      expect(box!.x + box!.width).toBeLessThanOrEqual(768);
+      expect(box!.height).toBeGreaterThanOrEqual(36);
+    }
+    await shot(manager, 'adjustments-768');
+    await manager.goto(`${desk!.base}/counts`);
+    await noHorizontalScroll(manager, 768);
+    await manager.close();
   });
 });

@@ -17,6 +17,7 @@ import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
 import { noHorizontalScroll, shot, signInPage, skipBrowser, startBrowserApp, SCANNER, type BrowserApp } from '../helpers/browser.ts';
 
 const DESKTOP = { width: 1280, height: 900 };
+const TABLET = { width: 768, height: 1024 };
 
 describe.skipIf(skipBrowser)('the seller portal and the manager dashboard (Chromium)', () => {
   let database: Database | undefined;
@@ -125,5 +126,36 @@ describe.skipIf(skipBrowser)('the seller portal and the manager dashboard (Chrom
     expect(JSON.stringify(trend)).toContain(String(msk!.on_hand));
     await noHorizontalScroll(page, DESKTOP.width);
     await shot(page, 'dashboard-1280');
+  });
+
+  it('a manager on a 768 px tablet: a one-row menu, and the inventory\'s quantities in view without scrolling sideways', async () => {
+    const page = await signInPage(desk!, 'manager@demo.test', DEMO_PASSWORD);
+    await page.setViewportSize(TABLET);
+    await page.goto(`${desk!.base}/inventory`);
+    // The menu is one row under the brand, not a column down the page.
+    const topbar = await page.locator('.topbar').boundingBox();
+    expect(topbar!.height).toBeLessThan(140);
+    const navRows = await page.locator('.nav a').evaluateAll((links) => new Set(links.map((a) => Math.round(a.getBoundingClientRect().top))).size);
+    expect(navRows).toBe(1);
+    for (const view of ['/inventory', '/inventory?by=product']) {
+      await page.goto(`${desk!.base}${view}`);
+      await noHorizontalScroll(page, TABLET.width);
+      for (const cell of ['thead th.s-av', 'tbody tr:first-child td.s-av', 'tbody tr:first-child td.s-oh']) {
+        const box = await page.locator(`table.stock ${cell}`).boundingBox();
+        expect(box, cell).not.toBeNull();
+        expect(box!.x + box!.width, `${view} ${cell} is in view`).toBeLessThanOrEqual(TABLET.width);
+      }
+      // The rows' table does not scroll inside itself either.
+      expect(await page.locator('.table-scroll').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(1);
+    }
+    await shot(page, 'inventory-768');
+    for (const view of ['/dashboard', '/transfers', '/orders']) {
+      await page.goto(`${desk!.base}${view}`);
+      await noHorizontalScroll(page, TABLET.width);
+    }
+    // The transfers' status filter names the statuses as the badges' labels are written on their own.
+    await page.goto(`${desk!.base}/transfers`);
+    expect(await page.locator('select[name="status"] option[value="dispatched"]').textContent()).toBe('In transit');
+    await page.close();
   });
 });

@@ -96,6 +96,12 @@ describe.each(backends)('pages on %s', (backend) => {
       expect(lines[1]).toContain(w.product.kefir.sku);
       expect(lines[1]).toContain(w.lot.kefir.code);
       expect(lines[1]).toContain('2030-01-31');
+      expect(lines[1]).toContain(',Chilled,');
+      // The temperature class is named in the user's language, as on the page.
+      const op = await signedIn(app, w.user.operator.email);
+      const ru = (await (await op.get(`/inventory.csv?warehouse=${w.warehouse.code}&class=chilled`)).text()).trim().split('\n');
+      expect(ru[1]).toContain(',Охлаждение,');
+      expect(ru[1]).not.toContain('chilled');
     });
 
     it('pages through many rows', async () => {

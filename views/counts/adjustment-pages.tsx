@@ -69,7 +69,7 @@ export function AdjustmentsPage(v: {
         <p class="empty">{t('adjustments.none')}</p>
       ) : (
         <div class="table-scroll">
-          <table class="grid stack" id="adjustments">
+          <table class="grid stack stack-tablet" id="adjustments">
             <thead>
               <tr>
                 <th>#</th>
@@ -218,20 +218,23 @@ export function AdjustmentFormPage(v: {
         <Field label={t('col.location')} name="location" error={e.location}>
           <input id="f-location" name="location" value={val.location ?? ''} required autocomplete="off" autocapitalize="characters" spellcheck={false} autofocus={!val.location || Boolean(e.location)} aria-invalid={e.location ? 'true' : undefined} />
         </Field>
-        <Field label={t('move.product')} name="product" error={e.product} hint={t('move.productHint')}>
+        <Field label={t('move.product')} name="product" error={e.product} hint={t('adjustments.productHint')}>
           <input id="f-product" name="product" value={val.product ?? ''} required autocomplete="off" autocapitalize="off" spellcheck={false} autofocus={Boolean(e.product) || (Boolean(v.done) && Boolean(val.location) && !e.location)} aria-invalid={e.product ? 'true' : undefined} />
         </Field>
-        <Field label={t('col.lot')} name="lot" error={e.lot} hint={t('move.lotHint')}>
+        <Field label={t('col.lot')} name="lot" error={e.lot} hint={t('adjustments.lotHint')}>
           <input id="f-lot" name="lot" value={val.lot ?? ''} autocomplete="off" aria-invalid={e.lot ? 'true' : undefined} data-optional />
         </Field>
-        <fieldset class="choice">
-          <legend>{t('adjustments.direction')}</legend>
-          {(['remove', 'add'] as const).map((d) => (
-            <label class="check">
-              <input type="radio" name="direction" value={d} checked={(val.direction ?? 'remove') === d} style="width:auto;min-height:0" /> {t(`adjustments.direction.${d}`)}
-            </label>
-          ))}
-        </fieldset>
+        <div class="field">
+          <span class="label" id="f-direction-label">{t('adjustments.direction')}</span>
+          <div class="segmented direction" role="radiogroup" aria-labelledby="f-direction-label">
+            {(['remove', 'add'] as const).map((d) => (
+              <label class={`seg dir-${d}`}>
+                <input type="radio" name="direction" value={d} checked={(val.direction ?? 'remove') === d} />
+                <span>{t(`adjustments.direction.${d}`)}</span>
+              </label>
+            ))}
+          </div>
+        </div>
         <Field label={t('col.quantity')} name="quantity" error={e.quantity}>
           {/* data-stop: a scan of the item stops here to confirm the quantity; a scan alone never posts an adjustment. */}
           <input id="f-quantity" name="quantity" value={val.quantity ?? '1'} inputmode="numeric" autocomplete="off" required data-stop aria-invalid={e.quantity ? 'true' : undefined} />

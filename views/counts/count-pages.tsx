@@ -57,10 +57,10 @@ export function CountsPage(v: { ctx: ViewContext; rows: CountRow[]; warehouses: 
         <p class="empty">{t('counts.none')}</p>
       ) : (
         <div class="table-scroll">
-          <table class="grid">
+          <table class="grid stack counts-list">
             <thead>
               <tr>
-                <th>#</th>
+                <th>{t('counts.one')}</th>
                 <th>{t('col.warehouse')}</th>
                 <th>{t('counts.scope')}</th>
                 <th>{t('counts.statusLabel')}</th>
@@ -72,19 +72,22 @@ export function CountsPage(v: { ctx: ViewContext; rows: CountRow[]; warehouses: 
             <tbody>
               {v.rows.map((r) => (
                 <tr>
-                  <td>
-                    <a href={`/counts/${r.id}`}>{r.id}</a>
+                  {/* The count's link fills its cell: a finger's tap target, not just the digit. */}
+                  <td class="head open-cell">
+                    <a class="open-link" href={`/counts/${r.id}`}>
+                      <span>{t('counts.one')}</span> <strong>{r.id}</strong>
+                    </a>
                   </td>
-                  <td class="code">{r.warehouse}</td>
-                  <td>{countScopeText(t, r)}</td>
-                  <td>
+                  <td class="code" data-label={t('col.warehouse')}>{r.warehouse}</td>
+                  <td class="name" data-label={t('counts.scope')}>{countScopeText(t, r)}</td>
+                  <td data-label={t('counts.statusLabel')}>
                     <CountBadge t={t} status={r.status} />
                   </td>
-                  <td class="num">
+                  <td class="num" data-label={t('counts.progress')}>
                     {t.number(r.counted)} / {t.number(r.locations)}
                   </td>
-                  <td>{r.created_by}</td>
-                  <td>{t.dateTime(r.created_at, r.timezone)}</td>
+                  <td data-label={t('counts.createdBy')}>{r.created_by}</td>
+                  <td data-label={t('counts.createdAt')}>{t.dateTime(r.created_at, r.timezone)}</td>
                 </tr>
               ))}
             </tbody>
@@ -217,7 +220,7 @@ export function CountPage(v: { ctx: ViewContext; count: CountRow; places: CountP
             <p class="empty">{t('counts.nothingCounted')}</p>
           ) : (
             <div class="table-scroll">
-              <table class="grid" id="variances">
+              <table class="grid stack" id="variances">
                 <thead>
                   <tr>
                     <th>{t('col.location')}</th>
@@ -232,23 +235,23 @@ export function CountPage(v: { ctx: ViewContext; count: CountRow; places: CountP
                 <tbody>
                   {v.variances.map((r) => (
                     <tr class={r.variance !== 0 ? 'variance' : undefined}>
-                      <td class="code">{r.location}</td>
-                      <td class="code">{r.sku}</td>
-                      <td>{r.name}</td>
-                      <td>{[r.lot, r.expires_on && t.date(r.expires_on)].filter(Boolean).join(' · ')}</td>
-                      <td class="num">{t.number(r.expected)}</td>
-                      <td class="num">
+                      <td class="code head" data-label={t('col.location')}>{r.location}</td>
+                      <td class="code head" data-label={t('col.sku')}>{r.sku}</td>
+                      <td class="name" data-label={t('col.product')}>{r.name}</td>
+                      <td class={r.lot || r.expires_on ? undefined : 'blank'} data-label={t('col.lot')}>{[r.lot, r.expires_on && t.date(r.expires_on)].filter(Boolean).join(' · ')}</td>
+                      <td class="num" data-label={t('counts.expected')}>{t.number(r.expected)}</td>
+                      <td class="num" data-label={t('counts.counted')}>
                         {t.number(r.counted)}
                         {r.recounted && <small class="muted"> ({t('counts.firstCount', { n: r.first_count })})</small>}
                       </td>
-                      <td class={`num ${r.variance < 0 ? 'neg' : r.variance > 0 ? 'pos' : ''}`}>{r.variance > 0 ? `+${t.number(r.variance)}` : t.number(r.variance)}</td>
+                      <td class={`num ${r.variance < 0 ? 'neg' : r.variance > 0 ? 'pos' : ''}`} data-label={t('counts.variance')}>{r.variance > 0 ? `+${t.number(r.variance)}` : t.number(r.variance)}</td>
                     </tr>
                   ))}
                 </tbody>
                 <tfoot>
                   <tr>
                     <td colspan={6}>{t('counts.netVariance', { lines: withVariance.length })}</td>
-                    <td class="num">{net > 0 ? `+${t.number(net)}` : t.number(net)}</td>
+                    <td class="num" data-label={t('counts.variance')}>{net > 0 ? `+${t.number(net)}` : t.number(net)}</td>
                   </tr>
                 </tfoot>
               </table>
@@ -277,7 +280,7 @@ export function CountPage(v: { ctx: ViewContext; count: CountRow; places: CountP
       <section>
         <h2>{t('counts.locations')}</h2>
         <div class="table-scroll">
-          <table class="grid">
+          <table class="grid stack" id="count-places">
             <thead>
               <tr>
                 <th>{t('col.location')}</th>
@@ -289,12 +292,12 @@ export function CountPage(v: { ctx: ViewContext; count: CountRow; places: CountP
             <tbody>
               {v.places.map((p) => (
                 <tr>
-                  <td class="code">{p.code}</td>
-                  <td>
+                  <td class="code head" data-label={t('col.location')}>{p.code}</td>
+                  <td data-label={t('counts.statusLabel')}>
                     <span class={`badge place-${p.status}`}>{t(`counts.place.${p.status}`)}</span>
                   </td>
-                  <td>{p.counted_by && `${p.counted_by} · ${t.dateTime(p.counted_at!, c.timezone)}`}</td>
-                  <td>{p.recounted_by && `${p.recounted_by} · ${t.dateTime(p.recounted_at!, c.timezone)}`}</td>
+                  <td class={p.counted_by ? undefined : 'blank'} data-label={t('counts.countedBy')}>{p.counted_by && `${p.counted_by} · ${t.dateTime(p.counted_at!, c.timezone)}`}</td>
+                  <td class={p.recounted_by ? undefined : 'blank'} data-label={t('counts.recountedBy')}>{p.recounted_by && `${p.recounted_by} · ${t.dateTime(p.recounted_at!, c.timezone)}`}</td>
                 </tr>
               ))}
             </tbody>

@@ -128,7 +128,7 @@ export function OrdersResults(v: OrdersView) {
             <tbody>
               {v.rows.map((r) => (
                 <tr class={r.late ? 'row-late' : undefined}>
-                  <td class="code head" data-label={t('outbound.col.order')}>
+                  <td class="code head wrap-code" data-label={t('outbound.col.order')}>
                     <a href={`/orders/${r.id}`}>{r.externalId}</a>
                   </td>
                   <td data-label={t('inbound.col.status')}>
@@ -139,7 +139,7 @@ export function OrdersResults(v: OrdersView) {
                     <ShipBy t={t} at={r.shipBy} timezone={r.timezone} late={r.late} />
                   </td>
                   <td class="code" data-label={t('col.warehouse')}>{r.warehouseCode}</td>
-                  <td class="code" data-label={t('col.seller')}>{r.sellerCode}</td>
+                  <td class="code wrap-code" data-label={t('col.seller')}>{r.sellerCode}</td>
                   <td data-label={t('outbound.col.channel')}>{t(`outbound.channel.${r.channel as 'manual'}`)}</td>
                   <td class="num" data-label={t('outbound.col.units')}>{t.number(r.units)}</td>
                   <td class="num" data-label={t('outbound.col.picked')}>{t.number(r.picked)}</td>

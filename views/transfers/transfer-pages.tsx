@@ -44,7 +44,7 @@ export function TransfersPage(v: { ctx: ViewContext; rows: TransferRow[]; wareho
           <option value="">{t('transfers.anyStatus')}</option>
           {transferStatuses.map((s) => (
             <option value={s} selected={s === v.filter.status}>
-              {t(`transfers.status.${s}`)}
+              {t(`transfers.statusName.${s}`)}
             </option>
           ))}
         </select>
