@@ -172,4 +172,30 @@ describe.skipIf(skipBrowser)('cold storage on a tablet and a scanner (Chromium)'
     await shot(page, 'cold-chart-1024');
     await page.close();
   });
+
+  it('at 768 px the slot map shows every column, and the chart speaks the operator\'s Russian', async () => {
+    const manager = await signInPage(browser!, MANAGER, DEMO_PASSWORD);
+    await manager.setViewportSize({ width: 768, height: 1024 });
+    for (const code of ['CHILLED', 'FROZEN']) {
+      const [zone] = await db.select({ id: zones.id }).from(zones).innerJoin(warehouses, eq(warehouses.id, zones.warehouseId)).where(and(eq(warehouses.code, 'MSK'), eq(zones.code, code)));
+      await manager.goto(`${browser!.base}/cold/zones/${zone!.id}/map`);
+      await noHorizontalScroll(manager, 768);
+      for (const grid of await manager.locator('.slot-grid').all()) expect(await grid.evaluate((g) => g.scrollWidth - g.clientWidth), code).toBeLessThanOrEqual(1);
+    }
+    await shot(manager, 'cold-map-768');
+    await manager.close();
+
+    const page = await signInPage(browser!, OPERATOR, DEMO_PASSWORD);
+    await page.setViewportSize({ width: 768, height: 1024 });
+    await page.goto(`${browser!.base}/cold/zones/${zoneId}/chart?days=1`);
+    await expect.poll(() => page.locator('.chart-holder canvas').count()).toBeGreaterThan(0);
+    await noHorizontalScroll(page, 768);
+    expect(await page.locator('.u-legend .u-series').first().locator('.u-label').textContent()).toBe('Время');
+    // The legend's time under the pointer: a 24-hour Russian date and time.
+    const over = (await page.locator('.u-over').boundingBox())!;
+    await page.mouse.move(over.x + over.width / 2, over.y + over.height / 2);
+    await expect.poll(() => page.locator('.u-legend .u-series').first().locator('.u-value').textContent()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+    await shot(page, 'cold-chart-768-ru');
+    await page.close();
+  });
 });

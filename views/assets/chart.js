@@ -38,6 +38,33 @@
       ctx.restore();
     }
 
+    // Times and numbers in the page's locale and the warehouse's time zone: 24-hour clock
+    // where the locale uses it, dates as the locale writes them (29.11 in Russian, 2026/11/29
+    // in Chinese). Ticks within a day show the time, with the date under the first tick of a day.
+    var locale = d.locale || 'en-GB';
+    function fmt(opts) {
+      var o = { timeZone: d.timeZone };
+      for (var k in opts) o[k] = opts[k];
+      try { return new Intl.DateTimeFormat(locale, o); } catch (e) { delete o.timeZone; return new Intl.DateTimeFormat(locale, o); }
+    }
+    var timeFmt = fmt({ hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    var dayFmt = /^zh/.test(locale) ? fmt({ year: 'numeric', month: '2-digit', day: '2-digit' }) : fmt({ day: '2-digit', month: '2-digit' });
+    var fullFmt = fmt({ year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    var numFmt = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
+    function xValues(u, splits, axisIdx, space, incr) {
+      var lastDay = null;
+      return splits.map(function (ts) {
+        if (ts == null) return null;
+        var date = new Date(ts * 1000);
+        var day = dayFmt.format(date);
+        if (incr >= 86400) return day;
+        var label = timeFmt.format(date);
+        if (day !== lastDay) label += '\n' + day;
+        lastDay = day;
+        return label;
+      });
+    }
+
     var width = Math.max(280, holder.clientWidth);
     var opts = {
       width: width,
@@ -53,8 +80,11 @@
           },
         },
       },
-      axes: [{}, { label: '°C', size: 50 }],
-      series: [{}, { label: d.label, stroke: css.getPropertyValue('--brand') || '#0b5cad', width: 2, points: { show: d.x.length < 200 } }],
+      axes: [{ values: xValues, size: 56 }, { label: '°C', size: 50, values: function (u, splits) { return splits.map(function (v) { return v == null ? null : numFmt.format(v); }); } }],
+      series: [
+        { label: d.timeLabel || 'Time', value: function (u, ts) { return ts == null ? '—' : fullFmt.format(new Date(ts * 1000)); } },
+        { label: d.label, stroke: css.getPropertyValue('--brand') || '#0b5cad', width: 2, points: { show: d.x.length < 200 }, value: function (u, v) { return v == null ? '—' : numFmt.format(v); } },
+      ],
       hooks: { drawClear: [shade] },
       legend: { live: true },
     };

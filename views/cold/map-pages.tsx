@@ -75,7 +75,7 @@ export function SlotMapGrid(v: SlotMapView) {
         return (
           <section class="aisle">
             <h2>{t('cold.aisleN', { aisle })}</h2>
-            <div class="slot-grid" style={`grid-template-columns: 2.2rem repeat(${columns.length}, minmax(6.2rem, 1fr))`} role="grid" aria-label={t('cold.aisleN', { aisle })}>
+            <div class="slot-grid" style={`grid-template-columns: 2.2rem repeat(${columns.length}, minmax(var(--slot-min, 6.2rem), 1fr))`} role="grid" aria-label={t('cold.aisleN', { aisle })}>
               <div></div>
               {columns.map((col) => (
                 <div class="axis">{col.replace('|', '·')}</div>

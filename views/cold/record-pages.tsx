@@ -2,6 +2,7 @@ import { raw } from 'hono/html';
 import type { ViewContext } from '../../src/context.ts';
 import type { LogEntry } from '../../src/cold/queries.ts';
 import type { ExcursionDecisionKind } from '../../src/db/schema/index.ts';
+import { intlLocale } from '../../src/i18n/index.ts';
 import { Layout } from '../layout.tsx';
 import { assetUrl } from '../assets.ts';
 import { ClassBadge } from '../components/stock-table.tsx';
@@ -37,6 +38,9 @@ export function ChartPage(v: ChartView) {
     max: v.zone.maxCelsius,
     label: `${v.zone.code} ${label} °C`,
     timeZone: v.warehouse.timezone,
+    // The axes and the legend speak the page's language: its Intl locale and the time's label.
+    locale: intlLocale[t.locale],
+    timeLabel: t('col.time'),
     excursions: v.excursions.filter((e) => (e.location ?? '') === v.slot).map((e) => [Math.round(e.startedAt.getTime() / 1000), e.endedAt ? Math.round(e.endedAt.getTime() / 1000) : null]),
   };
   const head = (
