@@ -15,6 +15,7 @@ import { noteSchema, shipmentListQuery } from './inbound.ts';
 import { ledgerQuery, productQuery, stockQuery } from './routes.ts';
 import { productInputSchema } from '../inventory/create-product.ts';
 import { excursionQuery } from './cold.ts';
+import { shortInputSchema } from '../outbound/confirm-pick.ts';
 
 type Op = { method: 'get' | 'post'; path: string; summary: string; tag: string; body?: z.ZodType; query?: z.ZodObject; ok?: number; idempotent?: boolean; description?: string };
 
@@ -48,7 +49,7 @@ const ops: Op[] = [
   { method: 'post', path: '/api/v1/orders/{id}/pack', summary: 'Close the parcel: weight, carrier, tracking', tag: 'outbound', body: packInputSchema },
   { method: 'get', path: '/api/v1/pick-lists/{id}', summary: 'One pick list with its tasks in walking order', tag: 'outbound' },
   { method: 'post', path: '/api/v1/pick-lists/{id}/picks', summary: 'Confirm a pick: location, item, quantity', tag: 'outbound', body: z.object({ ...pickTaskSchema.shape, ...pickInputSchema.shape }), ok: 201, idempotent: true },
-  { method: 'post', path: '/api/v1/pick-lists/{id}/tasks/{task}/short', summary: 'Report a short pick: release, re-allocate elsewhere', tag: 'outbound' },
+  { method: 'post', path: '/api/v1/pick-lists/{id}/tasks/{task}/short', summary: 'Report a short pick: release, re-allocate elsewhere', tag: 'outbound', body: shortInputSchema, description: 'The task location label as scanned: a short is reported only at the location (422 without it, 409 for another one).' },
   { method: 'post', path: '/api/v1/orders/{id}/ship', summary: 'Ship a packed order', tag: 'outbound', body: packInputSchema, idempotent: true },
   { method: 'post', path: '/api/v1/temperature-readings', summary: 'Temperature readings (sensors: device token)', tag: 'cold', body: readingsSchema, ok: 201 },
   { method: 'get', path: '/api/v1/excursions', summary: 'Temperature excursions of a warehouse', tag: 'cold', query: excursionQuery },
