@@ -36,6 +36,8 @@ export type ReceiptResult = {
   expected: number;
   received: number;
   damaged: number;
+  /** The lot(s) the ASN names for this product when the lot received is none of them (received, and flagged). */
+  expectedLot: string | null;
   replayed: boolean;
 };
 
@@ -100,19 +102,12 @@ async function receive(
     return { ...prior, replayed: true, progress };
   }
 
-  // Asked for a lot, the operator may scan the carton's GS1 label into the lot field: that
-  // label is the scan (it carries the lot), not a lot number. A lot or date that is some other
-  // barcode is refused once the ASN is known to be receivable.
-  let input = parsedInput;
-  let badField: AppError | null = null;
-  for (const field of ['lot', 'expiry'] as const) {
-    const v = input[field];
-    if (v && looksLikeScan(v)) {
-      const asScan = parseScan(v);
-      if (asScan.ok && asScan.kind === 'gs1') input = { ...input, scan: v, [field]: undefined };
-      else badField ??= fieldError(field, field === 'lot' ? 'inbound.error.lotIsBarcode' : 'inbound.error.badDate');
-    }
-  }
+  // Asked for a lot, the operator may scan the carton's GS1 label into the lot (or expiry) field:
+  // that label is the scan (its (10) and (17) fill the receipt), not a lot number; it must be a
+  // label of the item scanned first. A lot or date that is some other barcode, or a label that is
+  // no valid GS1 string, is never stored as a lot: it is refused once the ASN is known to be
+  // receivable.
+  const { input, label, badField } = labelInField(parsedInput);
   const scan = input.scan !== undefined && !badField ? parseScan(input.scan) : null;
 
   // A scan must not race a status change (finish, cancel); the first scan starts receiving.
@@ -135,9 +130,13 @@ async function receive(
   // Read beside the lock from the unlocked status read: asked again in the (edited) ASN's warehouse.
   const here = places && peek?.warehouseId === s.warehouseId ? places : await receivingPlaces(tx, s.warehouseId);
 
-  const product = await findProduct(tx, s, input.scan, input.sku, scan, byCode ?? []);
   const parsed = scan?.ok ? scan : null;
-  if (parsed?.sscc && !parsed.gtin && !parsed.contentGtin) throw fieldError('scan', 'inbound.error.ssccOnly', { sscc: parsed.sscc });
+  const product = await onField(label?.field, async () => {
+    const found = await findProduct(tx, s, input.scan, input.sku, scan, byCode ?? []);
+    if (parsed?.sscc && !parsed.gtin && !parsed.contentGtin) throw fieldError('scan', 'inbound.error.ssccOnly', { sscc: parsed.sscc });
+    return found;
+  });
+  if (label?.named !== undefined) await sameProduct(tx, s, product, label.named, label.field);
 
   const serial = parsed?.serial ?? null;
   // (37) counts the items on a logistic unit; a serialised item is one unit; a case barcode
@@ -165,6 +164,9 @@ async function receive(
   if (missing.length) throw new AppError('VALIDATION', { key: missing[0]!.key, params: missing[0]!.params, fieldErrors: missing });
 
   let line = lines.find((l) => (l.lotCode ?? '') === lotCode && lotCode !== '') ?? lines.find((l) => !l.unexpected) ?? lines[0];
+  // The goods are here, so a lot the ASN does not name is received, and the answer says which it named.
+  const asnLots = [...new Set(lines.flatMap((l) => (!l.unexpected && l.lotCode ? [l.lotCode] : [])))];
+  const expectedLot = lotCode && asnLots.length && !asnLots.includes(lotCode) ? asnLots.join(', ') : null;
   if (!line) line = await openUnexpectedLine(tx, s.id, product.id);
   if (line.unexpected && line.decision === 'rejected') throw new AppError('CONFLICT', { key: 'inbound.error.rejectedProduct', params: { sku: product.sku }, fieldErrors: [{ path: 'scan', key: 'inbound.error.rejectedProduct', params: { sku: product.sku } }] });
 
@@ -234,6 +236,7 @@ async function receive(
     expected: updated!.expectedQty,
     received: updated!.receivedQty,
     damaged: updated!.damagedQty,
+    expectedLot,
     replayed: false,
   };
 
@@ -251,6 +254,55 @@ async function receive(
     progressOf(tx),
   ]);
   return { receiptId: receipt!.id, ...result, progress };
+}
+
+type ReceiptInput = ReturnType<typeof receiptInputSchema.parse>;
+
+/**
+ * A GS1 label scanned into the lot or expiry field becomes the scan: `label.named` is what the
+ * scan (or SKU) field named before, which the label must be a label of. Any other barcode there,
+ * or a GS1 string that does not parse, is `badField`, with the reason when the parser knows it.
+ */
+function labelInField(given: ReceiptInput): { input: ReceiptInput; label: { field: 'lot' | 'expiry'; named: string | undefined } | null; badField: AppError | null } {
+  let input = given;
+  let label: { field: 'lot' | 'expiry'; named: string | undefined } | null = null;
+  let badField: AppError | null = null;
+  for (const field of ['lot', 'expiry'] as const) {
+    const v = given[field];
+    if (!v || !looksLikeScan(v)) continue;
+    const asScan = parseScan(v);
+    if (asScan.ok && asScan.kind === 'gs1' && (!label || input.scan === v)) {
+      if (!label) label = { field, named: given.scan ?? given.sku };
+      input = { ...input, scan: v, sku: undefined, [field]: undefined };
+    } else if (!asScan.ok && !/^(?:\d{8}|\d{12,14})$/.test(v.trim())) {
+      const { key, params } = scanErrorMessage(asScan.error);
+      badField ??= fieldError(field, key, params);
+    } else badField ??= fieldError(field, field === 'lot' ? 'inbound.error.lotIsBarcode' : 'inbound.error.badDate');
+  }
+  return { input, label, badField };
+}
+
+/** Runs a product lookup whose errors belong to another field (the label was scanned into it). */
+async function onField<T>(field: string | undefined, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    if (!field || !(err instanceof AppError)) throw err;
+    throw new AppError(err.code, { key: err.key, params: err.params, fieldErrors: err.fieldErrors.map((f) => (f.path === 'scan' ? { ...f, path: field } : f)) });
+  }
+}
+
+/**
+ * A label scanned into the lot or expiry field must be one of the item scanned first (its EAN,
+ * case code or SKU): a label of another product is refused, naming both.
+ */
+async function sameProduct(tx: Tx, s: Shipment, product: Found, named: string, field: 'lot' | 'expiry'): Promise<void> {
+  const typed = stripSymbology(named.trim());
+  if (typed === product.sku) return;
+  const byCode = (await productsByCode(tx, scanCodes(named, parseScan(named)))).filter((p) => p.sellerId === s.sellerId);
+  if (byCode.some((p) => p.id === product.id)) return;
+  const params = { label: product.sku, scanned: byCode[0]?.sku ?? typed };
+  throw new AppError('VALIDATION', { key: 'inbound.error.labelOtherProduct', params, fieldErrors: [{ path: field, key: 'inbound.error.labelOtherProduct', params }] });
 }
 
 const productFields = { id: products.id, sku: products.sku, name: products.name, temperatureClass: products.temperatureClass, tracksLot: products.tracksLot, tracksExpiry: products.tracksExpiry };
@@ -309,7 +361,7 @@ async function findProduct(tx: Tx, s: Shipment, raw: string | undefined, sku: st
     if (byCode.length) throw new AppError('CONFLICT', { key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) }, fieldErrors: [{ path: 'scan', key: 'inbound.error.otherSellersProduct', params: { code: stripSymbology(raw.trim()) } }] });
     const bySku = await tx.select({ ...productFields, units: sql<number>`1` }).from(products).where(and(eq(products.sellerId, s.sellerId), eq(products.sku, stripSymbology(raw.trim()))));
     if (bySku[0]) return bySku[0];
-    if (scan && !scan.ok && looksLikeScan(raw)) {
+    if (scan && !scan.ok) {
       const { key, params } = scanErrorMessage(scan.error);
       throw fieldError('scan', key, params);
     }
@@ -384,5 +436,5 @@ export async function describeReceipt(tx: Tx, receiptId: number): Promise<Receip
   const [r] = await tx.select({ id: inboundReceipts.id, result: inboundReceipts.result }).from(inboundReceipts).where(eq(inboundReceipts.id, receiptId));
   // `request`: what the receipt was asked (requestFingerprint), kept with the answer, not part of it.
   const { request: _request, ...answer } = r!.result as Omit<ReceiptResult, 'receiptId'> & { request?: string };
-  return { ...answer, receiptId: r!.id, replayed: true };
+  return { ...answer, expectedLot: answer.expectedLot ?? null, receiptId: r!.id, replayed: true };
 }

@@ -14,7 +14,7 @@ import { InboundListPage, InboundResults } from '../../views/inbound/list-page.t
 import { ShipmentFormPage, type LineValues, type ShipmentFormValues } from '../../views/inbound/shipment-form.tsx';
 import { ShipmentPage } from '../../views/inbound/detail-page.tsx';
 import { ArrivalPage, type ArrivalValues } from '../../views/inbound/arrival-page.tsx';
-import { PickAsnPage, ReceiveForm, ReceivePage, type ReceiveView } from '../../views/inbound/receive-page.tsx';
+import { PickAsnPage, ReceiveForm, ReceivePage, type ReceivePrompts, type ReceiveView } from '../../views/inbound/receive-page.tsx';
 import { ReportPage } from '../../views/inbound/report-page.tsx';
 import { PutawayHomePage, PutawayTaskPage, type PutawayTaskView } from '../../views/inbound/putaway-page.tsx';
 import { listSellers, listWarehouses, type Warehouse } from '../inventory/queries.ts';
@@ -32,6 +32,7 @@ import { classRange, instantToWallClock, isColdClass } from './temperature.ts';
 import { reportCsv } from './csv.ts';
 import { z } from 'zod';
 import { labelFormats } from '../barcodes/labels.ts';
+import { looksLikeScan } from '../barcodes/messages.ts';
 import { AsnLabelPage } from '../../views/inbound/asn-label-page.tsx';
 import { plainInteger } from '../http/numbers.ts';
 
@@ -333,13 +334,24 @@ export function inboundRoutes() {
       return render({ done }, 201, progress);
     } catch (err) {
       if (!isFormError(err)) throw err;
-      const errors = translateFieldErrors(c.var.t, err.fieldErrors);
+      // A lot or expiry the scan lacked is asked for, prefilled from the ASN: a prompt to confirm
+      // or scan, not an error; anything else wrong with the scan is an error.
+      const t = c.var.t;
       const ask: ReceiveView['ask'] = {};
+      const prompts: ReceivePrompts = {};
       for (const f of err.fieldErrors) {
-        if (f.path === 'lot' || f.path === 'expiry') ask[f.path] = (form[f.path] ? one(form[f.path]) : '') || String(f.params?.suggested ?? '');
+        if ((f.path !== 'lot' || f.key !== 'inbound.error.lotNeeded') && (f.path !== 'expiry' || f.key !== 'inbound.error.expiryNeeded')) continue;
+        // What the operator typed stays; a label scanned there that lacked the field does not.
+        const typed = looksLikeScan(one(form[f.path])) ? '' : one(form[f.path]);
+        const suggested = String(f.params?.suggested ?? '');
+        ask[f.path] = typed || suggested;
+        const sku = String(f.params?.sku ?? '');
+        prompts[f.path] = typed || !suggested ? t(f.key, f.params) : f.path === 'lot' ? t('inbound.ask.lotConfirm', { sku, lot: suggested }) : t('inbound.ask.expiryConfirm', { sku, date: t.date(suggested) });
       }
+      const errors = translateFieldErrors(t, err.fieldErrors.filter((f) => !(f.path in prompts)));
+      const formError = Object.keys(errors).length || Object.keys(prompts).length ? undefined : t(err.key, err.params);
       // The same key again: nothing was written, and a retry must not count twice.
-      return render({ values, errors, ask, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: one(form.idempotency_key) || generateSecureRandomString() }, err.status === 409 ? 409 : 422);
+      return render({ values, errors, ask, prompts, formError, idempotencyKey: one(form.idempotency_key) || generateSecureRandomString() }, err.status === 409 ? 409 : 422);
     }
   });
 

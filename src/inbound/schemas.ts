@@ -4,6 +4,7 @@ import { AppError, type FieldError } from '../errors.ts';
 import type { MessageKey } from '../i18n/index.ts';
 import { blankToUndefined, isRealDate, isoDate, optionalText } from '../inventory/filters.ts';
 import { issueFieldError } from '../http/issues.ts';
+import { looksLikeScan } from '../barcodes/messages.ts';
 import { plainDecimal, plainInteger } from '../http/numbers.ts';
 
 /** "2025-02-30T25:61" is no time at all: the day must exist, hours < 24, minutes and seconds < 60. */
@@ -65,14 +66,32 @@ export const arrivalInputSchema = z.object({
 });
 export type ArrivalInput = z.input<typeof arrivalInputSchema>;
 
+/**
+ * The lot and expiry fields of a receipt: a lot as typed (at most 40 characters), a real
+ * YYYY-MM-DD day, or the case's GS1 label scanned into either field (what an operator asked for
+ * a lot does). A scan passes here as it is, and receiving reads its (10) and (17) from it.
+ */
+const receiptLot = z.preprocess(
+  blankToUndefined,
+  z
+    .string()
+    .trim()
+    .max(500)
+    .superRefine((v, ctx) => {
+      if (v.length > 40 && !looksLikeScan(v)) ctx.addIssue({ code: 'too_big', origin: 'string', maximum: 40, inclusive: true, input: v, message: 'At most 40 characters' });
+    })
+    .optional(),
+);
+const receiptExpiry = z.preprocess(blankToUndefined, z.string().trim().max(500).refine((v) => looksLikeScan(v) || (/^\d{4}-\d{2}-\d{2}$/.test(v) && isRealDate(v))).optional());
+
 /** One scan at the dock, from the scanner screen or POST …/receipts. */
 export const receiptInputSchema = z
   .object({
     scan: z.preprocess(blankToUndefined, z.string().max(500).optional()),
     sku: optionalText(80),
     quantity: z.preprocess(blankToUndefined, z.preprocess(plainInteger, z.number().int().positive().max(100_000).default(1))),
-    lot: optionalText(40),
-    expiry: isoDate,
+    lot: receiptLot,
+    expiry: receiptExpiry,
     condition: z.preprocess(blankToUndefined, z.enum(receiptConditions).default('good')),
     temperature_c: celsius,
     /** Receive although the line is already well over what the ASN expects. */
@@ -121,6 +140,8 @@ export function parseInput<S extends z.ZodType>(schema: S, raw: unknown): z.outp
     const last = String(i.path[i.path.length - 1] ?? '');
     const generic = issueFieldError(i, path);
     if (generic.key === 'error.required' && last !== 'lines') return generic;
+    // Too many at once: the message names the most one entry takes.
+    if (last === 'quantity' && i.code === 'too_big') return { path, key: 'inbound.error.quantityAtMost', params: { max: Number(i.maximum) } };
     const key = messages[last] ?? (i.code === 'too_small' && last === 'lines' ? 'inbound.error.noLines' : i.path[0] === 'temperatures' ? 'inbound.error.badTemperature' : undefined);
     return key ? { path, key, params: { detail: i.message } } : generic;
   });

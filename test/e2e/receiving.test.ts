@@ -14,6 +14,7 @@ import { queryRows } from '../../src/db/rows.ts';
 import { verifyLedger } from '../../src/stock/index.ts';
 import { seedDemo, DEMO_PASSWORD } from '../../seeds/demo.ts';
 import { saveShipment } from '../../src/inbound/save-shipment.ts';
+import { recordArrival } from '../../src/inbound/record-arrival.ts';
 import { balanceOf } from '../helpers/counts.ts';
 import { focusedId, noHorizontalScroll, scanInto, shot as shotAs, signInPage, skipBrowser, startBrowserApp, type BrowserApp } from '../helpers/browser.ts';
 import type { Page } from 'playwright-core';
@@ -30,6 +31,8 @@ describe.skipIf(skipBrowser)('receiving a TIR truck on a 360 px scanner (Chromiu
   let base = '';
   let product: Product;
   let shipmentId = 0;
+  /** A second truck of the same product, already at the dock: its line names lot L1101. */
+  let secondId = 0;
   const reference = `TIR-E2E-${Date.now().toString(36).toUpperCase()}`;
 
   beforeAll(async () => {
@@ -48,9 +51,10 @@ describe.skipIf(skipBrowser)('receiving a TIR truck on a 360 px scanner (Chromiu
     )) as [Product];
     expect(product, 'the demo has a frozen lot-tracked product').toBeDefined();
     const [manager] = await queryRows<{ id: number; email: string; name: string }>(db, sql`SELECT id, email, name FROM users WHERE role = 'manager' LIMIT 1`);
+    const managerUser = { id: manager!.id, email: manager!.email, name: manager!.name, role: 'manager' as const, sellerId: null, warehouseIds: [], locale: 'en' as const };
     const shipment = await saveShipment({
       db,
-      user: { id: manager!.id, email: manager!.email, name: manager!.name, role: 'manager', sellerId: null, warehouseIds: [], locale: 'en' },
+      user: managerUser,
       input: {
         warehouse: 'MSK',
         seller: product.seller,
@@ -61,6 +65,20 @@ describe.skipIf(skipBrowser)('receiving a TIR truck on a 360 px scanner (Chromiu
       },
     });
     shipmentId = shipment.id;
+    const second = await saveShipment({
+      db,
+      user: managerUser,
+      input: {
+        warehouse: 'MSK',
+        seller: product.seller,
+        reference: `${reference}-2`,
+        eta: '2026-12-02',
+        transport: { mode: 'road_tir', tir_carnet: 'XC40012346', vehicle_plate: 'O556OO77', seals: 'TIR-SEAL-882' },
+        lines: [{ sku: product.sku, quantity: 12, lot: 'L1101' }],
+      },
+    });
+    await recordArrival({ db, user: managerUser, shipmentId: second.id, input: { dock: 'DOCK-F1', seals: [{ seal: 'TIR-SEAL-882', state: 'intact' }], temperatures: { frozen: -21 } } });
+    secondId = second.id;
 
     browser = await startBrowserApp(db);
     base = browser.base;
@@ -148,6 +166,39 @@ describe.skipIf(skipBrowser)('receiving a TIR truck on a 360 px scanner (Chromiu
     expect(card).toContain('30.04.2028');
     await shot(page, '08-product');
     await noHorizontalScroll(page);
+    expect((await verifyLedger(db)).problems).toEqual([]);
+    await page.close();
+  });
+
+  it('asked for the lot of an EAN scan, the ASN\'s lot is offered to confirm; the case label scanned into the lot field receives its lot and expiry', async () => {
+    const page = await signInPage(browser!, OPERATOR, DEMO_PASSWORD);
+    await page.goto(`${base}/inbound/${secondId}/receive`);
+    expect(await focusedId(page)).toBe('f-scan');
+
+    // The unit EAN carries no lot: an amber prompt, the ASN's lot prefilled and selected, no red field.
+    await scanInto(page, product.ean);
+    await expect.poll(() => page.locator('#receive-form').getAttribute('data-result')).toBe('warn');
+    expect(await focusedId(page)).toBe('f-lot');
+    expect(await page.locator('#f-lot').inputValue()).toBe('L1101');
+    expect(await page.locator('#receive-form .field.invalid').count()).toBe(0);
+    expect(await page.locator('#receive-form .error').count()).toBe(0);
+    expect((await page.locator('#receive-form .hint').textContent()) ?? '').toContain('L1101');
+    await shot(page, '09-lot-prompt');
+    await noHorizontalScroll(page);
+
+    // The carton's GS1-128 as the scanner types it into the lot field: (01)(17)(10), the lot
+    // closed by a GS. It replaces the prefilled lot, and Enter receives it.
+    const answer = page.waitForResponse((r) => r.url().endsWith(`/inbound/${secondId}/receipts`) && r.request().method() === 'POST');
+    await scanInto(page, `01${'0' + product.ean}17281130` + `10L1101${GS}`);
+    expect((await answer).status()).toBe(201);
+    await expect.poll(() => page.locator('#receive-form').getAttribute('data-result')).toBe('ok');
+    const result = (await page.locator('.result').textContent()) ?? '';
+    expect(result).toContain('L1101');
+    expect(result).toContain('30.11.2028');
+    expect(await focusedId(page)).toBe('f-scan');
+    await shot(page, '10-label-in-lot');
+    const [lot] = await queryRows<{ code: string; expiresOn: string }>(db, sql`SELECT l.code, l.expires_on::text AS "expiresOn" FROM inbound_receipts r JOIN lots l ON l.id = r.lot_id WHERE r.shipment_id = ${secondId}`);
+    expect(lot).toEqual({ code: 'L1101', expiresOn: '2028-11-30' });
     expect((await verifyLedger(db)).problems).toEqual([]);
     await page.close();
   });

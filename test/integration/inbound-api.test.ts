@@ -534,6 +534,22 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
       problemOf(await post(op, '/api/v1/putaways', { ...base, quantity: 1 }), 409);
       expect(await fingerprint(w)).toBe(before);
     });
+
+    it('a receipt whose lot is a label of another item, a broken label or longer than a lot may be is 422 on the lot, saying why (the operator reads Russian); a good label there is the scan', async () => {
+      const { w, asn, op, before } = await atDock();
+      const gtin = gtinOf(w.product.kefir.ean);
+      const refused = async (body: Record<string, unknown>) => problemOf(await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: w.product.kefir.ean, ...body }, { key: key() }), 422).errors!;
+      expect(await refused({ lot: `01${gtinOf(w.product.widget.ean)}17300531` + '10L2611' })).toEqual([{ path: 'lot', message: `Эта этикетка — товара ${w.product.widget.sku}, а отсканирован ${w.product.kefir.sku}: отсканируйте этикетку этой коробки.` }]);
+      expect((await refused({ lot: `01${gtin}17300230` + '10L2611' }))[0]!.path).toBe('lot');
+      expect(await refused({ lot: 'X'.repeat(41) })).toEqual([{ path: 'lot', message: 'Не более 40 символов.' }]);
+      expect((await refused({ expiry: 'next week' }))[0]!.path).toBe('expiry');
+      expect(await refused({ quantity: 100_001 })).toEqual([{ path: 'quantity', message: 'Количество должно быть целым числом от 1 до 100000.' }]);
+      expect(await fingerprint(w)).toBe(before);
+      // The label carries a 20-character lot: 46 characters in all, read as the scan.
+      const r = await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: w.product.kefir.ean, lot: `01${gtin}17300531` + '10L2611-A-000000000001' }, { key: key() });
+      expect(r.status).toBe(201);
+      expect(r.body).toMatchObject({ sku: w.product.kefir.sku, lot: 'L2611-A-000000000001', expiry: '2030-05-31', quantity: 1 });
+    });
   });
 
   describe('security', () => {

@@ -258,6 +258,72 @@ describe.each(backends)('inbound pages on %s', (backend) => {
     expect(/<select name="dock" id="f-dock"><option value="([^"]+)"/.exec(html)![1]).toBe('DOCK-F1');
   });
 
+  it('asked for the ASN\'s lot, the screen prompts to confirm it instead of an error; a case label scanned into the lot receives it; another lot is flagged here and in the report', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    await arrive(db(), w, asn.id);
+    const op = await signedIn(app, w.user.operator.email);
+    await op.get(`/inbound/${asn.id}/receive`);
+    const gtin = gtinOf(w.product.kefir.ean);
+    const post = (fields: [string, string][]) => postForm(op, `/inbound/${asn.id}/receipts`, [...fields, ['idempotency_key', 'k-' + uid() + uid()]], { htmx: true });
+
+    // The EAN carries no lot: the ASN's lot is offered to confirm (amber, a hint), not flagged red.
+    const ask = await post([['scan', w.product.kefir.ean], ['quantity', '1']]);
+    expect(ask.status).toBe(422);
+    const askHtml = await ask.text();
+    expect(askHtml).toContain('data-result="warn"');
+    expect(askHtml).toMatch(/id="f-lot"[^>]*value="L2611"[^>]*required[^>]*autofocus/);
+    expect(askHtml).not.toContain('class="field invalid"');
+    expect(askHtml).not.toContain('aria-invalid');
+    expect(askHtml).toContain(`${w.product.kefir.sku}: партия L2611 из ASN. Enter — подтвердить`);
+    // Only the lot is required: Enter after the lot sends the form, the expiry comes with a label.
+    expect(askHtml).not.toMatch(/id="f-expiry"[^>]*required/);
+    expect(askHtml).toContain(`value="${w.product.kefir.ean}"`);
+    // A label without (10) scanned into the lot: asked again, the ASN's lot in the field, not the label.
+    const noLot = await (await post([['scan', w.product.kefir.ean], ['lot', `01${gtin}17300531`]])).text();
+    expect(noLot).toContain('data-result="warn"');
+    expect(noLot).toMatch(/id="f-lot"[^>]*value="L2611"/);
+
+    // The carton's GS1-128 scanned into the lot field, as a scanner types it: lot and expiry from it.
+    const label = await post([['scan', w.product.kefir.ean], ['quantity', '1'], ['lot', `01${gtin}17300531` + '10L2611'], ['expiry', '']]);
+    expect(label.status).toBe(201);
+    const labelHtml = await label.text();
+    expect(labelHtml).toContain('data-result="ok"');
+    expect(labelHtml).toMatch(/Партия L2611 · Срок годности 31\.05\.2030/);
+
+    // Another lot than the ASN's: received, amber, naming the lot expected.
+    const other = await post([['scan', `01${gtin}17300531` + '10WRONGLOT'], ['quantity', '1']]);
+    expect(other.status).toBe(201);
+    const otherHtml = await other.text();
+    expect(otherHtml).toContain('data-result="warn"');
+    expect(otherHtml).toContain('Принято — партия не по ASN');
+    expect(otherHtml).toContain('Партия WRONGLOT, а по ASN ожидается L2611.');
+    const report = await (await op.get(`/inbound/${asn.id}/report`)).text();
+    expect(report).toContain('Партия не по ASN (ожидалась L2611)');
+    expect(report).toContain('<code class="warn-text">WRONGLOT </code>');
+    expect(report).toContain('<code>L2611 </code>');
+
+    // Refusals say why, in Russian: a wrong check digit, 30 February, a label of another item, too many.
+    const before = await stockFingerprint(db(), [w.warehouse.id]);
+    const badGtin = gtin.slice(0, 13) + ((Number(gtin[13]) + 1) % 10);
+    const refused = async (fields: [string, string][], field: string) => {
+      const res = await post(fields);
+      expect(res.status).toBe(422);
+      const html = await res.text();
+      expect(html).toContain('data-result="error"');
+      expect(html).not.toContain('Нет товара со штрихкодом');
+      expect(html).toMatch(new RegExp(`id="f-${field}"[^>]*aria-invalid="true"`));
+      return html;
+    };
+    expect(await refused([['scan', `01${badGtin}17300531` + '10L2611']], 'scan')).toContain(`Неверная контрольная цифра в (01): ${badGtin[13]}, ожидалась ${gtin[13]}.`);
+    expect(await refused([['scan', `01${gtin}17300230` + '10L2611']], 'scan')).toContain('Дата в (17) не существует (300230).');
+    const widgetLabel = await refused([['scan', w.product.kefir.ean], ['lot', `01${gtinOf(w.product.widget.ean)}17300531` + '10L2611']], 'lot');
+    expect(widgetLabel).toContain(`Эта этикетка — товара ${w.product.widget.sku}, а отсканирован ${w.product.kefir.sku}`);
+    expect(widgetLabel).toMatch(/id="f-lot"[^>]*autofocus/);
+    expect(await refused([['scan', w.product.widget.ean], ['quantity', '99999999']], 'quantity')).toContain('Количество должно быть целым числом от 1 до 100000.');
+    expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
+  });
+
   async function lotId(w: World, code: string) {
     const { lots } = await import('../../src/db/schema/index.ts');
     const { and } = await import('drizzle-orm');

@@ -10,7 +10,7 @@ import { receiveItem } from '../../src/inbound/receive-item.ts';
 import { putAway, suggestPutaway } from '../../src/inbound/putaway.ts';
 import { getShipment } from '../../src/inbound/queries.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
-import { balanceOf } from '../helpers/counts.ts';
+import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
 import { asUser, makeWorld, nextEan, stock, uid } from '../helpers/world.ts';
 import { GS, arrive, gtinOf, key, makeAsn, scan } from '../helpers/inbound.ts';
 
@@ -290,5 +290,66 @@ describe.each(backends)('inbound receiving on %s', (backend) => {
     expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id)).toEqual({ onHand: 11, reserved: 0 });
     expect((await scan(db(), w, asn.id, { scan: w.product.widget.ean, quantity: 5, confirm_over: true })).received).toBe(16);
     await ledgerOk();
+  });
+
+  it('a case label scanned into the lot or expiry field is the scan, with or without GS; a label of another item and what is no lot are refused', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    await arrive(db(), w, asn.id);
+    const gtin = gtinOf(w.product.kefir.ean);
+    const refusal = async (input: Record<string, unknown>) => (await scan(db(), w, asn.id, { scan: w.product.kefir.ean, ...input }).catch((e: unknown) => e)) as { key: string; fieldErrors: { path: string; key: string; params?: Record<string, unknown> }[] };
+    // As a scanner without symbology identifier types it: (01)(17)(10), no separators.
+    expect(await scan(db(), w, asn.id, { scan: w.product.kefir.ean, lot: `01${gtin}17300531` + '10L2611', quantity: 2 })).toMatchObject({ lot: 'L2611', expiry: '2030-05-31', quantity: 2 });
+    // (10) first, closed by a GS, then (17); the date typed is the label's.
+    expect(await scan(db(), w, asn.id, { scan: w.product.kefir.ean, lot: `01${gtin}10L2611${GS}17300531`, expiry: '2030-05-31' })).toMatchObject({ lot: 'L2611', expiry: '2030-05-31' });
+    // The human-readable form, as typed from the carton.
+    expect(await scan(db(), w, asn.id, { scan: w.product.kefir.ean, lot: `(01)${gtin}(17)300531(10)L2611` })).toMatchObject({ lot: 'L2611', expiry: '2030-05-31' });
+    // Into the expiry field, and a lot longer than 40 characters would allow with it.
+    const longLot = 'L2611-A-000000000001';
+    expect(await scan(db(), w, asn.id, { scan: w.product.kefir.ean, expiry: `]C101${gtin}17300531` + `10${longLot}${GS}` })).toMatchObject({ lot: longLot, expiry: '2030-05-31' });
+    const before = await stockFingerprint(db(), [w.warehouse.id]);
+
+    // The label of another of the seller's products: refused on the lot field, naming both.
+    const widgetLabel = await refusal({ lot: `01${gtinOf(w.product.widget.ean)}17300531` + '10L2611' });
+    expect(widgetLabel.fieldErrors[0]).toMatchObject({ path: 'lot', key: 'inbound.error.labelOtherProduct', params: { label: w.product.widget.sku, scanned: w.product.kefir.sku } });
+    // A wrong GTIN check digit, or 30 February, in the lot field: the parser's reason, on the field.
+    const badGtin = gtin.slice(0, 13) + ((Number(gtin[13]) + 1) % 10);
+    expect((await refusal({ lot: `01${badGtin}17300531` + '10L2611' })).fieldErrors[0]).toMatchObject({ path: 'lot', key: 'scan.BAD_CHECK_DIGIT' });
+    expect((await refusal({ lot: `01${gtin}17300230` + '10L2611' })).fieldErrors[0]).toMatchObject({ path: 'lot', key: 'scan.BAD_DATE' });
+    // Longer than a lot may be, and no label: refused, naming the limit.
+    expect((await refusal({ lot: 'L'.repeat(41) })).fieldErrors[0]).toMatchObject({ path: 'lot', key: 'error.tooLong', params: { max: 40 } });
+    expect((await refusal({ expiry: '2030-02-30' })).fieldErrors[0]).toMatchObject({ path: 'expiry', key: 'inbound.error.badDate' });
+    expect(await stockFingerprint(db(), [w.warehouse.id])).toBe(before);
+    // None of them became a lot.
+    const codes = (await db().select({ code: lots.code }).from(lots).where(eq(lots.productId, w.product.kefir.id))).map((l) => l.code);
+    expect(codes.filter((c) => c.length > 20 || /^0[0-3]\d{14}/.test(c))).toEqual([]);
+    await ledgerOk();
+  });
+
+  it('a lot other than the one the ASN names is received and flagged with the lot it expects', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    await arrive(db(), w, asn.id);
+    const r = await scan(db(), w, asn.id, { scan: `01${gtinOf(w.product.kefir.ean)}17300531` + '10WRONGLOT', quantity: 2 });
+    expect(r).toMatchObject({ outcome: 'received', lot: 'WRONGLOT', expectedLot: 'L2611', lineNo: 2, received: 2 });
+    // The ASN's own lot, and a product whose line names no lot: nothing to flag.
+    expect((await scan(db(), w, asn.id, { scan: `01${gtinOf(w.product.kefir.ean)}17300531` + '10L2611' })).expectedLot).toBeNull();
+    expect((await scan(db(), w, asn.id, { scan: w.product.widget.ean })).expectedLot).toBeNull();
+    await ledgerOk();
+  });
+
+  it('an invalid GS1 scan says why: a wrong GTIN check digit, a day that does not exist; too many at once names the most', async () => {
+    const w = await makeWorld(db());
+    const asn = await makeAsn(db(), w);
+    await arrive(db(), w, asn.id);
+    const gtin = gtinOf(w.product.kefir.ean);
+    const badGtin = gtin.slice(0, 13) + ((Number(gtin[13]) + 1) % 10);
+    const refusal = async (input: Record<string, unknown>) => (await scan(db(), w, asn.id, input).catch((e: unknown) => e)) as { fieldErrors: { path: string; key: string; params?: Record<string, unknown> }[] };
+    expect((await refusal({ scan: `01${badGtin}17300531` + '10L2611' })).fieldErrors[0]).toMatchObject({ path: 'scan', key: 'scan.BAD_CHECK_DIGIT', params: { field: '(01)', expected: gtin[13] } });
+    expect((await refusal({ scan: `01${gtin}17270230` + '10L2611' })).fieldErrors[0]).toMatchObject({ path: 'scan', key: 'scan.BAD_DATE', params: { field: '(17)', found: '270230' } });
+    for (const quantity of ['1000000', '99999999']) {
+      expect((await refusal({ scan: w.product.widget.ean, quantity })).fieldErrors[0]).toMatchObject({ path: 'quantity', key: 'inbound.error.quantityAtMost', params: { max: 100_000 } });
+    }
+    expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id)).toEqual({ onHand: 0, reserved: 0 });
   });
 });

@@ -53,6 +53,8 @@ export function PickAsnPage(v: PickAsnView) {
 }
 
 export type ReceiveValues = { scan?: string; quantity?: string; lot?: string; expiry?: string; condition?: string };
+/** What to do about each field asked for: confirm the ASN's lot or expiry, or scan or type it. */
+export type ReceivePrompts = { lot?: string; expiry?: string };
 
 export type ReceiveView = {
   ctx: ViewContext;
@@ -60,8 +62,10 @@ export type ReceiveView = {
   values: ReceiveValues;
   errors: FieldErrors;
   formError?: string | undefined;
-  /** Fields the last scan lacked (lot, expiry): shown, required and prefilled. */
+  /** Fields the last scan lacked (lot, expiry): shown and prefilled, the first of them required. */
   ask: { lot?: string; expiry?: string };
+  /** Next to the fields asked for: a prompt, not an error (nothing was wrong with the scan). */
+  prompts?: ReceivePrompts | undefined;
   done?: ReceiptResult | undefined;
   idempotencyKey: string;
 };
@@ -83,7 +87,10 @@ const outcomeResult = { received: 'ok', over: 'warn', unexpected: 'warn', quaran
 
 /**
  * The scan form and the ASN's progress: one input with focus; Enter receives. The result
- * banner is green (received), amber (over, quarantined, not on the ASN) or red (refused).
+ * banner is green (received), amber (over, another lot than the ASN's, quarantined, not on the
+ * ASN) or red (refused). A scan that lacks a lot or expiry asks for it (amber, two beeps),
+ * prefilled from the ASN: Enter confirms it, or the carton's label is scanned into it. Only the
+ * first field asked for is required, so Enter after a label scanned into the lot sends it.
  */
 export function ReceiveForm(v: ReceiveView) {
   const { t } = v.ctx;
@@ -92,10 +99,15 @@ export function ReceiveForm(v: ReceiveView) {
   const val = v.values;
   const failed = Boolean(v.formError || Object.keys(e).length);
   const asking = v.ask.lot !== undefined || v.ask.expiry !== undefined;
+  // What was sent comes back in the form when it was not received.
+  const kept = failed || asking;
+  const prompts = v.prompts ?? {};
   const d = v.done;
-  const result = d ? outcomeResult[d.outcome] : failed ? 'error' : undefined;
-  const focusLot = v.ask.lot !== undefined;
-  const focusExpiry = !focusLot && v.ask.expiry !== undefined;
+  const otherLot = Boolean(d?.expectedLot);
+  const result = d ? (otherLot ? 'warn' : outcomeResult[d.outcome]) : failed ? 'error' : asking ? 'warn' : undefined;
+  // A field asked for, or refused (a label of another item scanned into it), takes the next scan.
+  const focusLot = v.ask.lot !== undefined || Boolean(e.lot && !e.scan);
+  const focusExpiry = !focusLot && (v.ask.expiry !== undefined || Boolean(e.expiry && !e.scan));
   const focusQuantity = !asking && Object.keys(e)[0] === 'quantity';
   const expected = s.lines.reduce((n, l) => n + l.expected, 0);
   const received = s.lines.reduce((n, l) => n + l.received + l.damaged, 0);
@@ -111,8 +123,8 @@ export function ReceiveForm(v: ReceiveView) {
         </span>
       </div>
       {d && (
-        <div class={`result result-${d.outcome}`} role="status">
-          <strong>{t(`inbound.outcome.${d.outcome}`)}</strong>
+        <div class={`result result-${otherLot && d.outcome === 'received' ? 'over' : d.outcome}`} role="status">
+          <strong>{otherLot && d.outcome === 'received' ? t('inbound.outcome.otherLot') : t(`inbound.outcome.${d.outcome}`)}</strong>
           <span class="result-qty">+{t.number(d.quantity)}</span>
           <span class="code">{d.sku}</span> <span>{d.productName}</span>
           <small>
@@ -122,6 +134,7 @@ export function ReceiveForm(v: ReceiveView) {
             {d.quarantineReason && ` · ${t(`inbound.quarantine.${d.quarantineReason}`)}`}
             {d.replayed && ` · ${t('move.replayed')}`}
           </small>
+          {d.expectedLot && <small class="warn-text">{t('inbound.lotNotAsExpected', { lot: d.lot ?? '', expected: d.expectedLot })}</small>}
           <small>
             {d.outcome === 'unexpected'
               ? t('inbound.notOnAsnProgress', { line: d.lineNo, received: t.number(d.received + d.damaged) })
@@ -146,7 +159,7 @@ export function ReceiveForm(v: ReceiveView) {
         <input
           id="f-scan"
           name="scan"
-          value={failed ? (val.scan ?? '') : ''}
+          value={kept ? (val.scan ?? '') : ''}
           autocomplete="off"
           autocapitalize="off"
           spellcheck={false}
@@ -165,18 +178,18 @@ export function ReceiveForm(v: ReceiveView) {
       <div class="receive-row">
         <div class={e.quantity ? 'field invalid' : 'field'}>
           <label for="f-quantity">{t('col.quantity')}</label>
-          <input id="f-quantity" name="quantity" value={failed ? (val.quantity ?? '1') : '1'} inputmode="numeric" autocomplete="off" autofocus={focusQuantity} aria-invalid={e.quantity ? 'true' : undefined} />
+          <input id="f-quantity" name="quantity" value={kept ? (val.quantity ?? '1') : '1'} inputmode="numeric" autocomplete="off" autofocus={focusQuantity} aria-invalid={e.quantity ? 'true' : undefined} />
           {e.quantity && <small class="error">{e.quantity}</small>}
         </div>
         <div class="field">
           <span class="label">{t('inbound.condition')}</span>
           <div class="segmented" role="radiogroup" aria-label={t('inbound.condition')}>
             <label class="seg">
-              <input type="radio" name="condition" value="good" checked={!failed || val.condition !== 'damaged'} />
+              <input type="radio" name="condition" value="good" checked={!kept || val.condition !== 'damaged'} />
               <span>{t('inbound.condition.good')}</span>
             </label>
             <label class="seg seal-broken">
-              <input type="radio" name="condition" value="damaged" checked={failed && val.condition === 'damaged'} />
+              <input type="radio" name="condition" value="damaged" checked={kept && val.condition === 'damaged'} />
               <span>{t('inbound.condition.damaged')}</span>
             </label>
           </div>
@@ -187,13 +200,18 @@ export function ReceiveForm(v: ReceiveView) {
         <div class="receive-row">
           <div class={e.lot ? 'field invalid' : 'field'}>
             <label for="f-lot">{t('col.lot')}</label>
-            <input id="f-lot" name="lot" value={v.ask.lot ?? (failed ? (val.lot ?? '') : '')} autocomplete="off" autocapitalize="characters" spellcheck={false} required={v.ask.lot !== undefined} autofocus={focusLot} aria-invalid={e.lot ? 'true' : undefined} />
+            <input id="f-lot" name="lot" value={v.ask.lot ?? (kept ? (val.lot ?? '') : '')} autocomplete="off" autocapitalize="characters" spellcheck={false} required={v.ask.lot !== undefined} autofocus={focusLot} aria-invalid={e.lot ? 'true' : undefined} />
           </div>
           <div class={e.expiry ? 'field invalid' : 'field'}>
             <label for="f-expiry">{t('col.expiry')}</label>
-            <input id="f-expiry" name="expiry" type="date" value={v.ask.expiry ?? (failed ? (val.expiry ?? '') : '')} required={v.ask.expiry !== undefined} autofocus={focusExpiry} aria-invalid={e.expiry ? 'true' : undefined} />
+            <input id="f-expiry" name="expiry" type="date" value={v.ask.expiry ?? (kept ? (val.expiry ?? '') : '')} required={focusExpiry} autofocus={focusExpiry} aria-invalid={e.expiry ? 'true' : undefined} />
           </div>
         </div>
+        {(prompts.lot || prompts.expiry) && (
+          <small class="hint" role="status">
+            {[prompts.lot, prompts.expiry].filter(Boolean).join(' ')}
+          </small>
+        )}
         {(e.lot || e.expiry) && (
           <small class="error" role="alert">
             {[e.lot, e.expiry].filter(Boolean).join(' ')}

@@ -69,42 +69,47 @@ export function ReportPage(v: ReportView) {
             </tr>
           </thead>
           <tbody>
-            {s.lines.map((l) => (
-              <tr>
-                <td class="blank">{l.lineNo}</td>
-                <td class="code head" data-label={t('col.sku')}>{l.sku}</td>
-                <td class="name" data-label={t('col.product')}>{l.name}</td>
-                <td data-label={t('inbound.receivedLots')}>
-                  <ul class="plain">
-                    {v.lots
-                      .filter((x) => x.lineNo === l.lineNo)
-                      .map((x) => (
+            {s.lines.map((l) => {
+              const lots = v.lots.filter((x) => x.lineNo === l.lineNo);
+              // A lot the ASN line did not name came all the same: it is received, and shown as such.
+              const otherLot = (x: ReportLot) => Boolean(l.lotCode && x.lot && x.lot !== l.lotCode);
+              const remarks = l.unexpected || l.decision || l.quarantineReason || lots.some(otherLot);
+              return (
+                <tr>
+                  <td class="blank">{l.lineNo}</td>
+                  <td class="code head" data-label={t('col.sku')}>{l.sku}</td>
+                  <td class="name" data-label={t('col.product')}>{l.name}</td>
+                  <td data-label={t('inbound.receivedLots')}>
+                    <ul class="plain">
+                      {lots.map((x) => (
                         <li>
-                          {x.lot && <code>{x.lot} </code>}
+                          {x.lot && <code class={otherLot(x) ? 'warn-text' : undefined}>{x.lot} </code>}
                           {x.expiry && <Expiry t={t} expiresOn={x.expiry} />} × {t.number(x.quantity)}
                           {x.condition === 'damaged' && <small class="warn-text"> {t('inbound.condition.damaged')}</small>}
                           {x.quarantineReason && x.quarantineReason !== 'damaged' && <small class="warn-text"> {t(`inbound.quarantine.${x.quarantineReason as 'temperature'}`)}</small>}
                         </li>
                       ))}
-                  </ul>
-                </td>
-                <td class="num" data-label={t('inbound.col.expected')}>{t.number(l.expected)}</td>
-                <td class="num" data-label={t('inbound.col.received')}>{t.number(l.received)}</td>
-                <td class="num" data-label={t('inbound.col.damaged')}>{t.number(l.damaged)}</td>
-                <td class={l.short ? 'num err-text' : 'num'} data-label={t('inbound.col.short')}>{t.number(l.short)}</td>
-                <td class={l.over ? 'num warn-text' : 'num'} data-label={t('inbound.col.over')}>{t.number(l.over)}</td>
-                <td data-label={t('inbound.col.remarks')} class={l.unexpected || l.decision || l.quarantineReason ? undefined : 'blank'}>
-                  {l.unexpected && <span class="badge warn">{t('inbound.notOnAsn')}</span>}
-                  {l.decision && <span class="badge"> {t(`inbound.decision.${l.decision as 'accepted'}`)}</span>}
-                  {l.quarantineReason && (
-                    <span class="badge warn">
-                      {t(`inbound.quarantine.${l.quarantineReason as 'temperature'}`)}
-                      {l.quarantineNote ? `: ${l.quarantineNote}` : ''}
-                    </span>
-                  )}
-                </td>
-              </tr>
-            ))}
+                    </ul>
+                  </td>
+                  <td class="num" data-label={t('inbound.col.expected')}>{t.number(l.expected)}</td>
+                  <td class="num" data-label={t('inbound.col.received')}>{t.number(l.received)}</td>
+                  <td class="num" data-label={t('inbound.col.damaged')}>{t.number(l.damaged)}</td>
+                  <td class={l.short ? 'num err-text' : 'num'} data-label={t('inbound.col.short')}>{t.number(l.short)}</td>
+                  <td class={l.over ? 'num warn-text' : 'num'} data-label={t('inbound.col.over')}>{t.number(l.over)}</td>
+                  <td data-label={t('inbound.col.remarks')} class={remarks ? undefined : 'blank'}>
+                    {l.unexpected && <span class="badge warn">{t('inbound.notOnAsn')}</span>}
+                    {lots.some(otherLot) && <span class="badge warn">{t('inbound.otherLotRemark', { expected: l.lotCode ?? '' })}</span>}
+                    {l.decision && <span class="badge"> {t(`inbound.decision.${l.decision as 'accepted'}`)}</span>}
+                    {l.quarantineReason && (
+                      <span class="badge warn">
+                        {t(`inbound.quarantine.${l.quarantineReason as 'temperature'}`)}
+                        {l.quarantineNote ? `: ${l.quarantineNote}` : ''}
+                      </span>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
           <tfoot>
             <tr>
