@@ -1,10 +1,10 @@
-import { stringify } from 'csv-stringify/sync';
+import { spreadsheetCsv } from '../http/csv.ts';
 import type { Translator } from '../i18n/index.ts';
 import type { StockRow } from './queries.ts';
 
 /**
  * The inventory view as CSV: headers and the temperature class in the user's language (as the
- * page names them), a BOM so spreadsheets read UTF-8.
+ * page names them), as a spreadsheet in that language opens it (spreadsheetCsv).
  */
 export function stockCsv(t: Translator, rows: StockRow[], byProduct: boolean): string {
   const cls = (c: StockRow['temperatureClass']) => (c ? t(`class.${c as 'ambient'}`) : '');
@@ -16,5 +16,5 @@ export function stockCsv(t: Translator, rows: StockRow[], byProduct: boolean): s
       ? [r.warehouseCode, cls(r.temperatureClass), r.sellerCode, r.sku, r.productName, r.expiresOn ?? '', r.onHand, r.reserved, r.available]
       : [r.warehouseCode, r.zoneCode ?? '', cls(r.temperatureClass), r.locationCode, r.sellerCode, r.sku, r.productName, r.lotCode ?? '', r.expiresOn ?? '', r.onHand, r.reserved, r.available],
   );
-  return '\uFEFF' + stringify([header, ...body], { eof: true, escape_formulas: true });
+  return spreadsheetCsv(t.locale, [header, ...body]);
 }

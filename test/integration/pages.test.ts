@@ -100,7 +100,8 @@ describe.each(backends)('pages on %s', (backend) => {
       // The temperature class is named in the user's language, as on the page.
       const op = await signedIn(app, w.user.operator.email);
       const ru = (await (await op.get(`/inventory.csv?warehouse=${w.warehouse.code}&class=chilled`)).text()).trim().split('\n');
-      expect(ru[1]).toContain(',Охлаждение,');
+      // … with semicolons between fields, as Excel set to Russian reads them.
+      expect(ru[1]).toContain(';Охлаждение;');
       expect(ru[1]).not.toContain('chilled');
     });
 
