@@ -176,6 +176,8 @@ export function inboundApiRoutes() {
         sku: r.sku,
         lot: r.lot,
         expiry: r.expiry,
+        // The lot(s) the ASN announced, when the received lot is none of them (received, and flagged).
+        expected_lot: r.expectedLot,
         serial: r.serial,
         quantity: r.quantity,
         location: r.location,

@@ -97,6 +97,7 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
         sku: w.product.widget.sku,
         lot: null,
         expiry: null,
+        expected_lot: null,
         serial: null,
         quantity: 12,
         location: 'DOCK-01',
@@ -548,7 +549,10 @@ describe.each(backends)('inbound JSON API on %s', (backend) => {
       // The label carries a 20-character lot: 46 characters in all, read as the scan.
       const r = await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: w.product.kefir.ean, lot: `01${gtin}17300531` + '10L2611-A-000000000001' }, { key: key() });
       expect(r.status).toBe(201);
-      expect(r.body).toMatchObject({ sku: w.product.kefir.sku, lot: 'L2611-A-000000000001', expiry: '2030-05-31', quantity: 1 });
+      expect(r.body).toMatchObject({ sku: w.product.kefir.sku, lot: 'L2611-A-000000000001', expiry: '2030-05-31', quantity: 1, expected_lot: 'L2611' });
+      // The ASN's own lot: nothing to flag.
+      const own = await post(op, `/api/v1/inbound-shipments/${asn.id}/receipts`, { scan: `01${gtin}17300531` + '10L2611' }, { key: key() });
+      expect(own.body).toMatchObject({ lot: 'L2611', expected_lot: null });
     });
   });
 
