@@ -25,6 +25,8 @@ export const LIST_LIMIT = 20;
 /** Locations whose units count as available for orders: stock on the shelves, and goods on the docks being put away. */
 const AVAILABLE_KINDS = sql.raw(`('storage', 'pick', 'cold', 'dock')`);
 const VIRTUAL_KINDS = sql.raw(`('supplier', 'customer', 'transit', 'adjustment')`);
+/** A balance's lot (alias lt, warehouse w) may still be sold: no expiry, or one after today in the warehouse's calendar (as availableSql). */
+const SELLABLE_LOT = sql.raw(`(lt.expires_on IS NULL OR lt.expires_on > (now() AT TIME ZONE w.timezone)::date)`);
 /** Orders that still have to leave the building. */
 const OPEN_ORDER_STATUSES = sql.raw(`('new', 'allocated', 'backordered', 'picking', 'picked', 'packed')`);
 const CLASS_ORDER = sql.raw(`CASE z.temperature_class WHEN 'ambient' THEN 0 WHEN 'chilled' THEN 1 WHEN 'frozen' THEN 2 ELSE 3 END`);
@@ -50,8 +52,8 @@ function whCte(ids: number[], now: Date): SQL {
 // ---------------------------------------------------------------------------------------
 // Stock by zone and temperature class
 
-export type ZoneStock = { warehouse: string; zoneId: number; zone: string; zoneName: string; temperatureClass: TemperatureClass; onHand: number; reserved: number; quarantined: number };
-export type ClassStock = { temperatureClass: TemperatureClass; onHand: number; reserved: number; quarantined: number };
+export type ZoneStock = { warehouse: string; zoneId: number; zone: string; zoneName: string; temperatureClass: TemperatureClass; onHand: number; reserved: number; available: number; quarantined: number };
+export type ClassStock = { temperatureClass: TemperatureClass; onHand: number; reserved: number; available: number; quarantined: number };
 
 /** Units on hand in each zone (every real location of it: docks, shelves, staging, quarantine). */
 export async function stockByZone(db: Executor, ids: number[]): Promise<ZoneStock[]> {
@@ -60,11 +62,13 @@ export async function stockByZone(db: Executor, ids: number[]): Promise<ZoneStoc
     sql`SELECT w.code AS warehouse, z.id, z.code, z.name, z.temperature_class,
                coalesce(sum(b.on_hand), 0)::bigint AS on_hand,
                coalesce(sum(b.reserved), 0)::bigint AS reserved,
+               coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS} AND ${SELLABLE_LOT}), 0)::bigint AS available,
                coalesce(sum(b.on_hand) FILTER (WHERE l.kind = 'quarantine'), 0)::bigint AS quarantined
         FROM zones z
         JOIN warehouses w ON w.id = z.warehouse_id
         LEFT JOIN locations l ON l.zone_id = z.id
         LEFT JOIN stock_balances b ON b.location_id = l.id AND b.on_hand > 0
+        LEFT JOIN lots lt ON lt.id = b.lot_id
         WHERE z.warehouse_id = ANY(${intArray(ids)})
         GROUP BY w.code, z.id
         ORDER BY w.code, ${CLASS_ORDER}, z.code`,
@@ -77,6 +81,7 @@ export async function stockByZone(db: Executor, ids: number[]): Promise<ZoneStoc
     temperatureClass: r.temperature_class as TemperatureClass,
     onHand: n(r.on_hand),
     reserved: n(r.reserved),
+    available: n(r.available),
     quarantined: n(r.quarantined),
   }));
 }
@@ -86,9 +91,10 @@ export function stockByClass(zones: ZoneStock[]): ClassStock[] {
   const order: TemperatureClass[] = ['ambient', 'chilled', 'frozen', 'deep_frozen'];
   const by = new Map<TemperatureClass, ClassStock>();
   for (const z of zones) {
-    const c = by.get(z.temperatureClass) ?? { temperatureClass: z.temperatureClass, onHand: 0, reserved: 0, quarantined: 0 };
+    const c = by.get(z.temperatureClass) ?? { temperatureClass: z.temperatureClass, onHand: 0, reserved: 0, available: 0, quarantined: 0 };
     c.onHand += z.onHand;
     c.reserved += z.reserved;
+    c.available += z.available;
     c.quarantined += z.quarantined;
     by.set(z.temperatureClass, c);
   }
@@ -180,7 +186,7 @@ export async function lowStock(db: Executor, ids: number[], limit = LIST_LIMIT):
     db,
     sql`SELECT x.*, count(*) OVER ()::int AS total FROM (
           SELECT p.id, p.sku, p.name, s.code AS seller, w.code AS warehouse, p.reorder_point,
-                 coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS} AND (lt.expires_on IS NULL OR lt.expires_on >= (now() AT TIME ZONE w.timezone)::date)), 0)::bigint AS available,
+                 coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS} AND ${SELLABLE_LOT}), 0)::bigint AS available,
                  coalesce(sum(b.on_hand), 0)::bigint AS on_hand
           FROM products p
           JOIN sellers s ON s.id = p.seller_id
@@ -496,7 +502,7 @@ export type Dashboard = {
   warehouses: DashboardWarehouse[];
   zones: ZoneStock[];
   classes: ClassStock[];
-  totals: { onHand: number; reserved: number; quarantined: number };
+  totals: { onHand: number; reserved: number; available: number; quarantined: number };
   utilisation: { zones: ZoneUse[]; kinds: KindUse[] };
   lowStock: { rows: LowStockRow[]; total: number };
   expiring: { rows: ExpiringLot[]; total: number; units: number };
@@ -525,6 +531,6 @@ export async function loadDashboard(db: Executor, input: DashboardInput): Promis
     openExcursions(db, ids),
     picksToday(db, ids, now),
   ]);
-  const totals = zones.reduce((t, z) => ({ onHand: t.onHand + z.onHand, reserved: t.reserved + z.reserved, quarantined: t.quarantined + z.quarantined }), { onHand: 0, reserved: 0, quarantined: 0 });
+  const totals = zones.reduce((t, z) => ({ onHand: t.onHand + z.onHand, reserved: t.reserved + z.reserved, available: t.available + z.available, quarantined: t.quarantined + z.quarantined }), { onHand: 0, reserved: 0, available: 0, quarantined: 0 });
   return { now, expiringDays: input.expiringDays, warehouses: input.warehouses, zones, classes: stockByClass(zones), totals, utilisation, lowStock: low, expiring, inbound, flows: flowSeries, late, excursions, picks };
 }

@@ -14,6 +14,8 @@ export function requestFingerprint(target: string, fields: Record<string, unknow
 function canonical(v: unknown): string {
   if (v === undefined) return 'null';
   if (v === null || typeof v !== 'object') return JSON.stringify(v) ?? 'null';
+  // A moment is the instant it names: 10:00+03:00 and 07:00Z are the same request.
+  if (v instanceof Date) return JSON.stringify(v.toISOString());
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   const entries = Object.entries(v as Record<string, unknown>).filter(([, x]) => x !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   return `{${entries.map(([k, x]) => `${JSON.stringify(k)}:${canonical(x)}`).join(',')}}`;

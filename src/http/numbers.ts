@@ -5,19 +5,23 @@
  * " " as 0, and a scanner or a slip of the finger must not turn into stock. Anything else is
  * left as it is for the schema to refuse: a JSON `true` or `[1]` is not a quantity.
  */
-const INTEGER = /^[+-]?\d+$/;
-const DECIMAL = /^[+-]?\d+(?:[.,]\d+)?$/;
+/** Digits, with a sign; a spreadsheet's "5.0" or "5,00" is the whole number 5. */
+const INTEGER = /^[+-]?\d+(?:[.,]0+)?$/;
+/** Digits with a point or a comma, on either side: "-18,5", "4.", ".5". */
+const DECIMAL = /^[+-]?(?:\d+(?:[.,]\d*)?|[.,]\d+)$/;
+/** A typographic minus or dash typed (or pasted) before a number is a minus. */
+const minus = (t: string) => t.replace(/^[\u2212\u2013]/, '-');
 
 /** A string of digits as its number; every other value unchanged (`z.preprocess`). */
 export function plainInteger(v: unknown): unknown {
   if (typeof v !== 'string') return v;
-  const t = v.trim();
-  return INTEGER.test(t) ? Number(t) : v;
+  const t = minus(v.trim());
+  return INTEGER.test(t) ? Number(t.replace(',', '.')) : v;
 }
 
 /** A decimal written with a point or a comma ("-18,5") as its number; every other value unchanged. */
 export function plainDecimal(v: unknown): unknown {
   if (typeof v !== 'string') return v;
-  const t = v.trim();
+  const t = minus(v.trim());
   return DECIMAL.test(t) ? Number(t.replace(',', '.')) : v;
 }

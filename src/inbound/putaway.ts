@@ -94,7 +94,7 @@ export async function putAway(opts: { db: Db; user: CurrentUser; input: unknown;
         key_.fromId === places.at(input.from_location)?.id &&
         key_.toId === places.at(input.to_location)?.id &&
         key_.quantity === input.quantity &&
-        (productRows.length === 0 || productRows.some((p) => p.id === key_.productId)) &&
+        (productRows.length > 0 ? productRows.some((p) => p.id === key_.productId) : await barcodeNames(tx, key_.productId, input.sku)) &&
         (!input.lot || input.lot === key_.lot || input.lot === key_.expiry);
       if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
       return { ...(await describePutaway(tx, Number(key_.prior))), replayed: true };
@@ -189,6 +189,13 @@ type PriorPutaway = {
   expiry: string | null;
   next: number | null;
 };
+
+/** Whether a code (a barcode in any of its spellings) is one of this product's. */
+async function barcodeNames(tx: Tx, productId: number | null, code: string): Promise<boolean> {
+  if (productId === null) return false;
+  const rows = await queryRows(tx, sql`SELECT 1 FROM product_barcodes WHERE product_id = ${productId} AND code = ANY(${textArray(barcodeCandidates(code))})`);
+  return rows.length > 0;
+}
 
 /** The products with this SKU (of this seller, when named). */
 function productsBySku(tx: Tx, code: string, sellerCode: string | undefined) {

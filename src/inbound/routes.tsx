@@ -35,6 +35,7 @@ import { labelFormats } from '../barcodes/labels.ts';
 import { looksLikeScan } from '../barcodes/messages.ts';
 import { AsnLabelPage } from '../../views/inbound/asn-label-page.tsx';
 import { plainInteger } from '../http/numbers.ts';
+import { keyAfterRefusal } from '../http/form-key.ts';
 
 const PAGE_SIZE = 50;
 const labelQuerySchema = z.object({
@@ -351,7 +352,7 @@ export function inboundRoutes() {
       const errors = translateFieldErrors(t, err.fieldErrors.filter((f) => !(f.path in prompts)));
       const formError = Object.keys(errors).length || Object.keys(prompts).length ? undefined : t(err.key, err.params);
       // The same key again: nothing was written, and a retry must not count twice.
-      return render({ values, errors, ask, prompts, formError, idempotencyKey: one(form.idempotency_key) || generateSecureRandomString() }, err.status === 409 ? 409 : 422);
+      return render({ values, errors, ask, prompts, formError, idempotencyKey: keyAfterRefusal(err, one(form.idempotency_key)) }, err.status === 409 ? 409 : 422);
     }
   });
 
@@ -465,7 +466,7 @@ export function inboundRoutes() {
         wh,
         Number(one(form.balance)),
         skipList(one(form.skip)),
-        { values: { quantity: input.quantity }, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: input.idempotency_key || generateSecureRandomString() },
+        { values: { quantity: input.quantity }, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: keyAfterRefusal(err, input.idempotency_key) },
         err.status === 409 ? 409 : 422,
       );
       if (page) return page;

@@ -119,14 +119,15 @@ export type StockRow = {
 export type StockTotals = { rows: number; onHand: number; reserved: number; available: number };
 
 /**
- * Units an order can still get from a balance: on hand less reserved, where stock is sold from
- * (shelves, pick faces, cold slots, and docks whose goods are being put away) and of a lot not
- * past its expiry date in the warehouse's own calendar. Quarantine, staging, transit and an
- * expired lot hold none: what a seller lists on a marketplace must be there to ship.
+ * Units that can still be sold from a balance: on hand less reserved, where stock is sold from
+ * (shelves, pick faces, cold slots, and docks whose goods are being put away) and of a lot
+ * that expires after today in the warehouse's own calendar (allocation takes no lot expiring
+ * today). Quarantine, staging, transit and an expiring or expired lot hold none: what a seller
+ * lists on a marketplace must be there to ship.
  * Needs `locations`, `warehouses` and `lots` joined (as `stockBase` does).
  */
 export const availableSql = sql`CASE WHEN ${locations.kind} IN ('storage', 'pick', 'cold', 'dock')
-      AND (${lots.expiresOn} IS NULL OR ${lots.expiresOn} >= (now() AT TIME ZONE ${warehouses.timezone})::date)
+      AND (${lots.expiresOn} IS NULL OR ${lots.expiresOn} > (now() AT TIME ZONE ${warehouses.timezone})::date)
     THEN ${stockBalances.onHand} - ${stockBalances.reserved} ELSE 0 END`;
 
 const stockBase = (db: Executor) =>

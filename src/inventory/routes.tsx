@@ -14,14 +14,15 @@ import { WarehousesPage } from '../../views/inventory/warehouses-page.tsx';
 import { translateFieldErrors } from '../../views/components/forms.tsx';
 import { formOf, one } from '../http/form.ts';
 import { ledgerFilterSchema, stockFilterSchema } from './filters.ts';
-import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances, stockTotals, type LedgerRow } from './queries.ts';
+import { getLocation, getProduct, listLedger, listSellers, listStock, listWarehouses, inTransitTotal, locationContents, productBalances, stockTotals } from './queries.ts';
 import { warehouseOverview } from './overview.ts';
 import { readScope } from './scope.ts';
 import { relocateStock } from './service.ts';
 import { stockCsv } from './csv.ts';
 import { generateSecureRandomString } from '../auth/session.ts';
 import { maySetReorderPoint, setReorderPoint } from '../dashboard/reorder-point.ts';
-import { LEDGER_CSV_MAX, ledgerCsv } from './ledger-csv.ts';
+import { LEDGER_CSV_MAX, LEDGER_CSV_PAGE, ledgerCsvHeader, ledgerCsvRows } from './ledger-csv.ts';
+import { keyAfterRefusal } from '../http/form-key.ts';
 
 const PAGE_SIZE = 50;
 
@@ -119,19 +120,27 @@ export function inventoryRoutes() {
     return pageOrFragment(c, () => <LedgerPage {...v} />, () => <LedgerResults {...v} />);
   });
 
-  // The ledger as filtered, newest first, read a page at a time up to LEDGER_CSV_MAX entries.
+  // The ledger as filtered, newest first, up to LEDGER_CSV_MAX entries: sent a page at a time
+  // as it is read (the first page is read before answering, so a bad filter is still a 422).
   app.get('/ledger.csv', async (c) => {
     const { filter } = parseQuery(ledgerFilterSchema, c);
+    const { db, t } = c.var;
     const scope = readScope(c.var.user!);
-    const rows: LedgerRow[] = [];
-    for (let before = filter.before; rows.length < LEDGER_CSV_MAX; ) {
-      const page = await listLedger(c.var.db, scope, { ...filter, before, limit: Math.min(5_000, LEDGER_CSV_MAX - rows.length) });
-      rows.push(...page.rows);
-      if (page.nextBefore === null) break;
-      before = page.nextBefore;
-    }
+    const pageOf = (before: number | undefined, sent: number) => listLedger(db, scope, { ...filter, before, limit: Math.min(LEDGER_CSV_PAGE, LEDGER_CSV_MAX - sent) });
+    let page: Awaited<ReturnType<typeof pageOf>> | null = await pageOf(filter.before, 0);
+    let sent = 0;
+    const text = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      start: (out) => out.enqueue(text.encode(ledgerCsvHeader(t))),
+      pull: async (out) => {
+        if (!page) return out.close();
+        out.enqueue(text.encode(ledgerCsvRows(t, page.rows)));
+        sent += page.rows.length;
+        page = page.nextBefore !== null && sent < LEDGER_CSV_MAX ? await pageOf(page.nextBefore, sent) : null;
+      },
+    });
     c.header('Content-Disposition', `attachment; filename="ledger-${new Date().toISOString().slice(0, 10)}.csv"`);
-    return c.body(ledgerCsv(c.var.t, rows), 200, { 'Content-Type': 'text/csv; charset=utf-8' });
+    return c.body(body, 200, { 'Content-Type': 'text/csv; charset=utf-8' });
   });
 
   app.get('/warehouses', async (c) => {
@@ -160,7 +169,7 @@ export function inventoryRoutes() {
     } catch (err) {
       if (!isAppError(err) || (err.status !== 422 && err.status !== 409 && err.status !== 404)) throw err;
       const errors = translateFieldErrors(c.var.t, err.fieldErrors);
-      const v: MoveView = { ...base, values: form, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: form.idempotency_key || base.idempotencyKey };
+      const v: MoveView = { ...base, values: form, errors, formError: Object.keys(errors).length ? undefined : c.var.t(err.key, err.params), idempotencyKey: keyAfterRefusal(err, form.idempotency_key) };
       const status = err.status === 409 ? 409 : 422;
       return c.html(wantsFragment(c) ? <MoveForm {...v} /> : <MovePage {...v} />, status);
     }

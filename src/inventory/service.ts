@@ -75,7 +75,8 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
         prior.fromLocationId === places.at(input.from)?.id &&
         prior.toLocationId === places.at(input.to)?.id &&
         (byBarcode.length === 0 || product !== undefined) &&
-        prior.quantity === input.quantity * (product?.units ?? 1);
+        prior.quantity === input.quantity * (product?.units ?? 1) &&
+        (!input.lot || (await lotNamed(tx, prior.lotId, input.lot)));
       if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
       return describeEntry(tx, prior);
     }
@@ -113,6 +114,13 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
       throw err;
     }
   });
+}
+
+/** Whether a lot is the one a form names (by its code, or by its expiry date for goods tracked by expiry only). */
+export async function lotNamed(tx: Tx, lotId: number | null, named: string): Promise<boolean> {
+  if (lotId === null) return false;
+  const [lot] = await queryRows<{ code: string; expiry: string | null }>(tx, sql`SELECT code, to_char(expires_on, 'YYYY-MM-DD') AS expiry FROM lots WHERE id = ${lotId}`);
+  return !!lot && (named === lot.code || named === lot.expiry);
 }
 
 /** `units`: how many units one scan of the code stands for (a case barcode: units per case). */

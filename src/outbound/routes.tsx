@@ -28,10 +28,12 @@ import { checkPickLocation, confirmPick, shortPick } from './confirm-pick.ts';
 import { getImportJob, recentImportJobs, startCsvImport } from './import-csv.ts';
 import { importOzon, importWildberries } from './import-marketplace.ts';
 import { ImportJobPage, ImportPage, ImportProgress, type ImportFormView } from '../../views/outbound/imports-page.tsx';
+import { keyAfterRefusal } from '../http/form-key.ts';
+import { plainInteger } from '../http/numbers.ts';
 
 const PAGE_SIZE = 50;
 /** `?task=&location=` on the scanner screen: a location label to check against that task. */
-const pickLocationQuery = z.object({ task: z.coerce.number().int().positive().max(2_147_483_647).optional(), location: z.string().trim().max(500).optional() });
+const pickLocationQuery = z.object({ task: z.preprocess(plainInteger, z.number().int().positive().max(2_147_483_647).optional()), location: z.string().trim().max(500).optional() });
 const idParam = (c: Context<AppEnv>, name = 'id') => Number(c.req.param(name));
 const forbidden = () => new AppError('FORBIDDEN', { key: 'error.forbidden' });
 const isFormError = (err: unknown): err is AppError => isAppError(err) && [409, 422].includes(err.status);
@@ -351,7 +353,7 @@ export function outboundRoutes() {
       v = await pickView(c, listId, { done });
     } catch (err) {
       if (!isFormError(err)) throw err;
-      v = await pickView(c, listId, { values, ...scanErrors(c.var.t, err), idempotencyKey: one(form.idempotency_key) || generateSecureRandomString() }, idParam(c));
+      v = await pickView(c, listId, { values, ...scanErrors(c.var.t, err), idempotencyKey: keyAfterRefusal(err, one(form.idempotency_key)) }, idParam(c));
       status = err.status === 409 ? 409 : 422;
     }
     return c.html(wantsFragment(c) ? <PickForm {...v} /> : <PickPage {...v} />, status);

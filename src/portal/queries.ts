@@ -65,13 +65,13 @@ export function addFigures(a: Figures, b: Figures): Figures {
  * One row per balance of the seller that counts, split into the portal's figures and filed
  * under a warehouse:
  * - available: on hand − reserved in real locations, except quarantine and staging (the dock
- *   counts: received goods are the seller's stock, put away shortly), of lots not past their
- *   expiry date in that warehouse;
+ *   counts: received goods are the seller's stock, put away shortly), of lots that expire
+ *   after today in that warehouse (allocation takes no lot expiring today);
  * - reserved: held for orders and transfers, plus what sits picked in staging for an order;
  * - in transit: what a transit location holds (goods dispatched and not yet received), filed
  *   under the warehouse the goods are travelling to;
  * - quarantined (held back): on hand in quarantine locations, and the unreserved units of
- *   lots past their expiry date that are still elsewhere (they can no longer be sold);
+ *   lots expiring today or expired that are still elsewhere (they can no longer be sold);
  * - expiring: on hand outside quarantine whose lot expires within `days` of today in that
  *   warehouse (or has expired). A part of available + reserved, not an addition to them.
  * So available + reserved + quarantined = on hand in the seller's real locations.
@@ -80,11 +80,11 @@ function figureRows(sellerId: number, days: number): SQL {
   return sql`
     SELECT CASE WHEN l.kind = 'transit' THEN l.peer_warehouse_id ELSE b.warehouse_id END AS warehouse_id,
            b.product_id,
-           CASE WHEN l.kind IN ('quarantine', 'staging', 'transit') OR lt.expires_on < (now() AT TIME ZONE w.timezone)::date THEN 0 ELSE b.on_hand - b.reserved END AS available,
+           CASE WHEN l.kind IN ('quarantine', 'staging', 'transit') OR lt.expires_on <= (now() AT TIME ZONE w.timezone)::date THEN 0 ELSE b.on_hand - b.reserved END AS available,
            CASE WHEN l.kind = 'staging' THEN b.on_hand WHEN l.kind IN ('quarantine', 'transit') THEN 0 ELSE b.reserved END AS reserved,
            CASE WHEN l.kind = 'transit' THEN b.on_hand ELSE 0 END AS in_transit,
            CASE WHEN l.kind = 'quarantine' THEN b.on_hand
-                WHEN l.kind NOT IN ('staging', 'transit') AND lt.expires_on < (now() AT TIME ZONE w.timezone)::date THEN b.on_hand - b.reserved
+                WHEN l.kind NOT IN ('staging', 'transit') AND lt.expires_on <= (now() AT TIME ZONE w.timezone)::date THEN b.on_hand - b.reserved
                 ELSE 0 END AS quarantined,
            CASE WHEN l.kind NOT IN ('quarantine', 'transit') AND lt.expires_on <= (now() AT TIME ZONE w.timezone)::date + ${days}::int
                 THEN b.on_hand ELSE 0 END AS expiring

@@ -14,6 +14,7 @@ import { arrivalInputSchema, transferReceiptSchema, writeOffSchema } from './sch
 import { nextTransferStatus } from './status.ts';
 import { transferFor, transition, type Transfer } from './create-transfer.ts';
 import { fieldError, productOnTransfer } from './scan.ts';
+import { requestFingerprint } from '../db/idempotency.ts';
 
 /** "Which lot?": the refusal naming the lots of the product still on the road. */
 async function whichLot(tx: Tx, sku: string, road: { lotId: number | null }[]): Promise<AppError> {
@@ -87,9 +88,10 @@ export async function receiveTransferItem(opts: { db: Db; user: CurrentUser; tra
   return withTransaction(opts.db, async (tx) => {
     await lockIdempotencyKey(tx, key);
     const [prior] = await tx.select().from(transferReceipts).where(eq(transferReceipts.idempotencyKey, key));
+    const asked = requestFingerprint(`transfer-receipt:${opts.transferId}`, input);
     if (prior) {
-      // The key sent again for another transfer, or with another condition, is another request.
-      if (prior.transferId !== opts.transferId || prior.condition !== input.condition) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
+      // The key sent again with another scan, quantity or condition, or for another transfer, is another request.
+      if (prior.transferId !== opts.transferId || (prior.requestFingerprint ?? asked) !== asked) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
       return { ...(await describe(tx, prior.id)), replayed: true };
     }
     const t = await transferFor(tx, opts.user, opts.transferId, 'transfer.receive', 'to', 'update');
@@ -144,7 +146,7 @@ export async function receiveTransferItem(opts: { db: Db; user: CurrentUser; tra
       .where(eq(transferLines.id, line.id));
     const [row] = await tx
       .insert(transferReceipts)
-      .values({ transferId: t.id, lineId: line.id, productId: product.id, lotId, quantity, condition: input.condition, toLocationId: to, ledgerEntryId: entry.id, actorUserId: opts.user.id, idempotencyKey: key })
+      .values({ transferId: t.id, lineId: line.id, productId: product.id, lotId, quantity, condition: input.condition, toLocationId: to, ledgerEntryId: entry.id, actorUserId: opts.user.id, idempotencyKey: key, requestFingerprint: asked })
       .returning({ id: transferReceipts.id });
     return { ...(await describe(tx, row!.id)), replayed: false };
   });

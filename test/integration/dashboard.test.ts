@@ -125,18 +125,19 @@ describe.each(backends)('dashboard on %s', (backend) => {
     await ledgerOk();
     const d = await one(w);
 
-    // Units by zone and class: 42 received − 6 shipped − 1 dispatched = 35 on hand.
-    expect(d.zones.map((z) => [z.zone, z.temperatureClass, z.onHand, z.reserved, z.quarantined])).toEqual([
-      ['AMBIENT', 'ambient', 17, 4, 2],
-      ['CHILLED', 'chilled', 13, 0, 0],
-      ['FROZEN', 'frozen', 5, 0, 1],
+    // Units by zone and class: 42 received − 6 shipped − 1 dispatched = 35 on hand. Available
+    // leaves out reserved units, quarantine and the expired kefir: 17 − 4 − 2, 13 − 1, 5 − 1.
+    expect(d.zones.map((z) => [z.zone, z.temperatureClass, z.onHand, z.reserved, z.available, z.quarantined])).toEqual([
+      ['AMBIENT', 'ambient', 17, 4, 11, 2],
+      ['CHILLED', 'chilled', 13, 0, 12, 0],
+      ['FROZEN', 'frozen', 5, 0, 4, 1],
     ]);
     expect(d.classes.map((c) => [c.temperatureClass, c.onHand])).toEqual([
       ['ambient', 17],
       ['chilled', 13],
       ['frozen', 5],
     ]);
-    expect(d.totals).toEqual({ onHand: 35, reserved: 4, quarantined: 3 });
+    expect(d.totals).toEqual({ onHand: 35, reserved: 4, available: 27, quarantined: 3 });
 
     // Slot utilisation: the closed location does not count; R-01-01-1 holds two lots in its two pallet positions.
     expect(d.utilisation.zones.map((z) => [z.zone, z.locations, z.occupied, z.unitsUsed, z.unitsCapacity, z.palletsUsed, z.palletsCapacity])).toEqual([

@@ -29,6 +29,13 @@ describe.each(backends)('request size on %s', (backend) => {
     problemOf(await post(m, '/api/v1/orders', { ...body, note: 'x'.repeat(600) }), 422);
   });
 
+  it('a declared length over the limit is refused before the body is read', async () => {
+    const w = await makeWorld(database.db);
+    const m = await signedIn(app, w.user.manager.email);
+    const res = await m.request('/api/v1/orders', { method: 'POST', body: '{}', headers: { 'Content-Type': 'application/json', 'Content-Length': String(MAX_BODY_BYTES + 1), Origin: m.origin, 'X-CSRF-Token': m.csrf } });
+    expect(res.status).toBe(413);
+  });
+
   it('a body sent in chunks without a length is cut off at the limit too', async () => {
     const w = await makeWorld(database.db);
     const m = await signedIn(app, w.user.manager.email);

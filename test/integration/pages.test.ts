@@ -182,6 +182,10 @@ describe.each(backends)('pages on %s', (backend) => {
       for (const other of [{ quantity: '6' }, { to: 'A-01-01-1', from: 'A-01-01-2' }]) {
         const changed = await op.post('/moves', { ...form, ...other }, { htmx: true });
         expect(changed.status, JSON.stringify(other)).toBe(409);
+        // The form comes back with a fresh key: the next scan is not refused again.
+        const next = /name="idempotency_key" value="([^"]+)"/.exec(await changed.text())?.[1];
+        expect(next).toBeTruthy();
+        expect(next).not.toBe(form.idempotency_key);
       }
       expect(await balanceOf(database.db, w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 5, reserved: 0 });
       expect(await balanceOf(database.db, w.loc.a1.id, w.product.widget.id)).toEqual({ onHand: 35, reserved: 0 });

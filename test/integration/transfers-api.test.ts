@@ -61,8 +61,9 @@ describe.each(backends)('transfer API on %s', (backend) => {
     const again = await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 4 }, { key: k });
     expect(again.status).toBe(201);
     expect(again.body).toEqual(r.body);
-    // The same key with another condition is another request: refused.
+    // The same key with another condition or quantity is another request: refused.
     problemOf(await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 4, condition: 'damaged' }, { key: k }), 409);
+    problemOf(await post(m, `/api/v1/transfers/${id}/receipts`, { scan: w.product.widget.ean, quantity: 2 }, { key: k }), 409);
     const read = await get(m, `/api/v1/transfers/${id}`);
     expect(read.body.lines).toEqual([expect.objectContaining({ received: 4, in_transit: 2 })]);
 

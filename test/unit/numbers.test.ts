@@ -17,13 +17,20 @@ describe('numbers as typed into a form or sent in JSON', () => {
     expect(celsius.parse('-18,5')).toBe(-18.5);
     expect(celsius.parse('4.25')).toBe(4.25);
     expect(celsius.parse(-2)).toBe(-2);
+    // A spreadsheet's whole numbers, a typographic minus, a decimal point on either side.
+    expect(quantity.parse('5.0')).toBe(5);
+    expect(quantity.parse('5,00')).toBe(5);
+    expect(celsius.parse('\u221218,5')).toBe(-18.5);
+    expect(celsius.parse('\u20134')).toBe(-4);
+    expect(celsius.parse('4.')).toBe(4);
+    expect(celsius.parse('.5')).toBe(0.5);
   });
 
   it('refuses what Number() would read but nobody means as a quantity', () => {
     for (const v of ['1e1', '0x10', '0b11', '1_000', '', ' ', 'Infinity', '1.5', '1,5', '١٢', true, false, [1], { n: 1 }]) {
       expect(quantity.safeParse(v).success, JSON.stringify(v)).toBe(false);
     }
-    for (const v of ['1e1', '0x10', '4.', '.5', '1,2,3', true, [4]]) expect(celsius.safeParse(v).success, JSON.stringify(v)).toBe(false);
+    for (const v of ['1e1', '0x10', '.', '1,2,3', '4..5', '--4', true, [4]]) expect(celsius.safeParse(v).success, JSON.stringify(v)).toBe(false);
   });
 
   it('a value that is not a number is a field error in the user language', () => {

@@ -84,7 +84,7 @@ export function DashboardBody(v: DashboardView) {
         <>
           <section class="dash-kpis" aria-label={t('dashboard.keyFigures')}>
             <Kpi t={t} name="onHand" label={t('dashboard.onHand')} value={d.totals.onHand}>
-              {t('dashboard.availableN', { n: t.number(d.totals.onHand - d.totals.reserved) })} · {t('dashboard.quarantinedN', { n: t.number(d.totals.quarantined) })}
+              {t('dashboard.availableN', { n: t.number(d.totals.available) })} · {t('dashboard.quarantinedN', { n: t.number(d.totals.quarantined) })}
             </Kpi>
             <Kpi t={t} name="received" label={t('dashboard.receivedToday')} value={today.receivedFromSuppliers + today.receivedFromTransfers} href={`/inbound${wq ? `?${wq}` : ''}`}>
               {t('dashboard.asnsArrived', { n: t.number(d.inbound.asnsArrived) })} · {t('dashboard.fromTransfers', { n: t.number(today.receivedFromTransfers) })}

@@ -52,7 +52,7 @@ export function ZoneStockTable({ t, data, multi }: Props) {
               </td>
               <td class="num">{t.number(z.onHand)}</td>
               <td class="num">{t.number(z.reserved)}</td>
-              <td class="num">{t.number(z.onHand - z.reserved)}</td>
+              <td class="num">{t.number(z.available)}</td>
               <td class="num">{t.number(z.quarantined)}</td>
             </tr>
           ))}
@@ -65,7 +65,7 @@ export function ZoneStockTable({ t, data, multi }: Props) {
               </th>
               <td class="num strong">{t.number(c.onHand)}</td>
               <td class="num">{t.number(c.reserved)}</td>
-              <td class="num">{t.number(c.onHand - c.reserved)}</td>
+              <td class="num">{t.number(c.available)}</td>
               <td class="num">{t.number(c.quarantined)}</td>
             </tr>
           ))}
@@ -73,7 +73,7 @@ export function ZoneStockTable({ t, data, multi }: Props) {
             <th colspan={multi ? 3 : 2}>{t('dashboard.total')}</th>
             <td class="num strong">{t.number(data.totals.onHand)}</td>
             <td class="num">{t.number(data.totals.reserved)}</td>
-            <td class="num">{t.number(data.totals.onHand - data.totals.reserved)}</td>
+            <td class="num">{t.number(data.totals.available)}</td>
             <td class="num">{t.number(data.totals.quarantined)}</td>
           </tr>
         </tfoot>

@@ -110,6 +110,8 @@ export const transferReceipts = pgTable(
     ledgerEntryId: bigint('ledger_entry_id', { mode: 'number' }).notNull().references(() => ledgerEntries.id),
     actorUserId: integer('actor_user_id').references(() => users.id),
     idempotencyKey: text('idempotency_key').notNull(),
+    /** What the receipt was asked with its key (requestFingerprint): the key sent with another scan is refused. */
+    requestFingerprint: text('request_fingerprint'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('transfer_receipts_idempotency_uq').on(t.idempotencyKey), index('transfer_receipts_transfer_idx').on(t.transferId), check('transfer_receipts_quantity_ck', sql`${t.quantity} > 0`)],

@@ -1,0 +1,1 @@
+ALTER TABLE "transfer_receipts" ADD COLUMN "request_fingerprint" text;
