@@ -72,13 +72,13 @@ describe.skipIf(skipBrowser)('the seller portal and the manager dashboard (Chrom
       const text = (await page.locator('main').textContent()) ?? '';
       for (const s of others) expect(text).not.toContain(s);
       // The page's available total is the seller's unreserved units in real locations (per the
-      // ledger), but quarantine, staging and lots past their expiry date.
+      // ledger), but quarantine, staging and lots expiring today or before.
       const [expected] = await queryRows<{ available: number }>(
         db,
         sql`SELECT COALESCE(SUM(b.on_hand - b.reserved), 0)::int AS available FROM stock_balances b JOIN products p ON p.id = b.product_id JOIN sellers s ON s.id = p.seller_id JOIN locations l ON l.id = b.location_id
               JOIN warehouses w ON w.id = b.warehouse_id LEFT JOIN lots lt ON lt.id = b.lot_id
             WHERE s.code = 'HARBIN-FROST' AND l.kind NOT IN ('supplier', 'customer', 'transit', 'adjustment', 'quarantine', 'staging')
-              AND (lt.expires_on IS NULL OR lt.expires_on >= (now() AT TIME ZONE w.timezone)::date)`,
+              AND (lt.expires_on IS NULL OR lt.expires_on > (now() AT TIME ZONE w.timezone)::date)`,
       );
       const total = (await page.locator('tr[data-warehouse="total"] [data-figure="available"]').textContent())!.replace(/[^\d]/g, '');
       expect(Number(total)).toBe(expected!.available);
