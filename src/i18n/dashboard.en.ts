@@ -60,6 +60,7 @@ export const dashboardEn = {
   'dashboard.status': 'Status',
   'dashboard.shipBy': 'Ship by',
   'dashboard.overdue': 'Late by',
+  'dashboard.lateMinutes': '{n} min',
   'dashboard.lateHours': '{n} h',
   'dashboard.lateDays': '{n} d',
   'dashboard.noExcursions': 'No open excursions.',

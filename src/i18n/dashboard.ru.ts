@@ -61,6 +61,7 @@ export const dashboardRu: Record<keyof typeof dashboardEn, string> = {
   'dashboard.status': 'Статус',
   'dashboard.shipBy': 'Отгрузить до',
   'dashboard.overdue': 'Опоздание',
+  'dashboard.lateMinutes': '{n} мин',
   'dashboard.lateHours': '{n} ч',
   'dashboard.lateDays': '{n} дн.',
   'dashboard.noExcursions': 'Открытых отклонений нет.',

@@ -61,6 +61,7 @@ export const dashboardZh: Record<keyof typeof dashboardEn, string> = {
   'dashboard.status': '状态',
   'dashboard.shipBy': '最晚发货',
   'dashboard.overdue': '逾期',
+  'dashboard.lateMinutes': '{n} 分钟',
   'dashboard.lateHours': '{n} 小时',
   'dashboard.lateDays': '{n} 天',
   'dashboard.noExcursions': '没有未关闭的偏离。',

@@ -36,6 +36,7 @@ import { looksLikeScan } from '../barcodes/messages.ts';
 import { AsnLabelPage } from '../../views/inbound/asn-label-page.tsx';
 import { plainInteger } from '../http/numbers.ts';
 import { keyAfterRefusal } from '../http/form-key.ts';
+import { editableStatuses } from './status.ts';
 
 const PAGE_SIZE = 50;
 const labelQuerySchema = z.object({
@@ -217,6 +218,8 @@ export function inboundRoutes() {
   app.get('/inbound/:id{[0-9]{1,9}}/edit', async (c) => {
     const s = await loadShipment(c, idParam(c));
     if (!can(c.var.user!, 'inbound.create', { warehouseId: s.warehouseId })) throw forbidden();
+    // An ASN that has arrived is what came, no longer what was announced: its form is not offered.
+    if (!editableStatuses.includes(s.status)) throw new AppError('CONFLICT', { key: 'inbound.error.notEditable', params: { status: `@inbound.status.${s.status}` } });
     return formPage(c, { values: valuesOf(s), shipment: s });
   });
 

@@ -127,6 +127,16 @@ describe.skipIf(skipBrowser)('cycle counts on the scanner and the desktop (Chrom
     expect(await balanceOf(db, shelf.locationId, shelf.productId)).toEqual({ onHand: shelf.onHand - 1, reserved: 0 });
   });
 
+  it('on the 360 px scanner the menu shows the current page: the counts item is scrolled into view', async () => {
+    const operator = await signInPage(scanner!, OPERATOR, DEMO_PASSWORD);
+    await operator.goto(`${scanner!.base}/counts`);
+    const box = await operator.locator('.topbar .nav [aria-current="page"]').boundingBox();
+    expect(box).not.toBeNull();
+    expect(box!.x).toBeGreaterThanOrEqual(0);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(SCANNER.width);
+    await operator.close();
+  });
+
   it('an adjustment on the scanner screen: damaged units written off at once', async () => {
     const operator = await signInPage(scanner!, OPERATOR, DEMO_PASSWORD);
     await operator.goto(`${scanner!.base}/adjustments/new`);

@@ -176,6 +176,11 @@ describe.each(backends)('inbound pages on %s', (backend) => {
     expect(againHtml).toContain('badge status-receiving');
     expect(againHtml).toMatch(/class="pl pl-part"[\s\S]*?4[\s\S]*?10/);
     expect(await balanceOf(db(), w.loc.dock.id, w.product.widget.id, null)).toEqual({ onHand: 4, reserved: 0 });
+    // Receiving has begun: the announcement's form is no longer offered.
+    const m = await signedIn(app, w.user.manager.email);
+    const edit = await m.get(`/inbound/${asn.id}/edit`);
+    expect(edit.status).toBe(409);
+    expect(await edit.text()).not.toContain('name="reference"');
   });
 
   it('a scan for a cancelled or closed ASN is refused and moves nothing', async () => {

@@ -54,3 +54,17 @@ describe('negotiateLocale', () => {
     expect(negotiateLocale(header)).toBe(want);
   });
 });
+
+describe('how late an order is, on the dashboard', () => {
+  it('minutes in the first hour, then hours, then days', async () => {
+    const { overdue } = await import('../../views/dashboard/tables.tsx');
+    const t = translator('ru');
+    const shipBy = new Date('2026-11-29T10:00:00Z');
+    const at = (m: number) => new Date(shipBy.getTime() + m * 60_000);
+    expect(overdue(t, shipBy, at(59))).toBe('59 мин');
+    expect(overdue(t, shipBy, at(60))).toBe('1 ч');
+    expect(overdue(t, shipBy, at(47 * 60 + 59))).toBe('47 ч');
+    expect(overdue(t, shipBy, at(48 * 60))).toBe('2 дн.');
+    expect(overdue(translator('en'), shipBy, at(-5))).toBe('0 min');
+  });
+});

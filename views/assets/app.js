@@ -141,6 +141,12 @@
   });
 
   document.addEventListener('DOMContentLoaded', function () {
+    // The menu scrolls sideways where it does not fit: the current page's item is brought into view.
+    var nav = document.querySelector('.topbar .nav');
+    var here = nav && nav.querySelector('[aria-current="page"]');
+    if (nav && here && nav.scrollWidth > nav.clientWidth) {
+      nav.scrollLeft += here.getBoundingClientRect().left - nav.getBoundingClientRect().left - (nav.clientWidth - here.offsetWidth) / 2;
+    }
     // Filters fold away on a handheld and stay open on a tablet or desktop.
     if (window.matchMedia('(min-width: 721px)').matches) {
       document.querySelectorAll('details.more').forEach(function (d) {

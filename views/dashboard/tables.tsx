@@ -219,9 +219,11 @@ export function ExpiringTable({ t, data, multi }: Props) {
   );
 }
 
-/** How long past its ship-by moment an order is: hours for the first two days, then days. */
-function overdue(t: Translator, shipBy: Date, now: Date): string {
-  const hours = Math.max(0, Math.floor((now.getTime() - shipBy.getTime()) / 3_600_000));
+/** How long past its ship-by moment an order is: minutes for the first hour, hours for the first two days, then days. */
+export function overdue(t: Translator, shipBy: Date, now: Date): string {
+  const minutes = Math.max(0, Math.floor((now.getTime() - shipBy.getTime()) / 60_000));
+  if (minutes < 60) return t('dashboard.lateMinutes', { n: minutes });
+  const hours = Math.floor(minutes / 60);
   return hours < 48 ? t('dashboard.lateHours', { n: hours }) : t('dashboard.lateDays', { n: Math.floor(hours / 24) });
 }
 
