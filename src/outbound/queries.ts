@@ -53,6 +53,9 @@ export function orderTotals(db: Executor) {
     .as('totals');
 }
 
+/** An order whose external id contains the text typed (LIKE's wildcards taken literally). */
+const externalIdContains = (q: string) => ilike(orders.externalId, `%${q.replace(/[\\%_]/g, (m) => '\\' + m)}%`);
+
 /** The orders board: open orders by ship-by (late first), or any status by filter. */
 export async function listOrders(db: Executor, scope: ReadScope, f: OrderFilter, pageSize: number) {
   const where = and(
@@ -61,7 +64,7 @@ export async function listOrders(db: Executor, scope: ReadScope, f: OrderFilter,
     f.seller ? eq(sellers.code, f.seller) : undefined,
     f.status === 'open' ? inArray(orders.status, [...openStatuses]) : f.status ? eq(orders.status, f.status) : undefined,
     f.late ? and(lt(orders.shipBy, sql`now()`), notInArray(orders.status, ['shipped', 'cancelled'])) : undefined,
-    f.q ? ilike(orders.externalId, `%${f.q.replace(/[\\%_]/g, (m) => '\\' + m)}%`) : undefined,
+    f.q ? externalIdContains(f.q) : undefined,
   );
   const [count] = await db.select({ n: sql<number>`count(*)::int` }).from(orders).innerJoin(warehouses, eq(warehouses.id, orders.warehouseId)).innerJoin(sellers, eq(sellers.id, orders.sellerId)).where(where);
   const total = Number(count?.n ?? 0);
@@ -95,14 +98,21 @@ export async function listOrders(db: Executor, scope: ReadScope, f: OrderFilter,
   return { rows: rows.map((r) => ({ ...r, units: Number(r.units), picked: Number(r.picked), short: Number(r.short) })) as OrderRow[], total, page, pages };
 }
 
-/** Orders per status (for the board's tabs), within a user's scope. */
-export async function orderCounts(db: Executor, scope: ReadScope, warehouse?: string, seller?: string): Promise<Record<string, number>> {
+/** Orders per status (for the board's tabs), within a user's scope and the search typed (an external id, in part). */
+export async function orderCounts(db: Executor, scope: ReadScope, warehouse?: string, seller?: string, q?: string): Promise<Record<string, number>> {
   const rows = await db
     .select({ status: orders.status, n: sql<number>`count(*)::int`, late: sql<number>`count(*) FILTER (WHERE ${orders.shipBy} < now() AND ${orders.status} NOT IN ('shipped', 'cancelled'))::int` })
     .from(orders)
     .innerJoin(warehouses, eq(warehouses.id, orders.warehouseId))
     .innerJoin(sellers, eq(sellers.id, orders.sellerId))
-    .where(and(scoped(scope), warehouse ? eq(warehouses.code, warehouse) : undefined, seller ? eq(sellers.code, seller) : undefined))
+    .where(
+      and(
+        scoped(scope),
+        warehouse ? eq(warehouses.code, warehouse) : undefined,
+        seller ? eq(sellers.code, seller) : undefined,
+        q ? externalIdContains(q) : undefined,
+      ),
+    )
     .groupBy(orders.status);
   const out: Record<string, number> = { late: 0 };
   for (const r of rows) {

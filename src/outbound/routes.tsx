@@ -69,7 +69,7 @@ export function outboundRoutes() {
     const scope = readScope(c.var.user!);
     const f = parsed.data;
     const query = new URLSearchParams(Object.entries(raw).filter(([k, v]) => v !== '' && k !== 'page'));
-    const [result, counts, whs, sellersList] = await Promise.all([listOrders(c.var.db, scope, f, PAGE_SIZE), orderCounts(c.var.db, scope, f.warehouse, f.seller), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
+    const [result, counts, whs, sellersList] = await Promise.all([listOrders(c.var.db, scope, f, PAGE_SIZE), orderCounts(c.var.db, scope, f.warehouse, f.seller, f.q), listWarehouses(c.var.db, scope), listSellers(c.var.db, scope)]);
     const v = { ctx: viewContext(c), filter: f, query, ...result, counts, warehouses: whs, sellers: sellersList };
     return pageOrFragment(c, () => <OrdersPage {...v} />, () => <OrdersResults {...v} />);
   });

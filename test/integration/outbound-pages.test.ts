@@ -73,6 +73,10 @@ describe.each(backends)('order pages on %s', (backend) => {
     expect(await (await b.get('/orders')).text()).not.toContain(order.externalId);
     const a = await signedIn(app, w.user.sellerA.email);
     expect((await a.get(`/orders/${order.id}`)).status).toBe(200);
+    // The status tabs count what the search finds: its order, and none for a search that finds nothing.
+    const openCount = (html: string) => /status=open"[^>]*>[^<]*<span class="count">(\d+)</.exec(html)?.[1];
+    expect(openCount(await (await a.get(`/orders?q=${encodeURIComponent(order.externalId)}`)).text())).toBe('1');
+    expect(openCount(await (await a.get('/orders?q=zzzz-nothing')).text())).toBe('0');
     expect((await a.get('/pick-lists')).status).toBe(403);
     expect((await a.get(`/orders/${order.id}/pack`)).status).toBe(403);
     const other = await signedIn(app, w.user.operatorOther.email);
