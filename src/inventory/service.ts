@@ -78,7 +78,7 @@ export async function relocateStock(opts: { db: Db; user: CurrentUser; input: un
         prior.quantity === input.quantity * (product?.units ?? 1) &&
         (!input.lot || (await lotNamed(tx, prior.lotId, input.lot)));
       if (!same) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
-      return describeEntry(tx, prior);
+      return describeEntry(tx, prior, product?.units ?? 1);
     }
     if (places.warehouseId === null || !can(opts.user, 'stock.move', { warehouseId: places.warehouseId })) throw fieldError('warehouse', 'error.unknownWarehouse');
     const product = await productFrom(tx, input.product, byBarcode);
@@ -124,11 +124,11 @@ export async function lotNamed(tx: Tx, lotId: number | null, named: string): Pro
 }
 
 /** `units`: how many units one scan of the code stands for (a case barcode: units per case). */
-async function describeEntry(tx: Tx, entry: LedgerEntry): Promise<RelocationResult> {
+async function describeEntry(tx: Tx, entry: LedgerEntry, caseUnits: number): Promise<RelocationResult> {
   const [p] = await tx.select({ sku: products.sku }).from(products).where(eq(products.id, entry.productId));
   const locs = await tx.select({ id: locations.id, code: locations.code }).from(locations).where(inArray(locations.id, [entry.fromLocationId, entry.toLocationId]));
   const code = (id: number) => locs.find((l) => l.id === id)?.code ?? '';
-  return { sku: p?.sku ?? '', quantity: entry.quantity, from: code(entry.fromLocationId), to: code(entry.toLocationId), replayed: true, entryId: entry.id, caseUnits: 1 };
+  return { sku: p?.sku ?? '', quantity: entry.quantity, from: code(entry.fromLocationId), to: code(entry.toLocationId), replayed: true, entryId: entry.id, caseUnits };
 }
 
 /** With what the stock rules need to know of it (`ProductFacts`). */

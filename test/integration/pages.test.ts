@@ -196,8 +196,19 @@ describe.each(backends)('pages on %s', (backend) => {
       await database.db.insert(productBarcodes).values({ productId: w.product.widget.id, sellerId: w.sellerA.id, code: `1${w.product.widget.ean.slice(0, 12)}9`, kind: 'gtin14', units: 6 });
       const op = await signedIn(app, w.user.operator.email);
       await op.get('/moves/new');
-      const res = await op.post('/moves', { warehouse: w.warehouse.code, product: `1${w.product.widget.ean.slice(0, 12)}9`, from: 'A-01-01-1', to: 'A-01-01-2', quantity: '2', idempotency_key: `case-${w.warehouse.code}` });
+      const form = { warehouse: w.warehouse.code, product: `1${w.product.widget.ean.slice(0, 12)}9`, from: 'A-01-01-1', to: 'A-01-01-2', quantity: '2', idempotency_key: `case-${w.warehouse.code}` };
+      const res = await op.post('/moves', form, { htmx: true });
       expect(res.status).toBe(201);
+      expect(await balanceOf(database.db, w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 12, reserved: 0 });
+      // Sent again (a lost answer): the same answer, cases and all, and nothing moves.
+      const again = await op.post('/moves', form, { htmx: true });
+      expect(again.status).toBe(201);
+      // "(2 cases of 6)" in the operator's language, the first time and again.
+      const cases = (html: string) => /<small> \((2 [^)]*6[^)]*)\)<\/small>/.exec(html)?.[1];
+      const firstHtml = await res.text();
+      const first = cases(firstHtml);
+      expect(first, /<div class="alert[\s\S]*?<\/div>/.exec(firstHtml)?.[0]).toBeTruthy();
+      expect(cases(await again.text())).toBe(first);
       expect(await balanceOf(database.db, w.loc.a2.id, w.product.widget.id)).toEqual({ onHand: 12, reserved: 0 });
     });
 
