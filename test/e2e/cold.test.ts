@@ -144,9 +144,13 @@ describe.skipIf(skipBrowser)('cold storage on a tablet and a scanner (Chromium)'
     await page.locator('#f-target').pressSequentially(slot.code);
     await page.keyboard.press('Enter');
     await page.keyboard.type('-19');
-    // Enter twice, as fast as a thumb does it: the form goes twice with one key.
-    await Promise.all([page.waitForURL(/\/cold\/readings\/new\?warehouse=MSK&reading=\d+$/), page.keyboard.press('Enter').then(() => page.keyboard.press('Enter'))]);
-    await expect.poll(() => page.locator('[data-result="ok"]').count()).toBe(1);
+    // Enter twice, as fast as a thumb does it: the form goes twice with one key. The browser may
+    // abandon the first navigation for the second, so the page is waited for by its address.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.url(), { timeout: 15_000 }).toMatch(/\/cold\/readings\/new\?warehouse=MSK&reading=\d+$/);
+    await page.waitForLoadState('load');
+    await expect.poll(() => page.locator('[data-result="ok"]').count(), { timeout: 15_000 }).toBe(1);
     await page.waitForTimeout(300);
     expect(await readingsOfSlot()).toBe(before + 1);
     const firstUrl = page.url();
