@@ -3,6 +3,7 @@ import type { Executor } from '../db/client.ts';
 import { intArray, queryRows } from '../db/rows.ts';
 import type { OrderChannel, OrderStatus, TemperatureClass } from '../db/schema/index.ts';
 import { excursionStatus } from '../cold/excursions.ts';
+import { SELLABLE_KINDS, lotSellable } from '../inventory/queries.ts';
 
 /** A warehouse the dashboard covers. */
 export type DashboardWarehouse = { id: number; code: string; name: string; timezone: string };
@@ -22,11 +23,10 @@ export const THROUGHPUT_DAYS = 14;
 /** Rows shown per list (the totals count them all). */
 export const LIST_LIMIT = 20;
 
-/** Locations whose units count as available for orders: stock on the shelves, and goods on the docks being put away. */
-const AVAILABLE_KINDS = sql.raw(`('storage', 'pick', 'cold', 'dock')`);
+
 const VIRTUAL_KINDS = sql.raw(`('supplier', 'customer', 'transit', 'adjustment')`);
-/** A balance's lot (alias lt, warehouse w) may still be sold: no expiry, or one after today in the warehouse's calendar (as availableSql). */
-const SELLABLE_LOT = sql.raw(`(lt.expires_on IS NULL OR lt.expires_on > (now() AT TIME ZONE w.timezone)::date)`);
+/** A balance's lot (alias lt, in warehouse w) may still be sold, as the inventory's available counts it. */
+const SELLABLE_LOT = lotSellable(sql.raw('lt.expires_on'), sql.raw('w.timezone'));
 /** Orders that still have to leave the building. */
 const OPEN_ORDER_STATUSES = sql.raw(`('new', 'allocated', 'backordered', 'picking', 'picked', 'packed')`);
 const CLASS_ORDER = sql.raw(`CASE z.temperature_class WHEN 'ambient' THEN 0 WHEN 'chilled' THEN 1 WHEN 'frozen' THEN 2 ELSE 3 END`);
@@ -62,7 +62,7 @@ export async function stockByZone(db: Executor, ids: number[]): Promise<ZoneStoc
     sql`SELECT w.code AS warehouse, z.id, z.code, z.name, z.temperature_class,
                coalesce(sum(b.on_hand), 0)::bigint AS on_hand,
                coalesce(sum(b.reserved), 0)::bigint AS reserved,
-               coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS} AND ${SELLABLE_LOT}), 0)::bigint AS available,
+               coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${SELLABLE_KINDS} AND ${SELLABLE_LOT}), 0)::bigint AS available,
                coalesce(sum(b.on_hand) FILTER (WHERE l.kind = 'quarantine'), 0)::bigint AS quarantined
         FROM zones z
         JOIN warehouses w ON w.id = z.warehouse_id
@@ -186,7 +186,7 @@ export async function lowStock(db: Executor, ids: number[], limit = LIST_LIMIT):
     db,
     sql`SELECT x.*, count(*) OVER ()::int AS total FROM (
           SELECT p.id, p.sku, p.name, s.code AS seller, w.code AS warehouse, p.reorder_point,
-                 coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${AVAILABLE_KINDS} AND ${SELLABLE_LOT}), 0)::bigint AS available,
+                 coalesce(sum(b.on_hand - b.reserved) FILTER (WHERE l.kind IN ${SELLABLE_KINDS} AND ${SELLABLE_LOT}), 0)::bigint AS available,
                  coalesce(sum(b.on_hand), 0)::bigint AS on_hand
           FROM products p
           JOIN sellers s ON s.id = p.seller_id

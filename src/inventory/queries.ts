@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, ilike, inArray, lt, or, sql, type Column, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, ilike, inArray, lt, or, sql, type Column, type SQL, type SQLWrapper } from 'drizzle-orm';
 import type { Executor } from '../db/client.ts';
 import { intArray, queryRows } from '../db/rows.ts';
 import {
@@ -118,6 +118,12 @@ export type StockRow = {
 
 export type StockTotals = { rows: number; onHand: number; reserved: number; available: number };
 
+/** The kinds of location stock is sold from: shelves, pick faces, cold slots, and docks whose goods are being put away. */
+export const SELLABLE_KINDS = sql.raw(`('storage', 'pick', 'cold', 'dock')`);
+
+/** A lot that may still be sold: no expiry, or one after today in the warehouse's calendar (allocation takes no lot expiring today). */
+export const lotSellable = (expiresOn: SQLWrapper, timeZone: SQLWrapper) => sql`(${expiresOn} IS NULL OR ${expiresOn} > (now() AT TIME ZONE ${timeZone})::date)`;
+
 /**
  * Units that can still be sold from a balance: on hand less reserved, where stock is sold from
  * (shelves, pick faces, cold slots, and docks whose goods are being put away) and of a lot
@@ -126,8 +132,7 @@ export type StockTotals = { rows: number; onHand: number; reserved: number; avai
  * lists on a marketplace must be there to ship.
  * Needs `locations`, `warehouses` and `lots` joined (as `stockBase` does).
  */
-export const availableSql = sql`CASE WHEN ${locations.kind} IN ('storage', 'pick', 'cold', 'dock')
-      AND (${lots.expiresOn} IS NULL OR ${lots.expiresOn} > (now() AT TIME ZONE ${warehouses.timezone})::date)
+export const availableSql = sql`CASE WHEN ${locations.kind} IN ${SELLABLE_KINDS} AND ${lotSellable(lots.expiresOn, warehouses.timezone)}
     THEN ${stockBalances.onHand} - ${stockBalances.reserved} ELSE 0 END`;
 
 const stockBase = (db: Executor) =>

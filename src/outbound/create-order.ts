@@ -43,20 +43,20 @@ export async function createOrder(opts: { db: Db; user: CurrentUser; input: unkn
       if (prior.requestFingerprint !== asked) throw new AppError('IDEMPOTENCY_KEY_REUSED', { key: 'error.idempotencyKeyReused' });
       return { order: prior, created: true, allocation: null };
     }
-    const result = await createOrderIn(tx, opts.user, input, opts.source);
-    if (result.created) await tx.update(orders).set({ idempotencyKey: key, requestFingerprint: asked }).where(eq(orders.id, result.order.id));
-    return result;
+    return createOrderIn(tx, opts.user, input, opts.source, { key, fingerprint: asked });
   });
 }
 
 /** The same, inside the caller's transaction. */
-export async function createOrderIn(tx: Tx, user: CurrentUser, input: ParsedOrder, source?: unknown): Promise<CreateOrderResult> {
-  const [outcome] = await createOrdersIn(tx, user, [{ input, source }]);
+export async function createOrderIn(tx: Tx, user: CurrentUser, input: ParsedOrder, source?: unknown, idempotency?: OrderKey): Promise<CreateOrderResult> {
+  const [outcome] = await createOrdersIn(tx, user, [{ input, source, idempotency }]);
   if (!outcome!.ok) throw outcome!.error;
   return outcome!.result;
 }
 
 export type OrderOutcome = { ok: true; result: CreateOrderResult } | { ok: false; error: AppError };
+/** The Idempotency-Key an API order is created with (scoped to its user) and what was asked with it. */
+type OrderKey = { key: string; fingerprint: string };
 
 /** Rows per multi-row INSERT of order lines (7 parameters each). */
 const LINE_CHUNK = 5000;
@@ -68,14 +68,14 @@ const LINE_CHUNK = 5000;
  * order's error, the rest go ahead. An order whose external id exists for the seller and
  * channel (sent before, by anyone, or twice in this list) is returned as it is, not created.
  */
-export async function createOrdersIn(tx: Tx, user: CurrentUser, items: { input: ParsedOrder; source?: unknown }[]): Promise<OrderOutcome[]> {
+export async function createOrdersIn(tx: Tx, user: CurrentUser, items: { input: ParsedOrder; source?: unknown; idempotency?: OrderKey | undefined }[]): Promise<OrderOutcome[]> {
   const outcomes: (OrderOutcome | undefined)[] = new Array(items.length);
   const whCodes = [...new Set(items.map((i) => i.input.warehouse))];
   const whByCode = new Map((await tx.select().from(warehouses).where(inArray(warehouses.code, whCodes))).map((w) => [w.code, w]));
   const sellerByCode = new Map<string, number | AppError>();
-  type Ready = { at: number; input: ParsedOrder; source: unknown; wh: typeof warehouses.$inferSelect; sellerId: number; key: string };
+  type Ready = { at: number; input: ParsedOrder; source: unknown; idempotency: OrderKey | undefined; wh: typeof warehouses.$inferSelect; sellerId: number; key: string };
   const ready: Ready[] = [];
-  for (const [at, { input, source }] of items.entries()) {
+  for (const [at, { input, source, idempotency }] of items.entries()) {
     const wh = whByCode.get(input.warehouse);
     if (!wh || !can(user, 'order.create', { warehouseId: wh.id })) {
       outcomes[at] = { ok: false, error: fieldError('warehouse', 'error.unknownWarehouse') };
@@ -92,7 +92,7 @@ export async function createOrdersIn(tx: Tx, user: CurrentUser, items: { input: 
     }
     const seller = sellerByCode.get(sellerCode)!;
     if (seller instanceof AppError) outcomes[at] = { ok: false, error: seller };
-    else ready.push({ at, input, source, wh, sellerId: seller, key: `${seller}|${input.channel}|${input.external_id}` });
+    else ready.push({ at, input, source, idempotency, wh, sellerId: seller, key: `${seller}|${input.channel}|${input.external_id}` });
   }
 
   // Lines by SKU or barcode, per seller in one go.
@@ -116,7 +116,7 @@ export async function createOrdersIn(tx: Tx, user: CurrentUser, items: { input: 
   const inserted = fresh.length
     ? await tx
         .insert(orders)
-        .values(fresh.map((r) => ({ sellerId: r.sellerId, warehouseId: r.wh.id, channel: r.input.channel, externalId: r.input.external_id, shipBy: shipByInstant(r.input.ship_by, r.wh.timezone), note: r.input.note ?? null, createdBy: user.id, source: r.source ?? null })))
+        .values(fresh.map((r) => ({ sellerId: r.sellerId, warehouseId: r.wh.id, channel: r.input.channel, externalId: r.input.external_id, shipBy: shipByInstant(r.input.ship_by, r.wh.timezone), note: r.input.note ?? null, createdBy: user.id, source: r.source ?? null, idempotencyKey: r.idempotency?.key ?? null, requestFingerprint: r.idempotency?.fingerprint ?? null })))
         .onConflictDoNothing()
         .returning()
     : [];

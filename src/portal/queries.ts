@@ -4,7 +4,7 @@ import type { Executor } from '../db/client.ts';
 import { intArray, queryRows } from '../db/rows.ts';
 import { inboundShipments, inboundStatuses, orders, orderStatuses, sellers, warehouses, type InboundStatus, type OrderStatus } from '../db/schema/index.ts';
 import { blankToUndefined, optionalText } from '../inventory/filters.ts';
-import { resolveSearch, type SearchMatch } from '../inventory/queries.ts';
+import { lotSellable, resolveSearch, type SearchMatch } from '../inventory/queries.ts';
 import type { ReadScope } from '../inventory/scope.ts';
 import { shipmentTotals } from '../inbound/queries.ts';
 import { orderTotals } from '../outbound/queries.ts';
@@ -76,15 +76,18 @@ export function addFigures(a: Figures, b: Figures): Figures {
  *   warehouse (or has expired). A part of available + reserved, not an addition to them.
  * So available + reserved + quarantined = on hand in the seller's real locations.
  */
+/** A balance's lot (alias lt, in warehouse w) that can no longer be sold (the inventory's available leaves it out). */
+const EXPIRED_LOT = sql`NOT ${lotSellable(sql.raw('lt.expires_on'), sql.raw('w.timezone'))}`;
+
 function figureRows(sellerId: number, days: number): SQL {
   return sql`
     SELECT CASE WHEN l.kind = 'transit' THEN l.peer_warehouse_id ELSE b.warehouse_id END AS warehouse_id,
            b.product_id,
-           CASE WHEN l.kind IN ('quarantine', 'staging', 'transit') OR lt.expires_on <= (now() AT TIME ZONE w.timezone)::date THEN 0 ELSE b.on_hand - b.reserved END AS available,
+           CASE WHEN l.kind IN ('quarantine', 'staging', 'transit') OR ${EXPIRED_LOT} THEN 0 ELSE b.on_hand - b.reserved END AS available,
            CASE WHEN l.kind = 'staging' THEN b.on_hand WHEN l.kind IN ('quarantine', 'transit') THEN 0 ELSE b.reserved END AS reserved,
            CASE WHEN l.kind = 'transit' THEN b.on_hand ELSE 0 END AS in_transit,
            CASE WHEN l.kind = 'quarantine' THEN b.on_hand
-                WHEN l.kind NOT IN ('staging', 'transit') AND lt.expires_on <= (now() AT TIME ZONE w.timezone)::date THEN b.on_hand - b.reserved
+                WHEN l.kind NOT IN ('staging', 'transit') AND ${EXPIRED_LOT} THEN b.on_hand - b.reserved
                 ELSE 0 END AS quarantined,
            CASE WHEN l.kind NOT IN ('quarantine', 'transit') AND lt.expires_on <= (now() AT TIME ZONE w.timezone)::date + ${days}::int
                 THEN b.on_hand ELSE 0 END AS expiring

@@ -9,7 +9,7 @@ import { backends, openTestDatabase } from '../helpers/db.ts';
 import { Client, signedIn, testApp } from '../helpers/client.ts';
 import { balanceOf, stockFingerprint } from '../helpers/counts.ts';
 import { asUser, makeWorld, stock, uid } from '../helpers/world.ts';
-import { makeOrder } from '../helpers/outbound.ts';
+import { makeOrder, widgetTaskOnTwoShelves } from '../helpers/outbound.ts';
 import { postForm } from '../helpers/api.ts';
 
 const hidden = (html: string, name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)?.[1] ?? '';
@@ -132,13 +132,7 @@ describe.each(backends)('order pages on %s', (backend) => {
 
   it('a short pick on the scanner screen tells where the rest is found', async () => {
     const w = await makeWorld(db());
-    await stock(db(), w, [
-      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 },
-      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 2 },
-    ]);
-    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
-    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
-    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const { order, list, task } = await widgetTaskOnTwoShelves(db(), w);
     const op = await signedIn(app, w.user.operator.email);
     await op.get(`/pick-lists/${list.id}/pick`);
     const res = await postForm(op, `/pick-tasks/${task!.id}/short`, [['list', String(list.id)], ['location', 'A-01-01-1']], { htmx: true });
@@ -148,13 +142,7 @@ describe.each(backends)('order pages on %s', (backend) => {
   });
   it('a short pick on the page needs the task\'s location label first: refused at the location field, with the error sound, and nothing recorded', async () => {
     const w = await makeWorld(db());
-    await stock(db(), w, [
-      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 },
-      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 2 },
-    ]);
-    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
-    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
-    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const { order, list, task } = await widgetTaskOnTwoShelves(db(), w);
     const op = await signedIn(app, w.user.operator.email);
     const before = await stockFingerprint(db(), [w.warehouse.id]);
     for (const [location, status, message] of [['', 422, 'Сначала отсканируйте этикетку ячейки A-01-01-1'], ['A-01-01-2', 409, 'Не та ячейка: вы отсканировали A-01-01-2']] as const) {

@@ -10,7 +10,7 @@ import { retryBackorders } from '../../src/outbound/allocate.ts';
 import { backends, openTestDatabase } from '../helpers/db.ts';
 import { balanceOf } from '../helpers/counts.ts';
 import { asUser, makeWorld, stock, uid } from '../helpers/world.ts';
-import { makeOrder } from '../helpers/outbound.ts';
+import { makeOrder, widgetTaskOnTwoShelves } from '../helpers/outbound.ts';
 import { GS, key } from '../helpers/inbound.ts';
 
 describe.each(backends)('orders and picking on %s', (backend) => {
@@ -162,13 +162,7 @@ describe.each(backends)('orders and picking on %s', (backend) => {
 
   it('a short pick is recorded only with the task\'s location label scanned: none, or another, changes nothing', async () => {
     const w = await makeWorld(db());
-    await stock(db(), w, [
-      { productId: w.product.widget.id, locationId: w.loc.a1.id, quantity: 2 },
-      { productId: w.product.widget.id, locationId: w.loc.a2.id, quantity: 2 },
-    ]);
-    const { order } = await makeOrder(db(), w, [{ sku: w.product.widget.sku, quantity: 2 }]);
-    const { list } = await createPickList({ db: db(), user: asUser(w, 'manager'), warehouse: w.warehouse.code, orderIds: [order.id] });
-    const [task] = await db().select().from(pickTasks).where(eq(pickTasks.pickListId, list.id));
+    const { order, list, task } = await widgetTaskOnTwoShelves(db(), w);
     const op = asUser(w, 'operator');
     for (const input of [undefined, {}, { location: '' }, { location: '   ' }, { location: 42 }, []]) {
       const none = (await shortPick({ db: db(), user: op, taskId: task!.id, input }).catch((e: unknown) => e)) as { status: number; key: string; fieldErrors: { path: string; params: unknown }[] };
